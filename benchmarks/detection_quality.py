@@ -1,0 +1,376 @@
+#!/usr/bin/env python
+"""Detection-quality harness: false alarms, recall and delay of perftui's detector, by replay.
+
+Every series is replayed run by run exactly as the store would: at run t the detector gets the
+value and the previous ``config.history`` values, and the verdict goes through
+``perftui.analysis.plan_alerts`` with the open-alert state carried from run to run (repeats of an
+open alert are not new alerts; alerts resolve after ``resolve_after`` normal runs).
+
+    /work/venv/bin/python benchmarks/detection_quality.py [--series 200] [--jobs 2] [--quick]
+
+Scenarios (seeded, reproducible):
+* stationary series at 2 %, 5 %, 10 % log-normal noise with a 2-3x spike ~1 run in 100:
+  new alerts of warning+ per 1,000 metric-runs (all are false);
+* a lasting 30 % improvement: new alerts per 1,000 runs (all are false);
+* +10 %, +20 %, +50 % steps and a +0.5 %/run drift at 2/5/10 % noise, after 60 normal runs:
+  recall within the target delay and the median delay (runs from the first changed run, which
+  counts as 1; a single run is never enough, so 2 is the fastest possible);
+* the labelled Mozilla Perfherder windows (if ``PERFTUI_SHARED_DATA`` or ../shared/data holds
+  them): precision / recall / F1 against the sheriffs' labels.
+
+Two naive peers run on the same series and through the same alert lifecycle: "alert when more
+than 2x the previous run" and the original design's literal rule z = (x - median) / std over the
+last 20 runs, warning above 1, error above 2, critical above 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import _series as S  # noqa: E402
+
+from perftui.analysis import (  # noqa: E402
+    DEFAULT_CONFIG,
+    DetectorConfig,
+    Finding,
+    MetricSpec,
+    MetricVerdict,
+    OpenAlert,
+    evaluate_metric,
+    plan_alerts,
+    severity_rank,
+)
+
+WARNING = severity_rank("warning")
+BURN_IN = 60
+NOISES = (0.02, 0.05, 0.10)
+STATIONARY_RUNS = 300
+IMPROVEMENT_AFTER = 100
+CHANGES = (  # name, kind, size, target delay, runs replayed after the change
+    ("+10% step", "step", 0.10, 10, 30),
+    ("+20% step", "step", 0.20, 3, 30),
+    ("+50% step", "step", 0.50, 2, 30),
+    ("+0.5%/run drift", "drift", 0.005, 40, 80),
+)
+TARGET_RECALL = {"+10% step": 0.80, "+20% step": 0.90, "+50% step": 0.95, "+0.5%/run drift": 0.90}
+MOZ_TOLERANCE = 5  # a detection in rows [p, p + 5] of a labelled row p matches it
+
+# ------------------------------------------------------------------------------- detectors
+
+CONFIGS: dict[str, DetectorConfig] = {
+    "default": DEFAULT_CONFIG,
+    "z 3 (looser)": replace(DEFAULT_CONFIG, z_warning=3.0, anomaly_z=3.0, cp_z=3.5, trend_min_t=3.5),
+    "z 5 (stricter)": replace(DEFAULT_CONFIG, z_warning=5.0, anomaly_z=5.0, cp_z=5.5, trend_min_t=5.5),
+    "no change point": replace(DEFAULT_CONFIG, change_point=False),
+    "no trend": replace(DEFAULT_CONFIG, trend=False),
+}
+
+
+def _finding(value: float, expected: float, severity: str, message: str, **details: float) -> Finding:
+    return Finding("regression", severity, value, expected, 0.0, message, dict(details))
+
+
+def _verdict(spec: MetricSpec, value: float, finding: Finding | None) -> MetricVerdict:
+    findings = () if finding is None else (finding,)
+    sev = "ok" if finding is None else finding.severity
+    return MetricVerdict(spec.metric_id, value, sev, findings, None, None, spec.direction)
+
+
+def peer_double(value: float, history: Sequence[float], spec: MetricSpec, config: DetectorConfig) -> MetricVerdict:
+    """Alert when the run is more than 2x worse than the previous one."""
+    f = None
+    if history:
+        prev = history[-1]
+        worse = value > 2 * prev if spec.direction == "lower" else value < prev / 2
+        if worse:
+            f = _finding(value, prev, "warning", "more than 2x the previous run")
+    return _verdict(spec, value, f)
+
+
+def peer_literal_z(value: float, history: Sequence[float], spec: MetricSpec, config: DetectorConfig) -> MetricVerdict:
+    """The original's rule: z = (x - median) / std of the last 20; >1 warning, >2 error, >3 critical."""
+    f = None
+    last = history[-20:]
+    if len(last) >= 2:
+        med = statistics.median(last)
+        mean = math.fsum(last) / len(last)
+        std = math.sqrt(math.fsum((v - mean) ** 2 for v in last) / len(last))
+        if std > 0:
+            z = (value - med) / std if spec.direction == "lower" else (med - value) / std
+            sev = "critical" if z > 3 else "error" if z > 2 else "warning" if z > 1 else None
+            if sev:
+                f = _finding(value, med, sev, "z above 1", z=z)
+    return _verdict(spec, value, f)
+
+
+def perftui_detector(value: float, history: Sequence[float], spec: MetricSpec, config: DetectorConfig) -> MetricVerdict:
+    return evaluate_metric(value, history, spec, config)
+
+
+DETECTORS: dict[str, tuple[Callable, DetectorConfig]] = {name: (perftui_detector, cfg) for name, cfg in CONFIGS.items()}
+DETECTORS["peer: 2x previous"] = (peer_double, DEFAULT_CONFIG)
+DETECTORS["peer: literal z>1"] = (peer_literal_z, DEFAULT_CONFIG)
+
+# ------------------------------------------------------------------------------- replay
+
+
+def replay(
+    values: Sequence[float],
+    direction: str,
+    detector: str,
+    start: int = 0,
+    stop: int | None = None,
+    stop_at_alert: bool = False,
+) -> tuple[list[tuple[int, str, str]], int | None]:
+    """Replay ``values[start:stop]`` through a detector and the alert lifecycle.
+
+    Returns (new alerts of warning+ as (run, severity, type), first run >= start whose verdict
+    had a warning+ finding, new or repeat).
+    """
+    fn, config = DETECTORS[detector]
+    spec = MetricSpec("m", direction=direction)
+    h = config.history
+    stop = len(values) if stop is None else stop
+    open_alerts: dict[int, OpenAlert] = {}
+    next_id = 1
+    new: list[tuple[int, str, str]] = []
+    first: int | None = None
+    for t in range(start, stop):
+        verdict = fn(values[t], values[t - h if t > h else 0:t], spec, config)
+        if first is None and severity_rank(verdict.severity) >= WARNING:
+            first = t
+            if stop_at_alert:
+                break
+        if not open_alerts and not verdict.findings:
+            continue
+        plan = plan_alerts(verdict, list(open_alerts.values()), config)
+        for alert_id, streak in plan.streaks:
+            a = open_alerts[alert_id]
+            open_alerts[alert_id] = replace(a, normal_streak=streak)
+        for alert_id, f in plan.repeats:
+            a = open_alerts[alert_id]
+            sev = f.severity if severity_rank(f.severity) > severity_rank(a.severity) else a.severity
+            open_alerts[alert_id] = replace(a, normal_streak=0, severity=sev)
+        for alert_id in plan.resolve:
+            open_alerts.pop(alert_id, None)
+        for f in plan.new:
+            open_alerts[next_id] = OpenAlert(next_id, "m", f.alert_type, f.severity, 0)
+            next_id += 1
+            if severity_rank(f.severity) >= WARNING:
+                new.append((t, f.severity, f.alert_type))
+    return new, first
+
+
+# ------------------------------------------------------------------------------- tasks
+
+
+def task_false_alarms(detector: str, scenario: str, noise: float, n_series: int) -> tuple[int, int, dict[str, int]]:
+    """(new warning+ alerts, metric-runs, alerts by type) on series with no regression."""
+    alerts = runs = 0
+    by_type: dict[str, int] = {}
+    for i in range(n_series):
+        direction = S.direction_of(i)
+        rng = S.rng_for(scenario, noise, i)
+        if scenario == "stationary":
+            values = S.stationary(STATIONARY_RUNS, noise, direction, rng)
+            start = 0
+        else:
+            values = S.improvement(BURN_IN, IMPROVEMENT_AFTER, 0.30, noise, direction, rng)
+            start = BURN_IN
+        new, _ = replay(values, direction, detector, start=start)
+        alerts += len(new)
+        runs += len(values) - start
+        for _, _, kind in new:
+            by_type[kind] = by_type.get(kind, 0) + 1
+    return alerts, runs, by_type
+
+
+def task_recall(detector: str, change: str, noise: float, n_series: int) -> list[int | None]:
+    """Detection delay per series (None = not detected within the replayed runs)."""
+    _, kind, size, _, after = next(c for c in CHANGES if c[0] == change)
+    delays: list[int | None] = []
+    for i in range(n_series):
+        direction = S.direction_of(i)
+        rng = S.rng_for(change, noise, i)
+        if kind == "step":
+            values = S.step(BURN_IN, after, size, noise, direction, rng)
+        else:
+            values = S.drift(BURN_IN, after, size, noise, direction, rng)
+        _, first = replay(values, direction, detector, start=BURN_IN, stop_at_alert=True)
+        delays.append(None if first is None else first - BURN_IN + 1)
+    return delays
+
+
+def task_mozilla(detector: str, root: str) -> dict:
+    """Per-mode (regressions / both directions) TP, FP, FN counts on the labelled windows."""
+    series = S.load_mozilla(Path(root))
+    out = {}
+    for mode in ("regressions", "both directions"):
+        tp = fp = fn = silent_fp_rows = loud_fp_rows = 0
+        for s in series:
+            events = []  # (position, is_regression)
+            fp_rows = []
+            for a in s.alerts:
+                is_reg = (a["new_value"] > a["prev_value"]) == (s.direction == "lower")
+                if a["status"] in ("TP", "SP"):
+                    if mode == "both directions" or is_reg:
+                        events.append(a["position"])
+                elif a["status"] == "FP":
+                    fp_rows.append(a["position"])
+            alerts: list[int] = []
+            directions = [s.direction] if mode == "regressions" else ["lower", "higher"]
+            for d in directions:
+                new, _ = replay(s.values, d, detector)
+                alerts.extend(t for t, _, _ in new)
+            alerts.sort()
+            matched = set()
+            for t in alerts:
+                hit = next((p for p in events if p <= t <= p + MOZ_TOLERANCE), None)
+                if hit is None:
+                    fp += 1
+                elif hit not in matched:
+                    matched.add(hit)
+                    tp += 1
+            fn += len(events) - len(matched)
+            for p in fp_rows:
+                if any(p <= t <= p + MOZ_TOLERANCE for t in alerts):
+                    loud_fp_rows += 1
+                else:
+                    silent_fp_rows += 1
+        out[mode] = {"tp": tp, "fp": fp, "fn": fn, "fp_rows_silent": silent_fp_rows, "fp_rows_alerted": loud_fp_rows}
+    return out
+
+
+def _run(args: tuple) -> tuple[tuple, object]:
+    kind, *rest = args
+    fn = {"false": task_false_alarms, "recall": task_recall, "moz": task_mozilla}[kind]
+    return args, fn(*rest)
+
+
+# ------------------------------------------------------------------------------- report
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """Plain aligned text table; first column left-aligned, the rest right-aligned."""
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    def fmt(r: list[str]) -> str:
+        cells = [str(c).ljust(widths[0]) if i == 0 else str(c).rjust(widths[i]) for i, c in enumerate(r)]
+        return "  ".join(cells)
+    line = "  ".join("-" * w for w in widths)
+    return "\n".join([fmt(headers), line, *(fmt(r) for r in rows)])
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--series", type=int, default=200, help="series per scenario (default 200)")
+    ap.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    ap.add_argument("--only", nargs="*", help="detector names to run (default: all)")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    names = [n for n in DETECTORS if not args.only or n in args.only]
+    root = S.shared_data_dir(REPO)
+    moz = S.load_mozilla(root)
+    tasks: list[tuple] = []
+    for name in names:
+        for noise in NOISES:
+            tasks.append(("false", name, "stationary", noise, args.series))
+        tasks.append(("false", name, "improvement", 0.05, args.series))
+        for change, *_ in CHANGES:
+            for noise in NOISES:
+                tasks.append(("recall", name, change, noise, args.series))
+        if moz is not None:
+            tasks.append(("moz", name, str(root)))
+    results: dict[tuple, object] = {}
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for key, res in pool.map(_run, tasks, chunksize=1):
+            results[key] = res
+
+    n = args.series
+    print("perftui detection quality (seeded; every figure is reproducible)")
+    print(f"{n} series per scenario; 1 in 3 series is higher-is-better; spikes 2-3x at ~1/100 runs; "
+          f"changes start after {BURN_IN} normal runs\n")
+
+    print("False alerts per 1,000 metric-runs (new warning+ alerts; target <= 1, and 0 on improvement)")
+    rows = []
+    for name in names:
+        row = [name]
+        kinds: dict[str, int] = {}
+        for noise in NOISES:
+            a, r, bt = results[("false", name, "stationary", noise, n)]
+            row.append(f"{1000 * a / r:.2f}")
+            for k, v in bt.items():
+                kinds[k] = kinds.get(k, 0) + v
+        a, r, _ = results[("false", name, "improvement", 0.05, n)]
+        row.append(f"{1000 * a / r:.2f}")
+        row.append(" ".join(f"{k}:{v}" for k, v in sorted(kinds.items())) or "-")
+        rows.append(row)
+    print(table(["detector", "noise 2%", "noise 5%", "noise 10%", "30% better", "stationary alerts by type"], rows))
+    print(f"({STATIONARY_RUNS} runs per stationary series from an empty history; "
+          f"{IMPROVEMENT_AFTER} runs after the improvement at 5% noise)\n")
+
+    for noise in NOISES:
+        print(f"Recall within target delay (median delay in runs) at {noise:.0%} noise")
+        headers = ["detector"] + [f"{c} <={d}" for c, _, _, d, _ in CHANGES]
+        rows = []
+        for name in names:
+            row = [name]
+            for change, _, _, target_delay, _ in CHANGES:
+                delays = results[("recall", name, change, noise, n)]
+                ok = sum(1 for d in delays if d is not None and d <= target_delay)
+                got = [d for d in delays if d is not None]
+                med = f"{statistics.median(got):g}" if got else "-"
+                row.append(f"{100 * ok / len(delays):.0f}% ({med})")
+            rows.append(row)
+        print(table(headers, rows))
+        if noise == 0.05:
+            print("targets at 5%: " + ", ".join(f"{c} {100 * TARGET_RECALL[c]:.0f}%" for c, *_ in CHANGES))
+        print()
+
+    if moz is None:
+        print(f"Real series skipped: no Mozilla data at {root} (set PERFTUI_SHARED_DATA).")
+    else:
+        print(f"Labelled Mozilla Perfherder windows ({len(moz)} series, {sum(len(s.values) for s in moz)} runs; "
+              "credit: mozilla/REALISE-Performance and Mozilla)")
+        print("Values are min-max scaled per source series, which breaks relative effects; raw ~ a*(scaled + c).")
+        print("c is solved from each window's first alert (raw prev/new values vs the scaled medians of 12, "
+              f"else 6, runs before/after) when that gives a > 0 and b > 0; otherwise c = {S.FALLBACK_OFFSET} "
+              "(the median of the solved c).")
+        print("  " + ", ".join(f"{s.signature}: c={s.offset:.2f} ({s.offset_source})" for s in moz))
+        print(f"A detection in rows [p, p+{MOZ_TOLERANCE}] of a TP/SP row p is a hit (each labelled change "
+              "counted once); every other new warning+ alert is false (FP rows are noise).")
+        print("'regressions': the product's job, improvements (3 TP rows) not expected; "
+              "'both directions': each detector also run with the direction flipped, all 10 TP/SP rows expected.")
+        for mode in ("regressions", "both directions"):
+            rows = []
+            for name in names:
+                m = results[("moz", name, str(root))][mode]
+                p, r, f = prf(m["tp"], m["fp"], m["fn"])
+                rows.append([name, m["tp"], m["fp"], m["fn"], f"{p:.2f}", f"{r:.2f}", f"{f:.2f}",
+                             f"{m['fp_rows_silent']}/{m['fp_rows_silent'] + m['fp_rows_alerted']}"])
+            print(f"\n[{mode}]")
+            print(table(["detector", "hits", "false", "missed", "precision", "recall", "F1", "silent at FP rows"], rows))
+    print(f"\nfinished in {time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,3 @@
+from perftui.cli.main import main
+
+raise SystemExit(main())

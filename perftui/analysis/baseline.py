@@ -1,0 +1,96 @@
+"""Rolling baseline: a robust summary of the last N warm runs of one metric in one scope."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from ._stats import MAD_TO_SIGMA, MEANAD_TO_SIGMA, median_sorted, quantile_sorted
+from .types import Baseline
+
+DEFAULT_OUTLIER_K = 3.5
+
+
+def _finite_tail(values: Sequence[float], window: int) -> list[float]:
+    """The last ``window`` finite values (non-finite ones are skipped, not counted)."""
+    out: list[float] = []
+    for v in reversed(values):
+        v = float(v)
+        if math.isfinite(v):
+            out.append(v)
+            if len(out) == window:
+                break
+    out.reverse()
+    return out
+
+
+def _spread_sorted(s: list[float], center: float) -> float:
+    """Robust sigma of sorted ``s`` around ``center``: 1.4826 MAD, else 1.2533 mean abs dev."""
+    devs = sorted([abs(v - center) for v in s])
+    mad = median_sorted(devs)
+    if mad > 0:
+        return MAD_TO_SIGMA * mad
+    total = math.fsum(devs)
+    if total > 0:
+        return MEANAD_TO_SIGMA * total / len(devs)
+    return 0.0
+
+
+def remove_outliers(sorted_values: list[float], k: float = DEFAULT_OUTLIER_K) -> list[float]:
+    """Drop values further than ``k`` robust sigmas from the median (sorted in, sorted out).
+
+    The robust sigma is 1.4826 x MAD, or 1.2533 x mean absolute deviation when the MAD is 0, so
+    a window that is mostly one value still keeps a second, common value (e.g. counts of 1 and 2)
+    while a lone spike is removed. Nothing is removed from fewer than 3 values or when all are
+    equal.
+    """
+    n = len(sorted_values)
+    if n < 3:
+        return sorted_values
+    center = median_sorted(sorted_values)
+    sigma = _spread_sorted(sorted_values, center)
+    if sigma <= 0:
+        return sorted_values
+    lim = k * sigma
+    lo, hi = center - lim, center + lim
+    if sorted_values[0] >= lo and sorted_values[-1] <= hi:
+        return sorted_values
+    return [v for v in sorted_values if lo <= v <= hi]
+
+
+def compute_baseline(
+    values: Sequence[float], window: int = 20, outlier_k: float = DEFAULT_OUTLIER_K
+) -> Baseline | None:
+    """Baseline of the last ``window`` values of ``values`` (oldest -> newest).
+
+    Outliers (beyond ``outlier_k`` robust sigmas of the window median) are removed first; the
+    statistics describe what is left. ``confidence`` = min(1, kept / window). Returns None when
+    there is no finite value. Non-finite values are skipped. The result does not depend on the
+    order of the values inside the window.
+    """
+    if window < 1:
+        raise ValueError("window must be at least 1")
+    tail = _finite_tail(values, window)
+    if not tail:
+        return None
+    raw = sorted(tail)
+    kept = remove_outliers(raw, outlier_k)
+    n = len(kept)
+    med = median_sorted(kept)
+    mean = math.fsum(kept) / n
+    if n > 1:
+        var = math.fsum([(v - mean) ** 2 for v in kept]) / (n - 1)
+        std = math.sqrt(var)
+    else:
+        std = 0.0
+    return Baseline(
+        median=med,
+        p5=quantile_sorted(kept, 0.05),
+        p95=quantile_sorted(kept, 0.95),
+        spread=_spread_sorted(kept, med),
+        mean=mean,
+        std=std,
+        sample_size=n,
+        confidence=min(1.0, n / window),
+        outliers_removed=len(raw) - n,
+    )

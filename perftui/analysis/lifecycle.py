@@ -1,0 +1,104 @@
+"""The alert state machine, pure: what the store should insert, bump, count and resolve.
+
+The store (and the detection harness, so both use the same logic) calls :func:`plan_alerts`
+once per metric per run, with the metric's verdict and the alerts currently open for it
+(status ``open`` or ``acknowledged``), and applies the returned :class:`AlertPlan`.
+
+Rules:
+
+* dedup key = (metric_id, alert_type). A finding whose key has an open alert is a *repeat*: the
+  store raises the occurrence count, sets last_seen, keeps the worse of the two severities and
+  resets the alert's normal streak to 0. Otherwise it is *new*: insert a row.
+* An open alert of this metric that is not repeated has had a *normal* run for its type: its
+  normal streak grows by one (``streaks``). When it reaches ``config.resolve_after`` the alert is
+  resolved (``resolve``; its id is also in ``streaks``).
+* Findings below ``config.record_min_severity`` are ignored (and count as normal runs).
+* Acknowledged alerts dedupe and resolve exactly like open ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .types import DEFAULT_CONFIG, DetectorConfig, Finding, MetricVerdict, severity_rank
+
+OPEN_STATUSES = ("open", "acknowledged")
+
+
+@dataclass(frozen=True)
+class OpenAlert:
+    """An alert row that is still open or acknowledged (the only statuses that dedupe)."""
+
+    alert_id: int
+    metric_id: str
+    alert_type: str
+    severity: str
+    normal_streak: int = 0
+    status: str = "open"
+
+
+@dataclass(frozen=True)
+class AlertPlan:
+    """What to do with the store after one verdict.
+
+    new: findings to insert as new alert rows.
+    repeats: (alert_id, finding): raise occurrences, set last_seen, keep the worst severity, and
+        reset normal_streak to 0.
+    streaks: (alert_id, new normal_streak) for open alerts of this metric that were not repeated.
+    resolve: alert ids whose streak reached ``resolve_after``: mark resolved.
+    """
+
+    new: tuple[Finding, ...] = ()
+    repeats: tuple[tuple[int, Finding], ...] = ()
+    streaks: tuple[tuple[int, int], ...] = ()
+    resolve: tuple[int, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the plan changes nothing."""
+        return not (self.new or self.repeats or self.streaks or self.resolve)
+
+
+def plan_alerts(
+    verdict: MetricVerdict,
+    open_alerts: Sequence[OpenAlert],
+    config: DetectorConfig = DEFAULT_CONFIG,
+) -> AlertPlan:
+    """Plan the alert rows for ``verdict`` given the open alerts (any metric; others are ignored).
+
+    When several open alerts share a key (which a correct store never has), the oldest (lowest
+    id) takes the repeat and the others follow the normal-run rule, so they close themselves.
+    """
+    floor = severity_rank(config.record_min_severity)
+    mine = sorted(
+        (a for a in open_alerts if a.metric_id == verdict.metric_id and a.status in OPEN_STATUSES),
+        key=lambda a: a.alert_id,
+    )
+    by_type: dict[str, OpenAlert] = {}
+    for a in mine:
+        by_type.setdefault(a.alert_type, a)
+    new: list[Finding] = []
+    repeats: list[tuple[int, Finding]] = []
+    repeated: set[int] = set()
+    seen_types: set[str] = set()
+    for f in verdict.findings:
+        if severity_rank(f.severity) < floor or f.severity == "ok" or f.alert_type in seen_types:
+            continue
+        seen_types.add(f.alert_type)
+        hit = by_type.get(f.alert_type)
+        if hit is not None:
+            repeats.append((hit.alert_id, f))
+            repeated.add(hit.alert_id)
+        else:
+            new.append(f)
+    streaks: list[tuple[int, int]] = []
+    resolve: list[int] = []
+    for a in mine:
+        if a.alert_id in repeated:
+            continue
+        streak = a.normal_streak + 1
+        streaks.append((a.alert_id, streak))
+        if streak >= config.resolve_after:
+            resolve.append(a.alert_id)
+    return AlertPlan(tuple(new), tuple(repeats), tuple(streaks), tuple(resolve))

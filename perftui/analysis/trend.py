@@ -1,0 +1,68 @@
+"""Tier 3: a sustained drift over a window (slope relative to the median, and fit quality).
+
+A rolling baseline follows a slow drift, so the regression and change-point tiers never see it
+(at +0.5 %/run the current run is only ~5 % above a 20-run median). This tier fits a least-squares
+line through the last ``trend_window`` runs (current included) and alerts when
+
+* the change the line projects over the window, slope x (window - 1) / |median|, reaches
+  ``trend_min_change`` in the bad direction,
+* the fit explains enough of the variance (r^2 >= ``trend_min_r2``), and
+* the slope is significant (t >= ``trend_min_t``; r^2 alone is noisy for 30 points).
+
+Values beyond ``trend_winsor_k`` robust sigmas of the window median are clipped first, so one
+3x spike at the end of the window cannot tilt the line. Input is in badness space.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ._stats import floored_sigma, iqr_sigma_sorted, linear_fit, median_sorted, safe_ratio
+from .types import DetectorConfig, Finding
+
+
+def fit_trend(ys: Sequence[float], winsor_k: float, floor: float) -> tuple[float, float, float, float, float]:
+    """Robust line through ``ys``: returns (slope, intercept, r2, t, median) after winsorising."""
+    srt = sorted(ys)
+    med = median_sorted(srt)
+    sigma = floored_sigma(iqr_sigma_sorted(srt), med, floor)
+    lo, hi = med - winsor_k * sigma, med + winsor_k * sigma
+    if srt[0] < lo or srt[-1] > hi:
+        ys = [lo if y < lo else hi if y > hi else y for y in ys]
+    slope, intercept, r2, t = linear_fit(ys)
+    return slope, intercept, r2, t, med
+
+
+def detect_trend(s: Sequence[float], sign: float, config: DetectorConfig) -> Finding | None:
+    """Trend finding for badness series ``s`` (current value last), or None."""
+    w = config.trend_window
+    if len(s) < w:
+        return None
+    ys = s[-w:]
+    slope, intercept, r2, t, med = fit_trend(ys, config.trend_winsor_k, config.spread_floor)
+    if slope <= 0:
+        return None
+    change = safe_ratio(slope * (w - 1), med)
+    if change + 1e-9 < config.trend_min_change or r2 < config.trend_min_r2 or t < config.trend_min_t:
+        return None
+    severity = "error" if change >= config.error_effect and r2 >= 0.6 else "warning"
+    expected = sign * med
+    per_run = safe_ratio(slope, med) * 100.0
+    return Finding(
+        alert_type="trend",
+        severity=severity,
+        current_value=sign * s[-1],
+        expected_value=expected,
+        deviation_percent=change * 100.0,
+        message=f"drifting {'up' if sign > 0 else 'down'} {change * 100:.0f}% over {w} runs "
+        f"({abs(per_run):.2f}%/run)",
+        details={
+            "slope_percent_per_run": round(sign * per_run, 6),
+            "projected_change": round(change, 6),
+            "r2": round(r2, 4),
+            "t": round(t, 4),
+            "n": w,
+            "window_median": expected,
+            "fitted_end": sign * (intercept + slope * (w - 1)),
+        },
+    )

@@ -1,0 +1,21 @@
+"""perftui tui: open the terminal UI (also what `perftui` with no command does)."""
+
+from __future__ import annotations
+
+from perftui.cli.common import command_parser
+
+
+def add_parser(sub) -> None:
+    p = command_parser(
+        sub, "tui", help="open the terminal UI (the default with no command)",
+        description="Open the keyboard-driven terminal UI over the store: status (1), trends (2), "
+                    "alerts (3), targets (4); ? for help, ctrl+p for the command palette.",
+        examples=["perftui", "perftui --db /srv/app/perftui.db --read-only tui"])
+    p.set_defaults(func=run_tui)
+
+
+def run_tui(args) -> int:
+    from perftui.tui.app import run
+
+    return run(db=args.db, app=args.app, environment=args.env,
+               read_only=bool(getattr(args, "read_only", False)))

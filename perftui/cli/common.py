@@ -1,0 +1,82 @@
+"""Helpers shared by the command modules: opening the store, printing JSON, one-line errors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+EXAMPLES_FOOTER = "examples:\n"
+
+
+class CLIError(Exception):
+    """A usage or input problem: printed as one line, exit code 2."""
+
+
+def open_store_for(args: argparse.Namespace, *, write: bool = False, create: bool = False):
+    """Open the store named by --db / PERFTUI_DB / the default, honouring --read-only."""
+    from perftui.store.db import open_store
+
+    readonly = bool(getattr(args, "read_only", False)) and not write
+    if write and getattr(args, "read_only", False):
+        raise CLIError("this command writes to the store; drop --read-only")
+    return open_store(args.db, readonly=readonly, create=create)
+
+
+def print_json(document: Any, stream=None) -> None:
+    stream = stream or sys.stdout
+    json.dump(document, stream, indent=2, sort_keys=False, default=_default, allow_nan=False)
+    stream.write("\n")
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    return str(value)
+
+
+def add_format(parser: argparse.ArgumentParser, choices=("text", "json"), default="text") -> None:
+    parser.add_argument("--format", choices=choices, default=default,
+                        help=f"output format (default: {default}); json is a stable, documented shape")
+
+
+def command_parser(sub, name: str, *, help: str, description: str, examples: list[str]):
+    """A subcommand parser whose --help teaches: a description and worked examples."""
+    epilog = EXAMPLES_FOOTER + "\n".join(f"  {e}" for e in examples)
+    return sub.add_parser(name, help=help, description=description, epilog=epilog,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {value}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def finite_float(text: str) -> float:
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value

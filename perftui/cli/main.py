@@ -1,0 +1,119 @@
+"""`perftui` entry point: global options, subcommands, exit codes.
+
+Exit codes: 0 ok, 1 a check found a regression, 2 bad usage or bad input (one line, no
+traceback, store unchanged), 130 interrupted. With no command, the TUI opens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from perftui.cli.common import CLIError
+
+# Each module defines add_parser(subparsers) and sets `func` on its parser.
+COMMAND_MODULES = [
+    "perftui.cli.cmd_status",
+    "perftui.cli.cmd_tui",
+]
+
+DESCRIPTION = """\
+perftui: performance baselines, regression alerts and triage for your application, in the
+terminal. A recorder inside your app (or `perftui record` / `perftui run`) writes each run's
+metrics into a local SQLite store; perftui compares them with rolling baselines and targets.
+
+Run `perftui` with no command to open the terminal UI."""
+
+EPILOG = """\
+store: --db PATH, else $PERFTUI_DB, else the user data directory (perftui.db).
+scope: --app / --env (or $PERFTUI_APP / $PERFTUI_ENV); default: the scope of the newest snapshot.
+
+examples:
+  perftui demo                      # a store full of realistic history, opened in the TUI
+  perftui status                    # latest run against baselines and targets
+  perftui --db ci.db check --current results.json --fail-on error
+  perftui COMMAND --help            # every command explains itself with examples"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="perftui", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    from perftui import __version__
+
+    parser.add_argument("--version", action="version", version=f"perftui {__version__}")
+    add_global_options(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        module.add_parser(sub)
+    # Global options are accepted after the command too ("perftui status --db x.db").
+    for choice in sub.choices.values():
+        add_global_options(choice, suppress=True)
+        for action in choice._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for inner in action.choices.values():
+                    add_global_options(inner, suppress=True)
+    return parser
+
+
+def add_global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    group = parser.add_argument_group("global options") if not suppress else parser
+    group.add_argument("--db", metavar="PATH", default=default,
+                       help="store file (default: $PERFTUI_DB or the user data directory)")
+    group.add_argument("--app", metavar="NAME", default=default,
+                       help="application scope (default: $PERFTUI_APP or the newest snapshot's)")
+    group.add_argument("--env", metavar="NAME", default=default,
+                       help="environment scope (default: $PERFTUI_ENV or the newest snapshot's)")
+    group.add_argument("--read-only", action="store_true",
+                       default=argparse.SUPPRESS if suppress else False,
+                       help="open the store without writing to it (someone else's store)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args.func = None
+    try:
+        if args.func is None:
+            from perftui.cli.cmd_tui import run_tui
+
+            return run_tui(args)
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("perftui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one line
+        return report_error(exc)
+
+
+def report_error(exc: BaseException) -> int:
+    from perftui.core.errors import InputError
+    from perftui.store.catalog import CatalogError
+    from perftui.store.errors import StoreError
+
+    known: tuple[type[BaseException], ...] = (CLIError, InputError, StoreError, CatalogError)
+    try:
+        from perftui.recorder.evaluate import RecordError
+
+        known += (RecordError,)
+    except Exception:
+        pass
+    if isinstance(exc, known):
+        print(f"perftui: error: {exc}", file=sys.stderr)
+        return 2
+    if os.environ.get("PERFTUI_DEBUG"):
+        raise exc
+    print(f"perftui: internal error: {type(exc).__name__}: {exc} "
+          "(set PERFTUI_DEBUG=1 for the traceback)", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Use cases over the store, shared by the recorder, the CLI and the TUI."""

@@ -1,0 +1,103 @@
+"""Alert triage: list, acknowledge, accept as new baseline. The CLI and the TUI both call these."""
+
+from __future__ import annotations
+
+from perftui.core.errors import InputError
+from perftui.core.scope import current_user
+from perftui.store import alerts as store_alerts
+from perftui.store import queries
+from perftui.store.db import Store
+from perftui.timefmt import now_iso
+
+SEVERITIES = store_alerts.SEVERITY_ORDER
+STATUS_FILTERS = ("open", "acknowledged", "resolved", "all")
+MAX_NOTES = 2000
+
+
+def list_alerts(store: Store, *, severity: str | None = None, status: str = "open",
+                unacknowledged: bool = False, metric: str | None = None, app: str | None = None,
+                environment: str | None = None, limit: int | None = None) -> list[dict]:
+    if severity is not None and severity not in SEVERITIES:
+        raise InputError(f"--severity must be one of {', '.join(SEVERITIES)}, got {severity!r}")
+    if status not in STATUS_FILTERS:
+        raise InputError(f"--status must be one of {', '.join(STATUS_FILTERS)}, got {status!r}")
+    if metric is not None and queries.find_metric(metric) is None:
+        raise InputError(f"unknown metric {metric!r}")
+    return store_alerts.list_alerts(min_severity=severity, status=status,
+                                    unacknowledged=unacknowledged, metric_code=metric, app=app,
+                                    environment=environment, limit=limit)
+
+
+def get_alert(store: Store, alert_id: int) -> dict:
+    alert = store_alerts.get_alert(_check_id(alert_id))
+    if alert is None:
+        raise InputError(f"no alert with id {alert_id}")
+    return alert
+
+
+def _check_id(alert_id) -> int:
+    if isinstance(alert_id, bool) or not isinstance(alert_id, int) or alert_id <= 0:
+        raise InputError(f"alert id must be a positive whole number, got {alert_id!r}")
+    return alert_id
+
+
+def _check_notes(notes: str | None) -> str | None:
+    if notes is None:
+        return None
+    notes = notes.strip()
+    if len(notes) > MAX_NOTES:
+        raise InputError(f"notes are too long ({len(notes)} characters, at most {MAX_NOTES})")
+    return notes or None
+
+
+def acknowledge(store: Store, alert_id: int, by: str | None = None, notes: str | None = None,
+                at: str | None = None) -> dict:
+    """Record who acknowledged the alert, when and why. A resolved alert cannot be acknowledged."""
+    alert = get_alert(store, alert_id)
+    if alert["status"] == "resolved":
+        raise InputError(f"alert {alert_id} is already resolved")
+    notes = _check_notes(notes)
+    with store.atomic():
+        store_alerts.acknowledge(alert_id, by or current_user(), notes, at or now_iso())
+    return get_alert(store, alert_id)
+
+
+def acknowledge_many(store: Store, alert_ids: list[int], by: str | None = None,
+                     notes: str | None = None) -> list[dict]:
+    """Acknowledge several alerts in one transaction (skipping resolved ones)."""
+    notes = _check_notes(notes)
+    who, at = by or current_user(), now_iso()
+    done = []
+    with store.atomic():
+        for alert_id in alert_ids:
+            alert = get_alert(store, alert_id)
+            if alert["status"] != "resolved":
+                store_alerts.acknowledge(alert_id, who, notes, at)
+                done.append(alert_id)
+    return [get_alert(store, i) for i in done]
+
+
+def accept_as_baseline(store: Store, alert_id: int, by: str | None = None,
+                       notes: str | None = None) -> list[dict]:
+    """The answer to an intended change: the alert's level becomes the metric's new baseline.
+
+    Returns the alerts this resolved.
+    """
+    alert = get_alert(store, alert_id)
+    if alert["status"] == "resolved":
+        raise InputError(f"alert {alert_id} is already resolved")
+    if alert["alert_type"] == "threshold":
+        raise InputError(f"alert {alert_id} is a threshold alert: its target line is absolute; "
+                         "change the target instead (perftui targets set)")
+    notes = _check_notes(notes)
+    with store.atomic():
+        ids = store_alerts.add_baseline_reset(alert_id, by or current_user(), notes, now_iso())
+    return [get_alert(store, i) for i in ids]
+
+
+def alert_history(store: Store, alert: dict, limit: int = 60) -> list[tuple[int, str, float]]:
+    """The metric's values in the alert's scope up to and including the triggering run."""
+    snap_time = alert["last_seen_at"]
+    rows = queries.recent_values(alert["metric_id"], alert["app"], alert["environment"],
+                                 before=snap_time + "~", limit=limit, warm_only=True)
+    return rows

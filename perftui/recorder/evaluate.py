@@ -1,0 +1,238 @@
+"""Record one snapshot and evaluate it: the one path every recording takes (lowest layer that
+needs both the store and the analysis; the CLI and imports call it too).
+
+The recorder inside a host app, `perftui record`, and `perftui import --replay` all come through
+`record_snapshot`, so a snapshot is judged the same way wherever it came from. It runs on a plain
+sqlite3 connection (see `perftui.store.writer`) and the pure `perftui.analysis` functions, so it is
+cheap enough for a host application's start-up: no ORM, no numpy.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from perftui.analysis.detect import evaluate_metric
+from perftui.analysis.index import evaluate_flags, performance_index, regression_score
+from perftui.analysis.lifecycle import OpenAlert, plan_alerts
+from perftui.analysis.types import DetectorConfig, MetricSpec, MetricVerdict
+from perftui.store import writer
+from perftui.timefmt import normalise_iso, now_iso
+
+
+class RecordError(ValueError):
+    """A snapshot that cannot be stored; the message names the field. Nothing was written."""
+
+
+DEFAULT_CONFIG = DetectorConfig()
+
+
+@dataclass
+class SnapshotInput:
+    metrics: Mapping[str, Any]
+    recorded_at: str | None = None
+    app: str = "default"
+    environment: str = "local"
+    host: str | None = None
+    session_id: str | None = None
+    git_commit: str | None = None
+    git_branch: str | None = None
+    app_version: str | None = None
+    python_version: str | None = None
+    platform: str | None = None
+    cpu_count: int | None = None
+    total_memory_mb: int | None = None
+    is_cold_start: bool = False
+    status: str = "ok"
+    operations: Any = None
+    cache_stats: Any = None
+    errors: Any = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class AlertEvent:
+    alert_id: int
+    metric_id: str
+    metric_name: str
+    unit: str
+    alert_type: str
+    severity: str
+    message: str
+    current_value: float
+    expected_value: float | None
+    deviation_percent: float | None
+    is_new: bool
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@dataclass
+class RecordResult:
+    snapshot_id: int
+    recorded_at: str
+    app: str
+    environment: str
+    values: dict[str, float]
+    alerts: list[AlertEvent] = field(default_factory=list)
+    resolved: list[int] = field(default_factory=list)
+    verdicts: list[MetricVerdict] = field(default_factory=list)
+    performance_index: float | None = None
+    regression_score: float | None = None
+    flags: list[str] = field(default_factory=list)
+    baseline_confidence: float | None = None
+    evaluated: bool = False
+    metrics: list[dict] = field(default_factory=list)  # per metric: code, name, unit, target, value...
+
+    def __int__(self) -> int:
+        return self.snapshot_id
+
+
+def check_value(name: str, value: Any) -> float:
+    """A finite number, or RecordError naming the metric."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise RecordError(f"metric {name}: value must be a number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise RecordError(f"metric {name}: value must be finite, got {value}")
+    return value
+
+
+def validate(snapshot: SnapshotInput) -> tuple[str, dict[str, float]]:
+    """Check everything before anything is written; returns (recorded_at, values)."""
+    if not isinstance(snapshot.metrics, Mapping):
+        raise RecordError("metrics must be a mapping of metric id or key to a number")
+    values = {str(name): check_value(str(name), v) for name, v in snapshot.metrics.items()}
+    if snapshot.status not in ("ok", "failed"):
+        raise RecordError(f"status must be 'ok' or 'failed', got {snapshot.status!r}")
+    for name in ("app", "environment"):
+        text = getattr(snapshot, name)
+        if not isinstance(text, str) or not text.strip() or len(text) > 100:
+            raise RecordError(f"{name} must be a non-empty name of at most 100 characters")
+    try:
+        recorded_at = normalise_iso(snapshot.recorded_at) if snapshot.recorded_at else now_iso()
+    except ValueError as exc:
+        raise RecordError(f"recorded_at: {exc}") from None
+    return recorded_at, values
+
+
+def record_snapshot(conn: sqlite3.Connection, snapshot: SnapshotInput, *,
+                    config: DetectorConfig = DEFAULT_CONFIG, evaluate: bool = True,
+                    transaction: bool = True) -> RecordResult:
+    """Store a snapshot with its measurements and, for a warm successful run, evaluate it.
+
+    With `transaction=True` (the default) everything happens in one IMMEDIATE transaction:
+    a killed process leaves no half snapshot. Raises RecordError before writing on bad input.
+    """
+    recorded_at, values = validate(snapshot)
+    if transaction:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = _record(conn, snapshot, recorded_at, values, config, evaluate)
+        if transaction:
+            conn.execute("COMMIT")
+    except BaseException:
+        if transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _record(conn: sqlite3.Connection, snap: SnapshotInput, recorded_at: str,
+            values: dict[str, float], config: DetectorConfig, evaluate: bool) -> RecordResult:
+    catalog = writer.load_catalog(conn)
+    rows: list[tuple[writer.MetricRow, float]] = []
+    seen: set[int] = set()
+    for name, value in values.items():
+        row = catalog.find(name) or writer.register_metric(conn, catalog, name)
+        if row.id in seen:
+            raise RecordError(f"metric {row.code} given twice (as {name!r} and another name)")
+        seen.add(row.id)
+        rows.append((row, value))
+
+    fields = {k: getattr(snap, k) for k in writer.SNAPSHOT_FIELDS if hasattr(snap, k)}
+    fields["recorded_at"] = recorded_at
+    snapshot_id = writer.insert_snapshot(conn, fields)
+    writer.insert_measurements(conn, snapshot_id, [(row.id, v) for row, v in rows])
+
+    by_code = {row.code: v for row, v in rows}
+    result = RecordResult(snapshot_id, recorded_at, snap.app, snap.environment, by_code)
+    specs = {row.code: MetricSpec(row.code, row.direction, row.target, row.warning, row.error)
+             for row, _ in rows if row.active}
+    if evaluate and snap.status == "ok" and not snap.is_cold_start:
+        _evaluate(conn, snap, recorded_at, snapshot_id, rows, specs, config, result)
+        result.evaluated = True
+    result.performance_index = performance_index(
+        {c: v for c, v in by_code.items() if c in specs}, specs)
+    result.regression_score = regression_score(result.verdicts) if result.verdicts else None
+    result.flags = evaluate_flags(by_code, writer.flag_rules(conn))
+    confidences = [v.baseline.confidence for v in result.verdicts if v.baseline is not None]
+    result.baseline_confidence = (sum(confidences) / len(confidences)) if confidences else (
+        0.0 if result.evaluated else None)
+    verdict_by_code = {v.metric_id: v for v in result.verdicts}
+    for row, value in rows:
+        verdict = verdict_by_code.get(row.code)
+        result.metrics.append({
+            "metric_id": row.code, "key": row.key, "name": row.name, "unit": row.unit,
+            "direction": row.direction, "target": row.target, "warning": row.warning,
+            "error": row.error, "value": value,
+            "baseline_median": verdict.baseline.median if verdict and verdict.baseline else None,
+            "change_percent": verdict.change_percent if verdict else None,
+            "severity": verdict.severity if verdict else "ok",
+        })
+    writer.update_snapshot_scores(conn, snapshot_id, result.performance_index,
+                                  result.regression_score, result.flags)
+    return result
+
+
+def _evaluate(conn: sqlite3.Connection, snap: SnapshotInput, recorded_at: str, snapshot_id: int,
+              rows: list[tuple[writer.MetricRow, float]], specs: dict[str, MetricSpec],
+              config: DetectorConfig, result: RecordResult) -> None:
+    resets = writer.baseline_resets(conn, snap.app, snap.environment, recorded_at)
+    open_by_metric: dict[int, list[writer.OpenAlertRow]] = {}
+    for alert in writer.open_alerts(conn, snap.app, snap.environment):
+        open_by_metric.setdefault(alert.metric_id, []).append(alert)
+    baseline_snapshot = writer.last_warm_snapshot(conn, snap.app, snap.environment, recorded_at)
+    for row, value in rows:
+        spec = specs.get(row.code)
+        if spec is None:
+            continue
+        past = writer.history(conn, row.id, snap.app, snap.environment, recorded_at,
+                              config.history, resets.get(row.id))
+        verdict = evaluate_metric(value, past, spec, config)
+        result.verdicts.append(verdict)
+        current = [OpenAlert(a.id, row.code, a.alert_type, a.severity, a.normal_streak)
+                   for a in open_by_metric.get(row.id, ())]
+        plan = plan_alerts(verdict, current, config)
+        base_ctx = verdict.baseline.to_dict() if verdict.baseline is not None else None
+        for finding in plan.new:
+            alert_id = writer.insert_alert(
+                conn, snapshot_id=snapshot_id, baseline_snapshot_id=baseline_snapshot,
+                metric_id=row.id, app=snap.app, environment=snap.environment,
+                alert_type=finding.alert_type, severity=finding.severity,
+                current_value=finding.current_value, expected_value=finding.expected_value,
+                deviation_percent=finding.deviation_percent, message=finding.message,
+                at=recorded_at, context={"baseline": base_ctx, **finding.details})
+            result.alerts.append(_event(alert_id, row, finding, True))
+        for alert_id, finding in plan.repeats:
+            writer.repeat_alert(conn, alert_id, severity=finding.severity,
+                                current_value=finding.current_value,
+                                expected_value=finding.expected_value,
+                                deviation_percent=finding.deviation_percent,
+                                message=finding.message, at=recorded_at)
+            result.alerts.append(_event(alert_id, row, finding, False))
+        for alert_id, streak in plan.streaks:
+            writer.set_normal_streak(conn, alert_id, streak)
+        for alert_id in plan.resolve:
+            writer.resolve_alert(conn, alert_id, recorded_at,
+                                 f"auto-resolved: back to normal for {config.resolve_after} runs")
+            result.resolved.append(alert_id)
+
+
+def _event(alert_id: int, row: writer.MetricRow, finding: Any, is_new: bool) -> AlertEvent:
+    return AlertEvent(alert_id, row.code, row.name, row.unit, finding.alert_type, finding.severity,
+                      finding.message, finding.current_value, finding.expected_value,
+                      finding.deviation_percent, is_new)

@@ -1,0 +1,190 @@
+"""Peewee models of the store's tables. They do not know the path: `perftui.store.db` binds
+them at one composition root. The schema itself is owned by the SQL files in `migrations/`
+(a test checks that models and migrated tables agree)."""
+
+from __future__ import annotations
+
+import json
+
+from peewee import (AutoField, BooleanField, CompositeKey, DatabaseProxy, FloatField,
+                    ForeignKeyField, IntegerField, Model, TextField)
+
+database = DatabaseProxy()
+
+
+class JSONField(TextField):
+    def db_value(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+    def python_value(self, value):
+        if value is None:
+            return None
+        try:
+            return json.loads(value)
+        except (TypeError, ValueError):
+            return None
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Metric(BaseModel):
+    id = AutoField()
+    code = TextField(unique=True)
+    key = TextField(null=True, unique=True)
+    name = TextField()
+    unit = TextField(default="")
+    direction = TextField(default="lower")
+    target = FloatField(null=True)
+    warning = FloatField(null=True)
+    error = FloatField(null=True)
+    description = TextField(default="")
+    source = TextField(default="")
+    active = BooleanField(default=True)
+    operation = TextField(null=True)
+    updated_at = TextField()
+    updated_by = TextField(null=True)
+
+    class Meta:
+        table_name = "metrics"
+
+
+class Snapshot(BaseModel):
+    id = AutoField()
+    recorded_at = TextField()
+    app = TextField(default="default")
+    environment = TextField(default="local")
+    host = TextField(null=True)
+    session_id = TextField(null=True)
+    git_commit = TextField(null=True)
+    git_branch = TextField(null=True)
+    app_version = TextField(null=True)
+    python_version = TextField(null=True)
+    platform = TextField(null=True)
+    cpu_count = IntegerField(null=True)
+    total_memory_mb = IntegerField(null=True)
+    is_cold_start = BooleanField(default=False)
+    status = TextField(default="ok")
+    performance_index = FloatField(null=True)
+    regression_score = FloatField(null=True)
+    flags = JSONField(null=True)
+    operations = JSONField(null=True)
+    cache_stats = JSONField(null=True)
+    errors = JSONField(null=True)
+    notes = TextField(null=True)
+
+    class Meta:
+        table_name = "snapshots"
+
+
+class Measurement(BaseModel):
+    metric = ForeignKeyField(Metric, column_name="metric_id", on_delete="CASCADE")
+    snapshot = ForeignKeyField(Snapshot, column_name="snapshot_id", on_delete="CASCADE")
+    value = FloatField()
+
+    class Meta:
+        table_name = "measurements"
+        primary_key = CompositeKey("metric", "snapshot")
+        without_rowid = True
+
+
+class Alert(BaseModel):
+    id = AutoField()
+    snapshot = ForeignKeyField(Snapshot, column_name="snapshot_id", null=True, on_delete="SET NULL")
+    baseline_snapshot = ForeignKeyField(Snapshot, column_name="baseline_snapshot_id", null=True,
+                                        on_delete="SET NULL", backref="baseline_alerts")
+    metric = ForeignKeyField(Metric, column_name="metric_id", on_delete="CASCADE")
+    app = TextField()
+    environment = TextField()
+    alert_type = TextField()
+    severity = TextField()
+    current_value = FloatField()
+    expected_value = FloatField(null=True)
+    deviation_percent = FloatField(null=True)
+    message = TextField(default="")
+    triggered_at = TextField()
+    last_seen_at = TextField()
+    occurrences = IntegerField(default=1)
+    normal_streak = IntegerField(default=0)
+    status = TextField(default="open")
+    acknowledged_by = TextField(null=True)
+    acknowledged_at = TextField(null=True)
+    resolution_notes = TextField(null=True)
+    resolved_at = TextField(null=True)
+    context = JSONField(null=True)
+
+    class Meta:
+        table_name = "alerts"
+
+
+class DailyAggregate(BaseModel):
+    day = TextField()
+    app = TextField()
+    environment = TextField()
+    metric = ForeignKeyField(Metric, column_name="metric_id", on_delete="CASCADE")
+    count = IntegerField()
+    mean = FloatField()
+    median = FloatField()
+    min = FloatField()
+    max = FloatField()
+    p95 = FloatField()
+
+    class Meta:
+        table_name = "daily_aggregates"
+        primary_key = CompositeKey("day", "app", "environment", "metric")
+        without_rowid = True
+
+
+class TargetChange(BaseModel):
+    id = AutoField()
+    metric = ForeignKeyField(Metric, column_name="metric_id", on_delete="CASCADE")
+    field = TextField()
+    old_value = TextField(null=True)
+    new_value = TextField(null=True)
+    changed_by = TextField(null=True)
+    changed_at = TextField()
+    reason = TextField(null=True)
+
+    class Meta:
+        table_name = "target_changes"
+
+
+class SchemaMigration(BaseModel):
+    version = IntegerField(primary_key=True)
+    name = TextField()
+    applied_at = TextField()
+
+    class Meta:
+        table_name = "schema_migrations"
+
+
+class StoreMeta(BaseModel):
+    key = TextField(primary_key=True)
+    value = TextField(null=True)
+
+    class Meta:
+        table_name = "store_meta"
+        without_rowid = True
+
+
+class BaselineReset(BaseModel):
+    id = AutoField()
+    metric = ForeignKeyField(Metric, column_name="metric_id", on_delete="CASCADE")
+    app = TextField()
+    environment = TextField()
+    since = TextField()
+    created_by = TextField(null=True)
+    created_at = TextField()
+    notes = TextField(null=True)
+
+    class Meta:
+        table_name = "baseline_resets"
+
+
+ALL_MODELS = (Metric, Snapshot, Measurement, Alert, DailyAggregate, TargetChange,
+              SchemaMigration, StoreMeta, BaselineReset)

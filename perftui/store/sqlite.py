@@ -1,0 +1,198 @@
+"""Opening a store with the standard library's sqlite3: location checks, pragmas, migrations.
+
+This module (not peewee) creates and upgrades stores, so the recorder can open one inside a host
+application's start-up without importing the ORM. Migrations are the numbered SQL files in
+`migrations/` (shipped inside the wheel as `perftui/_migrations`); each runs once, inside a
+transaction, and is recorded in `schema_migrations`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from pathlib import Path
+
+from perftui.store.errors import (StoreCorrupt, StoreError, StoreMissing, StoreTooNew,
+                                  StoreUnwritable, classify)
+from perftui.timefmt import now_iso
+
+BUSY_TIMEOUT_MS = 5000
+PRAGMAS = (
+    ("journal_mode", "wal"),
+    ("busy_timeout", BUSY_TIMEOUT_MS),
+    ("foreign_keys", 1),
+    ("synchronous", "normal"),
+)
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+def migrations_dir() -> Path:
+    """The migrations shipped in the wheel, else the repository's top-level folder."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "_migrations"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "migrations"
+
+
+def available_migrations() -> list[tuple[int, str, Path]]:
+    found = []
+    for path in sorted(migrations_dir().glob("*.sql")):
+        m = _MIGRATION_NAME.match(path.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), path))
+    return found
+
+
+def latest_version() -> int:
+    migrations = available_migrations()
+    return migrations[-1][0] if migrations else 0
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the store file readable and writable by its owner only (0600)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StoreUnwritable(f"cannot create the store at {path}: {exc.strerror or exc}") from None
+
+
+def connect(path: str, *, create: bool = True, readonly: bool = False,
+            migrate: bool = True) -> sqlite3.Connection:
+    """Open (and by default create and migrate) the store at `path`.
+
+    The connection is in autocommit mode (`isolation_level=None`): callers open their own
+    transactions with BEGIN IMMEDIATE so that one snapshot is one transaction.
+    Raises a StoreError subclass with a one-line message on every failure.
+    """
+    file = Path(path)
+    if file.is_dir():
+        raise StoreUnwritable(f"{path} is a directory, not a store file")
+    exists = file.exists()
+    if not exists and (readonly or not create):
+        raise StoreMissing(f"no store at {path} (record a snapshot first, or run `perftui demo`)")
+    if not exists:
+        _create_private_file(file)
+    try:
+        if readonly:
+            uri = f"{file.resolve().as_uri()}?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(str(file), isolation_level=None,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise classify(exc, path) from None
+    try:
+        for name, value in PRAGMAS:
+            if readonly and name == "journal_mode":
+                continue
+            conn.execute(f"PRAGMA {name}={value}")
+        check_schema(conn, path, readonly=readonly, migrate=migrate)
+    except StoreError:
+        conn.close()
+        raise
+    except sqlite3.Error as exc:
+        conn.close()
+        raise classify(exc, path) from None
+    return conn
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_migrations'").fetchone()
+    if row is None:
+        tables = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+        return -1 if tables else 0  # -1: some other SQLite database
+    return conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+
+
+def check_schema(conn: sqlite3.Connection, path: str, *, readonly: bool, migrate: bool) -> None:
+    version = current_version(conn)
+    latest = latest_version()
+    if version < 0:
+        raise StoreCorrupt(f"{path} is an SQLite database but not a perftui store")
+    if version > latest:
+        raise StoreTooNew(
+            f"{path} has schema version {version}, newer than this perftui understands ({latest}); "
+            "upgrade perftui")
+    if version < latest:
+        if readonly or not migrate:
+            raise StoreError(
+                f"{path} has schema version {version} and needs upgrading to {latest}; "
+                "open it once without --read-only")
+        apply_migrations(conn, path)
+
+
+def apply_migrations(conn: sqlite3.Connection, path: str = "", upto: int | None = None) -> list[int]:
+    """Apply every pending migration; returns the versions applied.
+
+    All pending migrations run in one IMMEDIATE transaction, each recorded in
+    `schema_migrations`; a brand-new store is seeded with the default catalog in the same
+    transaction, so no other process ever sees a store without its metrics. On any failure
+    the store is left exactly as it was.
+    """
+    applied: list[int] = []
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                     "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        start = conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+        for version, name, file in available_migrations():
+            if version <= start or (upto is not None and version > upto):
+                continue
+            for statement in _statements(file.read_text(encoding="utf-8")):
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?,?,?)",
+                         (version, name, now_iso()))
+            applied.append(version)
+        if start == 0 and applied and (upto is None or upto >= latest_version()):
+            _seed_catalog(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return applied
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration file into statements, using sqlite3.complete_statement so that a ';'
+    inside a comment or a string literal never cuts a statement short."""
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            text = buffer.strip()
+            if any(not ln.strip().startswith("--") and ln.strip() for ln in text.splitlines()):
+                statements.append(text)
+            buffer = ""
+    if buffer.strip() and any(not ln.strip().startswith("--") and ln.strip()
+                              for ln in buffer.splitlines()):
+        raise ValueError(f"incomplete SQL statement at the end of a migration: {buffer[:60]!r}")
+    return statements
+
+
+def _seed_catalog(conn: sqlite3.Connection) -> None:
+    from perftui.store.catalog import default_catalog
+
+    metrics, flags = default_catalog()
+    insert_catalog_rows(conn, metrics, "catalog")
+    conn.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('flag_rules', ?)",
+                 (json.dumps(flags),))
+
+
+def insert_catalog_rows(conn: sqlite3.Connection, metrics: list[dict], by: str) -> None:
+    now = now_iso()
+    conn.executemany(
+        "INSERT INTO metrics (code, key, name, unit, direction, target, warning, error, description,"
+        " source, active, operation, updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(m["id"], m["key"], m["name"], m["unit"], m["direction"], m["target"], m["warning"],
+          m["error"], m["description"], m["source"], int(m["active"]), m.get("operation"), now, by)
+         for m in metrics])

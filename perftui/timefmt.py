@@ -1,0 +1,53 @@
+"""Timestamps as the store keeps them: ISO-8601 UTC text that sorts chronologically.
+
+Kept dependency-free because the recorder imports it inside a host app's start-up.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_iso(moment: datetime) -> str:
+    """Store form of a moment: naive datetimes are taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime(_FORMAT)
+
+
+def now_iso() -> str:
+    return to_iso(utcnow())
+
+
+def parse_iso(text: str) -> datetime:
+    """Parse ISO-8601 ('2026-01-01T00:00:00Z', offsets, dates alone) into an aware UTC datetime.
+
+    Raises ValueError with the offending text.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"not a timestamp: {text!r}")
+    raw = text.strip()
+    if raw.endswith(("Z", "z")):
+        raw = raw[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"not an ISO-8601 timestamp: {text!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def normalise_iso(text: str) -> str:
+    """Any ISO-8601 text -> the store's form."""
+    return to_iso(parse_iso(text))
+
+
+def days_ago_iso(days: float, now: datetime | None = None) -> str:
+    return to_iso((now or utcnow()) - timedelta(days=days))
