@@ -60,6 +60,7 @@ class PerformanceTracker:
                  disabled: bool | None = None, summary: bool | None = None,
                  log_dir: str | os.PathLike | None = None, cold_start: bool | None = None,
                  session_id: str | None = None, git_dir: str | os.PathLike | None = None,
+                 busy_timeout_ms: int | None = None,
                  clock: Callable[[], float] = time.perf_counter):
         env = os.environ
         flag = _env_flag("PERFTUI_DISABLE")
@@ -73,6 +74,12 @@ class PerformanceTracker:
         self.cold_start = cold_start if cold_start is not None else _env_flag("PERFTUI_COLD_START")
         self.session_id = hash_session_id(session_id or uuid.uuid4().hex)
         self.git_dir = git_dir
+        if busy_timeout_ms is None:
+            try:
+                busy_timeout_ms = int(env.get("PERFTUI_BUSY_TIMEOUT_MS") or 2000)
+            except ValueError:
+                busy_timeout_ms = 2000
+        self.busy_timeout_ms = busy_timeout_ms
         self._clock = clock
         self._lock = threading.Lock()
         self._starts: dict[str, list[float]] = {}
@@ -208,7 +215,7 @@ class PerformanceTracker:
         if self.disabled:
             return None
         try:
-            result = self._record(cold_start, failed)
+            result = self._record_with_retry(cold_start, failed)
         except Exception as exc:  # never raise into the host app
             self._warn("store", f"perftui: snapshot not recorded ({_describe(exc)})")
             return None
@@ -228,8 +235,21 @@ class PerformanceTracker:
             from perftui.store.sqlite import connect
 
             self.db = resolve_store_path(self.db)
-            self._conn = connect(self.db)
+            self._conn = connect(self.db, busy_timeout_ms=self.busy_timeout_ms)
         return self._conn
+
+    def _record_with_retry(self, cold_start: bool | None, failed: bool, attempts: int = 3):
+        """Write the snapshot; a store still locked after the busy timeout is tried again."""
+        import sqlite3
+
+        for attempt in range(attempts):
+            try:
+                return self._record(cold_start, failed)
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc).lower() or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def _record(self, cold_start: bool | None, failed: bool):
         from perftui.recorder.evaluate import SnapshotInput, record_snapshot

@@ -165,7 +165,10 @@ _HIGHER_HINTS = ("hit_rate", "hit_ratio", "throughput", "per_sec", "per_second",
 def guess_metric(name: str) -> dict:
     """Catalog entry for a metric recorded under an unknown name: unit from its suffix, no target."""
     lower = name.lower()
-    unit = next((u for suffix, u in _UNIT_SUFFIXES if lower.endswith(suffix)), "")
+    if lower.endswith(("per_sec", "per_second", "_ops", "_rps", "_qps")):
+        unit = "/s"
+    else:
+        unit = next((u for suffix, u in _UNIT_SUFFIXES if lower.endswith(suffix)), "")
     direction = "higher" if any(h in lower for h in _HIGHER_HINTS) else "lower"
     pretty = re.sub(r"[_\-]+", " ", name).strip().capitalize() or name
     return {"id": name, "key": None, "name": pretty, "unit": unit, "direction": direction,

@@ -64,13 +64,14 @@ def _create_private_file(path: Path) -> None:
 
 
 def connect(path: str, *, create: bool = True, readonly: bool = False,
-            migrate: bool = True) -> sqlite3.Connection:
+            migrate: bool = True, busy_timeout_ms: int | None = None) -> sqlite3.Connection:
     """Open (and by default create and migrate) the store at `path`.
 
     The connection is in autocommit mode (`isolation_level=None`): callers open their own
     transactions with BEGIN IMMEDIATE so that one snapshot is one transaction.
     Raises a StoreError subclass with a one-line message on every failure.
     """
+    timeout_ms = busy_timeout_ms if busy_timeout_ms is not None else BUSY_TIMEOUT_MS
     file = Path(path)
     if file.is_dir():
         raise StoreUnwritable(f"{path} is a directory, not a store file")
@@ -83,16 +84,18 @@ def connect(path: str, *, create: bool = True, readonly: bool = False,
         if readonly:
             uri = f"{file.resolve().as_uri()}?mode=ro"
             conn = sqlite3.connect(uri, uri=True, isolation_level=None,
-                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+                                   timeout=timeout_ms / 1000, check_same_thread=False)
         else:
             conn = sqlite3.connect(str(file), isolation_level=None,
-                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+                                   timeout=timeout_ms / 1000, check_same_thread=False)
     except sqlite3.Error as exc:
         raise classify(exc, path) from None
     try:
         for name, value in PRAGMAS:
             if readonly and name == "journal_mode":
                 continue
+            if name == "busy_timeout":
+                value = timeout_ms
             conn.execute(f"PRAGMA {name}={value}")
         check_schema(conn, path, readonly=readonly, migrate=migrate)
     except StoreError:

@@ -1,0 +1,111 @@
+"""The SQL behind trend charts: one metric's values over time in one scope.
+
+Plain sqlite3 on purpose (not peewee): a trend over 100,000 runs must be ready to draw in a few
+tens of milliseconds, so rows come back as bare tuples and timestamps are turned into epoch
+seconds by SQLite itself (`julianday`), not parsed in Python. Every query here is answered from
+an index; `tests/tui/test_tui_series.py` checks the plans with EXPLAIN QUERY PLAN.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+# Epoch seconds of an ISO-8601 UTC text column, computed inside SQLite.
+EPOCH = "(julianday({col}) - 2440587.5) * 86400.0"
+
+POINTS_SQL = (
+    "SELECT " + EPOCH.format(col="s.recorded_at") + ", m.value, s.is_cold_start"
+    " FROM snapshots s INDEXED BY snapshots_scope_time"
+    " JOIN measurements m ON m.metric_id = ? AND m.snapshot_id = s.id"
+    " WHERE s.app = ? AND s.environment = ? AND s.recorded_at >= ? AND s.status = 'ok'"
+    " ORDER BY s.recorded_at")
+
+WARM_POINTS_SQL = (
+    "SELECT " + EPOCH.format(col="s.recorded_at") + ", m.value"
+    " FROM snapshots s INDEXED BY snapshots_warm_scope_time"
+    " JOIN measurements m ON m.metric_id = ? AND m.snapshot_id = s.id"
+    " WHERE s.app = ? AND s.environment = ? AND s.recorded_at >= ?"
+    " AND s.is_cold_start = 0 AND s.status = 'ok'"
+    " ORDER BY s.recorded_at")
+
+ROWS_SQL = (
+    "SELECT s.id, s.recorded_at, m.value, s.is_cold_start, s.git_commit, s.host"
+    " FROM snapshots s INDEXED BY snapshots_scope_time"
+    " JOIN measurements m ON m.metric_id = ? AND m.snapshot_id = s.id"
+    " WHERE s.app = ? AND s.environment = ? AND s.recorded_at >= ? AND s.status = 'ok'"
+    " {cold} ORDER BY s.recorded_at DESC, s.id DESC LIMIT ?")
+
+COUNT_SQL = (
+    "SELECT count(*) FROM snapshots s INDEXED BY snapshots_scope_time"
+    " JOIN measurements m ON m.metric_id = ? AND m.snapshot_id = s.id"
+    " WHERE s.app = ? AND s.environment = ? AND s.recorded_at >= ? AND s.status = 'ok' {cold}")
+
+ALERTS_SQL = (
+    "SELECT a.id, a.severity, a.alert_type, a.status, "
+    + EPOCH.format(col="coalesce(s.recorded_at, a.triggered_at)") + ","
+    " coalesce(m.value, a.current_value)"
+    " FROM alerts a"
+    " LEFT JOIN snapshots s ON s.id = a.snapshot_id"
+    " LEFT JOIN measurements m ON m.metric_id = a.metric_id AND m.snapshot_id = a.snapshot_id"
+    " WHERE a.metric_id = ? AND a.app = ? AND a.environment = ? AND a.last_seen_at >= ?"
+    " ORDER BY a.triggered_at")
+
+LATEST_SQL = (
+    "SELECT max(recorded_at) FROM snapshots INDEXED BY snapshots_scope_time"
+    " WHERE app = ? AND environment = ?")
+
+
+def metric_points(conn: sqlite3.Connection, metric_pk: int, app: str, environment: str,
+                  since: str = "", cold_starts: bool = True
+                  ) -> tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...]]:
+    """(epoch seconds, values, cold flags) of successful runs at or after `since`, oldest first.
+
+    With cold_starts=False the cold runs are left out in SQL (the warm partial index) and every
+    flag is 0.
+    """
+    if cold_starts:
+        rows = conn.execute(POINTS_SQL, (metric_pk, app, environment, since)).fetchall()
+        if not rows:
+            return (), (), ()
+        xs, ys, cold = zip(*rows)
+        return xs, ys, cold
+    rows = conn.execute(WARM_POINTS_SQL, (metric_pk, app, environment, since)).fetchall()
+    if not rows:
+        return (), (), ()
+    xs, ys = zip(*rows)
+    return xs, ys, (0,) * len(xs)
+
+
+def metric_rows(conn: sqlite3.Connection, metric_pk: int, app: str, environment: str,
+                since: str = "", cold_starts: bool = True, limit: int = 500) -> list[tuple]:
+    """The newest `limit` runs as (snapshot id, recorded_at, value, is_cold_start, commit, host)."""
+    sql = ROWS_SQL.format(cold="" if cold_starts else "AND s.is_cold_start = 0")
+    return conn.execute(sql, (metric_pk, app, environment, since, limit)).fetchall()
+
+
+def count_points(conn: sqlite3.Connection, metric_pk: int, app: str, environment: str,
+                 since: str = "", cold_starts: bool = True) -> int:
+    sql = COUNT_SQL.format(cold="" if cold_starts else "AND s.is_cold_start = 0")
+    return conn.execute(sql, (metric_pk, app, environment, since)).fetchone()[0]
+
+
+def alert_marks(conn: sqlite3.Connection, metric_pk: int, app: str, environment: str,
+                since: str = "") -> list[tuple[int, str, str, str, float, float]]:
+    """Alerts of one metric seen at or after `since`: (id, severity, type, status, epoch x, value
+    at the triggering run)."""
+    return conn.execute(ALERTS_SQL, (metric_pk, app, environment, since)).fetchall()
+
+
+def latest_time(conn: sqlite3.Connection, app: str, environment: str) -> str | None:
+    return conn.execute(LATEST_SQL, (app, environment)).fetchone()[0]
+
+
+def query_plans(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """EXPLAIN QUERY PLAN of every query above (details only), for tests and benchmarks."""
+    args = {POINTS_SQL: (1, "a", "e", ""), WARM_POINTS_SQL: (1, "a", "e", ""),
+            ROWS_SQL.format(cold=""): (1, "a", "e", "", 10),
+            COUNT_SQL.format(cold=""): (1, "a", "e", ""),
+            ALERTS_SQL: (1, "a", "e", ""), LATEST_SQL: ("a", "e")}
+    names = ("points", "warm_points", "rows", "count", "alerts", "latest")
+    return {name: [row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+            for name, (sql, params) in zip(names, args.items())}

@@ -1,0 +1,154 @@
+"""Creating, migrating and refusing stores."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+
+import pytest
+
+from perftui.store import sqlite as sq
+from perftui.store.errors import (StoreCorrupt, StoreLocked, StoreMissing, StoreTooNew,
+                                  StoreUnwritable, classify)
+
+EXPECTED_TABLES = {"metrics", "snapshots", "measurements", "alerts", "daily_aggregates",
+                   "target_changes", "schema_migrations", "store_meta", "baseline_resets"}
+
+
+def tables(conn) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def test_fresh_store_has_every_table_and_the_catalog(store_path):
+    conn = sq.connect(str(store_path))
+    assert EXPECTED_TABLES <= tables(conn)
+    versions = [r[0] for r in conn.execute("SELECT version FROM schema_migrations ORDER BY 1")]
+    assert versions == list(range(1, sq.latest_version() + 1))
+    codes = {r[0] for r in conn.execute("SELECT code FROM metrics")}
+    assert {"APP-001", "SVC-001", "VAL-003", "MEM-002", "CACHE-003", "UFO-001"} <= codes
+    assert len(codes) == 21
+    flags = conn.execute("SELECT value FROM store_meta WHERE key='flag_rules'").fetchone()[0]
+    assert "double_container_init" in flags and "prompt_duplication" in flags
+
+
+def test_pragmas_wal_foreign_keys_busy_timeout(store_path):
+    conn = sq.connect(str(store_path))
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == sq.BUSY_TIMEOUT_MS
+
+
+def test_new_store_file_is_private(store_path):
+    sq.connect(str(store_path)).close()
+    mode = stat.S_IMODE(store_path.stat().st_mode)
+    assert mode == 0o600
+
+
+def test_reopening_applies_nothing(store_path):
+    sq.connect(str(store_path)).close()
+    conn = sq.connect(str(store_path))
+    assert sq.apply_migrations(conn) == []
+    assert conn.execute("SELECT count(*) FROM metrics").fetchone()[0] == 21
+
+
+def test_upgrade_from_first_migration_keeps_data(store_path):
+    conn = sqlite3.connect(str(store_path), isolation_level=None)
+    assert sq.apply_migrations(conn, upto=1) == [1]
+    assert "store_meta" not in tables(conn)
+    conn.execute("INSERT INTO metrics (code, name, updated_at) VALUES ('X-1', 'x', 'now')")
+    conn.execute("INSERT INTO snapshots (recorded_at) VALUES ('2026-01-01T00:00:00.000000Z')")
+    conn.execute("INSERT INTO measurements VALUES (1, 1, 42.0)")
+    conn.close()
+
+    upgraded = sq.connect(str(store_path))
+    assert sq.current_version(upgraded) == sq.latest_version()
+    assert {"store_meta", "baseline_resets"} <= tables(upgraded)
+    assert upgraded.execute("SELECT value FROM measurements").fetchone()[0] == 42.0
+
+
+def test_failed_migration_leaves_store_unchanged(store_path, monkeypatch, tmp_path):
+    broken = tmp_path / "migrations"
+    broken.mkdir()
+    for _version, _name, path in sq.available_migrations():
+        (broken / path.name).write_text(path.read_text())
+    (broken / "9999_broken.sql").write_text("CREATE TABLE ok_table (x);\nNOT VALID SQL;\n")
+    conn = sq.connect(str(store_path))
+    monkeypatch.setattr(sq, "migrations_dir", lambda: broken)
+    with pytest.raises(sqlite3.Error):
+        sq.apply_migrations(conn)
+    assert "ok_table" not in tables(conn)
+    assert sq.current_version(conn) == 2
+
+
+def test_newer_schema_is_refused_with_one_line(store_path):
+    conn = sq.connect(str(store_path))
+    conn.execute("INSERT INTO schema_migrations VALUES (99, 'future', 'now')")
+    conn.close()
+    with pytest.raises(StoreTooNew) as info:
+        sq.connect(str(store_path))
+    assert "schema version 99" in str(info.value) and "upgrade perftui" in str(info.value)
+
+
+def test_not_a_database(store_path):
+    store_path.write_bytes(b"this is a text file, not SQLite\n" * 100)
+    with pytest.raises(StoreCorrupt) as info:
+        sq.connect(str(store_path))
+    assert "not a perftui store" in str(info.value)
+
+
+def test_some_other_sqlite_database(store_path):
+    other = sqlite3.connect(str(store_path))
+    other.execute("CREATE TABLE people (name TEXT)")
+    other.commit()
+    other.close()
+    with pytest.raises(StoreCorrupt, match="not a perftui store"):
+        sq.connect(str(store_path))
+
+
+def test_unwritable_location(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(StoreUnwritable) as info:
+        sq.connect(str(blocker / "sub" / "store.db"))
+    assert "cannot create the store" in str(info.value)
+
+
+def test_directory_instead_of_file(tmp_path):
+    with pytest.raises(StoreUnwritable, match="is a directory"):
+        sq.connect(str(tmp_path))
+
+
+def test_missing_store_when_not_creating(store_path):
+    with pytest.raises(StoreMissing, match="no store at"):
+        sq.connect(str(store_path), create=False)
+    with pytest.raises(StoreMissing):
+        sq.connect(str(store_path), readonly=True)
+    assert not store_path.exists()
+
+
+def test_read_only_store_needing_upgrade_is_refused(store_path):
+    conn = sqlite3.connect(str(store_path), isolation_level=None)
+    sq.apply_migrations(conn, upto=1)
+    conn.close()
+    with pytest.raises(Exception, match="needs upgrading"):
+        sq.connect(str(store_path), readonly=True)
+
+
+def test_locked_store_is_classified(store_path):
+    sq.connect(str(store_path)).close()
+    holder = sqlite3.connect(str(store_path), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    conn = sq.connect(str(store_path), busy_timeout_ms=50)
+    with pytest.raises(sqlite3.OperationalError) as info:
+        conn.execute("BEGIN IMMEDIATE")
+    error = classify(info.value, str(store_path))
+    assert isinstance(error, StoreLocked)
+    assert "locked by another process" in str(error)
+    holder.execute("ROLLBACK")
+
+
+def test_statement_splitter_ignores_semicolons_in_comments():
+    statements = sq._statements("-- a; b\nCREATE TABLE t (x); -- trailing; comment\n"
+                                "INSERT INTO t VALUES ('a;b');\n")
+    assert len(statements) == 2
+    assert "'a;b'" in statements[1]
