@@ -5,31 +5,42 @@ Kept dependency-free because the recorder imports it inside a host app's start-u
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import time
+
+# datetime is imported inside the functions that need it: now_iso() runs in host apps' start-up,
+# where every import counts. Annotations name it as a string.
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
-def utcnow() -> datetime:
+def utcnow() -> "datetime":
+    from datetime import datetime, timezone
+
     return datetime.now(timezone.utc)
 
 
-def to_iso(moment: datetime) -> str:
+def to_iso(moment: "datetime") -> str:
     """Store form of a moment: naive datetimes are taken as UTC."""
+    from datetime import timezone
+
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).strftime(_FORMAT)
 
 
 def now_iso() -> str:
-    return to_iso(utcnow())
+    now = time.time()
+    whole = int(now)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + ".%06dZ" % int((now - whole) * 1e6)
 
 
-def parse_iso(text: str) -> datetime:
+def parse_iso(text: str) -> "datetime":
     """Parse ISO-8601 ('2026-01-01T00:00:00Z', offsets, dates alone) into an aware UTC datetime.
 
     Raises ValueError with the offending text.
     """
+    from datetime import datetime, timezone
+
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"not a timestamp: {text!r}")
     raw = text.strip()
@@ -49,5 +60,7 @@ def normalise_iso(text: str) -> str:
     return to_iso(parse_iso(text))
 
 
-def days_ago_iso(days: float, now: datetime | None = None) -> str:
+def days_ago_iso(days: float, now: "datetime | None" = None) -> str:
+    from datetime import timedelta
+
     return to_iso((now or utcnow()) - timedelta(days=days))

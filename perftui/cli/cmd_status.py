@@ -34,6 +34,7 @@ def render(data: dict) -> None:
     from rich.table import Table
 
     from perftui.cli.render import SEVERITY_STYLE, age_text, console, short_commit
+    from perftui.analysis.types import worst
     from perftui.fmt import format_percent, format_value
 
     out = console()
@@ -53,20 +54,27 @@ def render(data: dict) -> None:
     counts = data["open_alerts"]
     alerts = ", ".join(f"{n} {sev}" for sev, n in counts.items() if n) or "none"
     out.print(f"performance index {'—' if pi is None else f'{pi:.0f}/100'}   open alerts: {alerts}")
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for col, justify in (("metric", "left"), ("value", "right"), ("baseline", "right"),
-                         ("target", "right"), ("change", "right"), ("status", "left")):
-        table.add_column(col, justify=justify)
+    headers = ["metric", "name", "value", "baseline", "target", "change", "status"]
+    rows = []
     for m in data["metrics"]:
         base = m["baseline"]
-        sev = m["severity"]
-        label = sev if not m["alert_severity"] or m["alert_severity"] == sev else \
-            f"{sev} (alert: {m['alert_severity']})"
-        if not m["active"]:
-            label = "inactive"
-        table.add_row(f"{m['metric_id']} {m['name']}", format_value(m["value"], m["unit"]),
-                      format_value(base["median"], m["unit"]) if base else "—",
-                      format_value(m["target"], m["unit"]),
-                      format_percent(m["change_percent"]),
-                      f"[{SEVERITY_STYLE.get(sev, '')}]{label}[/]")
+        sev = worst(m["severity"], m["alert_severity"] or "ok") if m["active"] else "ok"
+        row = [(m["metric_id"], ""), (m["name"], ""), (format_value(m["value"], m["unit"]), ""),
+               (format_value(base["median"], m["unit"]) if base else "—", ""),
+               (format_value(m["target"], m["unit"]), ""), (format_percent(m["change_percent"]), ""),
+               (sev if m["active"] else "inactive", SEVERITY_STYLE.get(sev, ""))]
+        rows.append(row)
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for i, header in enumerate(headers):
+        widest = max([len(header)] + [len(r[i][0]) for r in rows])
+        if header == "name":
+            table.add_column(header, no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
+        else:
+            table.add_column(header, no_wrap=True, min_width=widest,
+                             justify="right" if header in ("value", "baseline", "target", "change")
+                             else "left")
+    for row in rows:
+        table.add_row(*(f"[{style}]{text}[/]" if style else text for text, style in row))
     out.print(table)
+    out.print("[dim]status: worst of this run's verdict and the metric's open alerts "
+              "(perftui alerts)[/]")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 
 def python_version() -> str:
@@ -90,47 +89,48 @@ def boot_time() -> float | None:
     return None
 
 
-def _find_git_dir(start: Path) -> Path | None:
-    for folder in (start, *start.parents):
-        candidate = folder / ".git"
-        if candidate.is_dir():
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def _find_git_dir(start: str) -> str | None:
+    folder = start
+    while True:
+        candidate = os.path.join(folder, ".git")
+        if os.path.isdir(candidate):
             return candidate
-        if candidate.is_file():  # worktree or submodule: "gitdir: <path>"
-            try:
-                text = candidate.read_text(encoding="utf-8").strip()
-            except OSError:
-                return None
+        if os.path.isfile(candidate):  # worktree or submodule: "gitdir: <path>"
+            text = _read(candidate) or ""
             if text.startswith("gitdir:"):
-                target = Path(text[len("gitdir:"):].strip())
-                return target if target.is_absolute() else (folder / target).resolve()
+                target = text[len("gitdir:"):].strip()
+                return target if os.path.isabs(target) else os.path.normpath(
+                    os.path.join(folder, target))
             return None
-    return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
-def _read_ref(git_dir: Path, ref: str) -> str | None:
+def _read_ref(git_dir: str, ref: str) -> str | None:
     common = git_dir
-    commondir = git_dir / "commondir"
-    if commondir.is_file():
-        try:
-            common = (git_dir / commondir.read_text(encoding="utf-8").strip()).resolve()
-        except OSError:
-            pass
+    commondir = _read(os.path.join(git_dir, "commondir"))
+    if commondir:
+        common = os.path.normpath(os.path.join(git_dir, commondir))
     for base in (git_dir, common):
-        path = base / ref
-        if path.is_file():
-            try:
-                return path.read_text(encoding="utf-8").strip() or None
-            except OSError:
-                return None
-    packed = common / "packed-refs"
-    if packed.is_file():
-        try:
-            for line in packed.read_text(encoding="utf-8").splitlines():
-                parts = line.split()
-                if len(parts) == 2 and parts[1] == ref:
-                    return parts[0]
-        except OSError:
-            return None
+        value = _read(os.path.join(base, *ref.split("/")))
+        if value:
+            return value
+    packed = _read(os.path.join(common, "packed-refs"))
+    if packed:
+        for line in packed.splitlines():
+            parts = line.split()
+            if len(parts) == 2 and parts[1] == ref:
+                return parts[0]
     return None
 
 
@@ -147,14 +147,13 @@ def git_info(start: str | os.PathLike | None = None) -> tuple[str | None, str | 
     if commit and branch:
         return commit, branch
     try:
-        git_dir = _find_git_dir(Path(start or os.getcwd()).resolve())
+        git_dir = _find_git_dir(os.path.abspath(os.fspath(start) if start else os.getcwd()))
     except OSError:
         git_dir = None
     if git_dir is None:
         return commit, branch
-    try:
-        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
-    except OSError:
+    head = _read(os.path.join(git_dir, "HEAD"))
+    if not head:
         return commit, branch
     if head.startswith("ref:"):
         ref = head[4:].strip()

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import functools
 import time
-from typing import Any, Callable, TypeVar
 
-F = TypeVar("F", bound=Callable[..., Any])
 _CO_COROUTINE = 0x0080  # inspect.CO_COROUTINE, without importing inspect (20 ms)
 
 
@@ -65,7 +63,7 @@ def measure_performance(operation_name: str, metric_id: str | None = None, track
         async def validate(self, text): ...
     """
 
-    def decorator(func: F) -> F:
+    def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
         code = getattr(func, "__code__", None)
         if code is not None and code.co_flags & _CO_COROUTINE:
             @functools.wraps(func)

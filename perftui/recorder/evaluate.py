@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from collections.abc import Mapping
 
 from perftui.analysis.detect import evaluate_metric
 from perftui.analysis.index import evaluate_flags, performance_index, regression_score
@@ -29,66 +28,76 @@ class RecordError(ValueError):
 DEFAULT_CONFIG = DetectorConfig()
 
 
-@dataclass
 class SnapshotInput:
-    metrics: Mapping[str, Any]
-    recorded_at: str | None = None
-    app: str = "default"
-    environment: str = "local"
-    host: str | None = None
-    session_id: str | None = None
-    git_commit: str | None = None
-    git_branch: str | None = None
-    app_version: str | None = None
-    python_version: str | None = None
-    platform: str | None = None
-    cpu_count: int | None = None
-    total_memory_mb: int | None = None
-    is_cold_start: bool = False
-    status: str = "ok"
-    operations: Any = None
-    cache_stats: Any = None
-    errors: Any = None
-    notes: str | None = None
+    """One run to record. `metrics` maps metric id ("APP-001") or key ("startup_time_ms") to a
+    number; the rest is context. (Plain slotted classes here, not dataclasses: this module runs
+    inside host applications' start-up, where dataclasses cost milliseconds.)"""
+
+    __slots__ = ("metrics", "recorded_at", "app", "environment", "host", "session_id",
+                 "git_commit", "git_branch", "app_version", "python_version", "platform",
+                 "cpu_count", "total_memory_mb", "is_cold_start", "status", "operations",
+                 "cache_stats", "errors", "notes")
+
+    def __init__(self, metrics: Mapping[str, Any], recorded_at: str | None = None,
+                 app: str = "default", environment: str = "local", host: str | None = None,
+                 session_id: str | None = None, git_commit: str | None = None,
+                 git_branch: str | None = None, app_version: str | None = None,
+                 python_version: str | None = None, platform: str | None = None,
+                 cpu_count: int | None = None, total_memory_mb: int | None = None,
+                 is_cold_start: bool = False, status: str = "ok", operations: Any = None,
+                 cache_stats: Any = None, errors: Any = None, notes: str | None = None):
+        self.metrics, self.recorded_at, self.app, self.environment = metrics, recorded_at, app, environment
+        self.host, self.session_id, self.git_commit, self.git_branch = host, session_id, git_commit, git_branch
+        self.app_version, self.python_version, self.platform = app_version, python_version, platform
+        self.cpu_count, self.total_memory_mb, self.is_cold_start = cpu_count, total_memory_mb, is_cold_start
+        self.status, self.operations, self.cache_stats = status, operations, cache_stats
+        self.errors, self.notes = errors, notes
 
 
-@dataclass(frozen=True)
 class AlertEvent:
-    alert_id: int
-    metric_id: str
-    metric_name: str
-    unit: str
-    alert_type: str
-    severity: str
-    message: str
-    current_value: float
-    expected_value: float | None
-    deviation_percent: float | None
-    is_new: bool
+    """An alert raised (is_new) or repeated by one recording."""
+
+    __slots__ = ("alert_id", "metric_id", "metric_name", "unit", "alert_type", "severity",
+                 "message", "current_value", "expected_value", "deviation_percent", "is_new")
+
+    def __init__(self, alert_id: int, metric_id: str, metric_name: str, unit: str,
+                 alert_type: str, severity: str, message: str, current_value: float,
+                 expected_value: float | None, deviation_percent: float | None, is_new: bool):
+        self.alert_id, self.metric_id, self.metric_name, self.unit = alert_id, metric_id, metric_name, unit
+        self.alert_type, self.severity, self.message = alert_type, severity, message
+        self.current_value, self.expected_value = current_value, expected_value
+        self.deviation_percent, self.is_new = deviation_percent, is_new
 
     def to_dict(self) -> dict:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __repr__(self) -> str:
+        return f"AlertEvent({self.metric_id} {self.alert_type} {self.severity} id={self.alert_id})"
 
 
-@dataclass
 class RecordResult:
-    snapshot_id: int
-    recorded_at: str
-    app: str
-    environment: str
-    values: dict[str, float]
-    alerts: list[AlertEvent] = field(default_factory=list)
-    resolved: list[int] = field(default_factory=list)
-    verdicts: list[MetricVerdict] = field(default_factory=list)
-    performance_index: float | None = None
-    regression_score: float | None = None
-    flags: list[str] = field(default_factory=list)
-    baseline_confidence: float | None = None
-    evaluated: bool = False
-    metrics: list[dict] = field(default_factory=list)  # per metric: code, name, unit, target, value...
+    """What one recording did: the snapshot id, alerts raised or repeated, resolved ids,
+    verdicts, scores and flags. `int(result)` is the snapshot id."""
+
+    def __init__(self, snapshot_id: int, recorded_at: str, app: str, environment: str,
+                 values: dict[str, float]):
+        self.snapshot_id, self.recorded_at, self.app = snapshot_id, recorded_at, app
+        self.environment, self.values = environment, values
+        self.alerts: list[AlertEvent] = []
+        self.resolved: list[int] = []
+        self.verdicts: list[MetricVerdict] = []
+        self.performance_index: float | None = None
+        self.regression_score: float | None = None
+        self.flags: list[str] = []
+        self.baseline_confidence: float | None = None
+        self.evaluated = False
+        self.metrics: list[dict] = []  # per metric: code, name, unit, target, value, verdict
 
     def __int__(self) -> int:
         return self.snapshot_id
+
+    def __repr__(self) -> str:
+        return f"RecordResult(snapshot_id={self.snapshot_id}, alerts={len(self.alerts)})"
 
 
 def check_value(name: str, value: Any) -> float:
@@ -153,7 +162,7 @@ def _record(conn: sqlite3.Connection, snap: SnapshotInput, recorded_at: str,
         seen.add(row.id)
         rows.append((row, value))
 
-    fields = {k: getattr(snap, k) for k in writer.SNAPSHOT_FIELDS if hasattr(snap, k)}
+    fields = {k: getattr(snap, k) for k in writer.SNAPSHOT_FIELDS if k in SnapshotInput.__slots__}
     fields["recorded_at"] = recorded_at
     snapshot_id = writer.insert_snapshot(conn, fields)
     writer.insert_measurements(conn, snapshot_id, [(row.id, v) for row, v in rows])

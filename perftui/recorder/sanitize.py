@@ -6,7 +6,6 @@ are dropped; text values are dropped whatever their key; session ids are hashed.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 
@@ -47,6 +46,8 @@ def sanitize_context(context: object) -> dict[str, float]:
 
 def hash_session_id(raw: str) -> str:
     """One-way 16-hex-digit digest of a session identifier."""
+    import hashlib
+
     return hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()[:16]
 
 

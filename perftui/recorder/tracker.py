@@ -12,8 +12,6 @@ import os
 import sys
 import threading
 import time
-import uuid
-from typing import Any, Callable
 
 from perftui.recorder import context as ctx
 from perftui.recorder.sanitize import hash_session_id, safe_number, sanitize_context, valid_name
@@ -72,7 +70,8 @@ class PerformanceTracker:
         self.summary = summary if summary is not None else _env_flag("PERFTUI_SUMMARY")
         self.log_dir = str(log_dir) if log_dir else env.get("PERFTUI_LOG_DIR")
         self.cold_start = cold_start if cold_start is not None else _env_flag("PERFTUI_COLD_START")
-        self.session_id = hash_session_id(session_id or uuid.uuid4().hex)
+        # A random id needs no hashing; one the app supplies is hashed (privacy).
+        self.session_id = hash_session_id(session_id) if session_id else os.urandom(8).hex()
         self.git_dir = git_dir
         if busy_timeout_ms is None:
             try:
@@ -117,13 +116,8 @@ class PerformanceTracker:
         """Start timing an operation; nested starts of the same name are matched last-in first-out."""
         if self.disabled:
             return
-        now = self._clock()
-        with self._lock:
-            stack = self._starts.get(operation_name)
-            if stack is None:
-                self._starts[operation_name] = [now]
-            else:
-                stack.append(now)
+        # dict.setdefault and list.append are atomic under the GIL: no lock on the hot path.
+        self._starts.setdefault(operation_name, []).append(self._clock())
 
     def stop_operation(self, operation_name: str, error: BaseException | None = None,
                        metric_id: str | None = None) -> float:
@@ -136,15 +130,9 @@ class PerformanceTracker:
         if self.disabled:
             return 0.0
         now = self._clock()
-        with self._lock:
-            stack = self._starts.get(operation_name)
-            if not stack:
-                start = None
-            else:
-                start = stack.pop()
-                if not stack:
-                    del self._starts[operation_name]
-        if start is None:
+        try:
+            start = self._starts[operation_name].pop()
+        except (KeyError, IndexError):
             self._warn(f"unmatched:{operation_name}",
                        f"perftui: stop_operation({operation_name!r}) without a matching start")
             return 0.0
@@ -160,14 +148,16 @@ class PerformanceTracker:
         with self._lock:
             entry = self._ops.get(operation_name)
             if entry is None:
-                entry = self._ops[operation_name] = [0.0, 0, 0, None]
-            entry[0] += duration_ms
-            entry[1] += 1
+                self._ops[operation_name] = [duration_ms, 1, 0 if error is None else 1, metric_id]
+            else:
+                entry[0] += duration_ms
+                entry[1] += 1
+                if error is not None:
+                    entry[2] += 1
+                if metric_id:
+                    entry[3] = metric_id
             if error is not None:
-                entry[2] += 1
                 self._errors[operation_name] = type(error).__name__
-            if metric_id:
-                entry[3] = metric_id
 
     def measure(self, operation_name: str, metric_id: str | None = None):
         """`with tracker.measure("validation", "VAL-001"): ...`"""

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import sqlite3
-from pathlib import Path
 
 from perftui.store.errors import (StoreCorrupt, StoreError, StoreMissing, StoreTooNew,
                                   StoreUnwritable, classify)
@@ -28,21 +27,23 @@ PRAGMAS = (
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
-def migrations_dir() -> Path:
+def migrations_dir() -> str:
     """The migrations shipped in the wheel, else the repository's top-level folder."""
-    here = Path(__file__).resolve().parent.parent
-    packaged = here / "_migrations"
-    if packaged.is_dir():
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    packaged = os.path.join(here, "_migrations")
+    if os.path.isdir(packaged):
         return packaged
-    return here.parent / "migrations"
+    return os.path.join(os.path.dirname(here), "migrations")
 
 
-def available_migrations() -> list[tuple[int, str, Path]]:
+def available_migrations() -> list[tuple[int, str, str]]:
+    """(version, name, path) of every numbered migration file, in order."""
+    folder = os.fspath(migrations_dir())
     found = []
-    for path in sorted(migrations_dir().glob("*.sql")):
-        m = _MIGRATION_NAME.match(path.name)
+    for filename in sorted(os.listdir(folder)):
+        m = _MIGRATION_NAME.match(filename)
         if m:
-            found.append((int(m.group(1)), m.group(2), path))
+            found.append((int(m.group(1)), m.group(2), os.path.join(folder, filename)))
     return found
 
 
@@ -51,10 +52,16 @@ def latest_version() -> int:
     return migrations[-1][0] if migrations else 0
 
 
-def _create_private_file(path: Path) -> None:
+def _read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def _create_private_file(path: str) -> None:
     """Create the store file readable and writable by its owner only (0600)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        parent = os.path.dirname(os.path.abspath(path))
+        os.makedirs(parent, exist_ok=True)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
     except FileExistsError:
@@ -72,21 +79,23 @@ def connect(path: str, *, create: bool = True, readonly: bool = False,
     Raises a StoreError subclass with a one-line message on every failure.
     """
     timeout_ms = busy_timeout_ms if busy_timeout_ms is not None else BUSY_TIMEOUT_MS
-    file = Path(path)
-    if file.is_dir():
+    file = os.fspath(path)
+    if os.path.isdir(file):
         raise StoreUnwritable(f"{path} is a directory, not a store file")
-    exists = file.exists()
+    exists = os.path.exists(file)
     if not exists and (readonly or not create):
         raise StoreMissing(f"no store at {path} (record a snapshot first, or run `perftui demo`)")
     if not exists:
         _create_private_file(file)
     try:
         if readonly:
-            uri = f"{file.resolve().as_uri()}?mode=ro"
+            from pathlib import Path
+
+            uri = f"{Path(file).resolve().as_uri()}?mode=ro"
             conn = sqlite3.connect(uri, uri=True, isolation_level=None,
                                    timeout=timeout_ms / 1000, check_same_thread=False)
         else:
-            conn = sqlite3.connect(str(file), isolation_level=None,
+            conn = sqlite3.connect(file, isolation_level=None,
                                    timeout=timeout_ms / 1000, check_same_thread=False)
     except sqlite3.Error as exc:
         raise classify(exc, path) from None
@@ -151,7 +160,7 @@ def apply_migrations(conn: sqlite3.Connection, path: str = "", upto: int | None 
         for version, name, file in available_migrations():
             if version <= start or (upto is not None and version > upto):
                 continue
-            for statement in _statements(file.read_text(encoding="utf-8")):
+            for statement in _statements(_read_text(file)):
                 conn.execute(statement)
             conn.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?,?,?)",
                          (version, name, now_iso()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -70,7 +71,7 @@ def test_failed_migration_leaves_store_unchanged(store_path, monkeypatch, tmp_pa
     broken = tmp_path / "migrations"
     broken.mkdir()
     for _version, _name, path in sq.available_migrations():
-        (broken / path.name).write_text(path.read_text())
+        (broken / Path(path).name).write_text(Path(path).read_text())
     (broken / "9999_broken.sql").write_text("CREATE TABLE ok_table (x);\nNOT VALID SQL;\n")
     conn = sq.connect(str(store_path))
     monkeypatch.setattr(sq, "migrations_dir", lambda: broken)
