@@ -40,8 +40,9 @@ def render(data: dict) -> None:
     out = console()
     snap = data["snapshot"]
     if snap is None:
-        out.print(f"store {data['store']}: no snapshots yet. Record one from your app "
-                  "(PerformanceTracker), with `perftui record KEY=VALUE`, or try `perftui demo`.")
+        out.print(f"No snapshots yet in {data['store']}.", soft_wrap=True)
+        out.print("Record one from your app (PerformanceTracker), with `perftui record KEY=VALUE`, "
+                  "or try `perftui demo`.")
         return
     scope = data["scope"]
     out.print(f"[bold]{scope['app']}[/] / {scope['environment']}   snapshot #{snap['id']} "
