@@ -27,12 +27,14 @@ def rng_for(*parts: object) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def noisy(levels: np.ndarray, noise: float, direction: str, rng: np.random.Generator) -> list[float]:
-    """Log-normal noise around ``levels`` plus bad-direction 2-3x spikes at SPIKE_RATE."""
+def noisy(
+    levels: np.ndarray, noise: float, direction: str, rng: np.random.Generator, spike_rate: float = SPIKE_RATE
+) -> list[float]:
+    """Log-normal noise around ``levels`` plus bad-direction 2-3x spikes at ``spike_rate``."""
     n = len(levels)
     base = float(np.exp(rng.uniform(np.log(5.0), np.log(5000.0))))
     values = base * levels * np.exp(noise * rng.standard_normal(n))
-    spikes = rng.random(n) < SPIKE_RATE
+    spikes = rng.random(n) < spike_rate
     factor = rng.uniform(SPIKE_LOW, SPIKE_HIGH, n)
     if direction == "lower":
         values = np.where(spikes, values * factor, values)
@@ -66,10 +68,13 @@ def drift(burn: int, after: int, per_run: float, noise: float, direction: str, r
 
 
 def improvement(burn: int, after: int, size: float, noise: float, direction: str, rng: np.random.Generator) -> list[float]:
-    """``burn`` normal runs then a lasting improvement: x(1-size) faster, or x(1+size) hit rate."""
+    """``burn`` normal runs then a lasting improvement: x(1-size) faster, or x(1+size) hit rate.
+
+    Without spikes, so that every alert on it is caused by the improvement itself (the
+    stationary scenarios measure what spikes cost)."""
     good = 1.0 - size if direction == "lower" else 1.0 + size
     levels = np.concatenate([np.ones(burn), np.full(after, good)])
-    return noisy(levels, noise, direction, rng)
+    return noisy(levels, noise, direction, rng, spike_rate=0.0)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,25 +6,36 @@ Plain Python only (no numpy): this package is imported inside a host application
     verdict = evaluate_metric(412.0, previous_values, MetricSpec("APP-001", target=500))
 """
 
-from .baseline import compute_baseline
-from .detect import check_threshold, check_value, evaluate_metric
-from .downsample import downsample, line_points, trend_line
-from .index import evaluate_flags, metric_score, performance_index, regression_score
-from .lifecycle import AlertPlan, OpenAlert, plan_alerts
-from .types import (
-    ALERT_TYPES,
-    DEFAULT_CONFIG,
-    DIRECTIONS,
-    SEVERITIES,
-    Baseline,
-    DetectorConfig,
-    Direction,
-    Finding,
-    MetricSpec,
-    MetricVerdict,
-    severity_rank,
-    worst,
-)
+# Names resolve lazily (PEP 562): importing one submodule, as the recorder does inside a host
+# app's start-up, does not load the others.
+_EXPORTS = {
+    "compute_baseline": "baseline",
+    "check_threshold": "detect", "check_value": "detect", "evaluate_metric": "detect",
+    "downsample": "downsample", "line_points": "downsample", "trend_line": "downsample",
+    "evaluate_flags": "index", "metric_score": "index", "performance_index": "index",
+    "regression_score": "index",
+    "AlertPlan": "lifecycle", "OpenAlert": "lifecycle", "plan_alerts": "lifecycle",
+    **{name: "types" for name in (
+        "ALERT_TYPES", "DEFAULT_CONFIG", "DIRECTIONS", "SEVERITIES", "Baseline",
+        "DetectorConfig", "Direction", "Finding", "MetricSpec", "MetricVerdict",
+        "severity_rank", "worst")},
+}
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'perftui.analysis' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + list(_EXPORTS))
+
 
 __all__ = [
     "ALERT_TYPES",

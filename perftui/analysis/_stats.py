@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from operator import add, mul, sub, truediv
 
 MAD_TO_SIGMA = 1.4826
 """Scale that makes the median absolute deviation estimate sigma for normal data."""
@@ -15,6 +16,7 @@ MEANAD_TO_SIGMA = 1.2533
 """Scale that makes the mean absolute deviation estimate sigma for normal data (sqrt(pi/2))."""
 IQR_TO_SIGMA = 1.0 / 1.349
 TINY = 1e-12
+_TRIM90_TO_SIGMA = 1.0 / (0.6573 * math.sqrt(2.0))
 BIG = 1e12
 
 
@@ -41,16 +43,61 @@ def quantile_sorted(s: Sequence[float], q: float) -> float:
 
 
 def robust_sigma(values: Sequence[float], center: float) -> float:
-    """1.4826 x MAD around ``center``; falls back to 1.2533 x mean absolute deviation when the
-    MAD is 0 (more than half the values equal); 0 only if every value equals ``center``."""
+    """Robust sigma around ``center``: 1.4826 x MAD, falling back to 1.2533 x mean absolute
+    deviation when the MAD is 0 (more than half the values equal); 0 only if every value equals
+    ``center``."""
     devs = sorted([abs(v - center) for v in values])
     mad = median_sorted(devs)
     if mad > 0:
         return MAD_TO_SIGMA * mad
-    total = math.fsum(devs)
+    total = sum(devs)
     if total > 0:
         return MEANAD_TO_SIGMA * total / len(devs)
     return 0.0
+
+
+def successive_sigma(values: Sequence[float], keep: float = 0.9) -> float:
+    """Robust noise sigma from successive differences |x[i] - x[i-1]|.
+
+    The mean of the smallest ``keep`` (90 %) of the absolute differences, scaled so that it
+    estimates sigma for normal noise (the 90 %-trimmed mean of a half-normal is 0.6573, and a
+    difference has sigma * sqrt(2)). Unlike the MAD of a window it hardly moves when the window
+    holds a level shift (one difference straddles a step) or a slow drift, spikes only touch the
+    trimmed top 10 %, and on 60 values it is about twice as precise as the MAD of a 20-run
+    window (relative error ~13 % against ~27 %). 0 for fewer than 2 values or a constant series.
+    """
+    n = len(values)
+    if n < 2:
+        return 0.0
+    diffs = sorted(map(abs, map(sub, values[1:], values[:-1])))
+    k = int(len(diffs) * keep + 0.5)
+    if k < 1:
+        k = 1
+    return sum(diffs[:k]) / k * _TRIM90_TO_SIGMA
+
+
+def noise_sigmas(values: Sequence[float], keep: float = 0.9) -> tuple[float, float | None]:
+    """(:func:`successive_sigma`, relative noise) of ``values`` from one pass over the differences.
+
+    The relative noise uses |x[i] - x[i-1]| / mean(x[i], x[i-1]): a timing's noise scales with
+    its level, so after a lasting change (a 30 % speed-up, a regression) absolute differences mix
+    two noise levels for as long as the history spans the change; relative ones do not. Multiply
+    it by a level to get a sigma. It is None unless every value is > 0.
+    """
+    n = len(values)
+    if n < 2:
+        return 0.0, None
+    a, b = values[1:], values[:-1]
+    diffs = list(map(abs, map(sub, a, b)))
+    k = int(len(diffs) * keep + 0.5)
+    if k < 1:
+        k = 1
+    absolute = sum(sorted(diffs)[:k]) / k * _TRIM90_TO_SIGMA
+    if min(values) <= 0:
+        return absolute, None
+    rel = sorted(map(truediv, diffs, map(add, a, b)))
+    # x2: the differences were divided by the sum of the pair, not its mean
+    return absolute, 2.0 * sum(rel[:k]) / k * _TRIM90_TO_SIGMA
 
 
 def iqr_sigma_sorted(s: Sequence[float]) -> float:
@@ -83,24 +130,34 @@ def floored_sigma(sigma: float, center: float, floor: float) -> float:
     return sigma
 
 
+_CENTERED_X: dict[int, tuple[list[float], float]] = {}
+
+
+def _centered_x(n: int) -> tuple[list[float], float]:
+    """[i - (n-1)/2 for i < n] and its sum of squares n(n^2-1)/12, cached per n."""
+    got = _CENTERED_X.get(n)
+    if got is None:
+        xbar = (n - 1) * 0.5
+        got = ([i - xbar for i in range(n)], n * (n * n - 1) / 12.0)
+        if len(_CENTERED_X) < 64:
+            _CENTERED_X[n] = got
+    return got
+
+
 def linear_fit(ys: Sequence[float]) -> tuple[float, float, float, float]:
     """Least-squares line through (i, ys[i]) for i = 0..n-1.
 
-    Returns (slope, intercept, r2, t) where t is the slope's t statistic (0 when undefined).
-    Needs n >= 3; r2 is 0 for a constant series.
+    Returns (slope, intercept, r2, t) where t is the slope's t statistic (+-1e12 for a perfect
+    fit, 0 when undefined). Needs n >= 2; r2 is 0 for a constant series.
     """
     n = len(ys)
-    xbar = (n - 1) * 0.5
-    ybar = math.fsum(ys) / n
-    sxx = n * (n * n - 1) / 12.0
-    sxy = 0.0
-    sst = 0.0
-    for i, y in enumerate(ys):
-        d = y - ybar
-        sxy += (i - xbar) * d
-        sst += d * d
+    xc, sxx = _centered_x(n)
+    ybar = sum(ys) / n
+    d = [y - ybar for y in ys]
+    sxy = sum(map(mul, xc, d))
+    sst = sum(map(mul, d, d))
     slope = sxy / sxx
-    intercept = ybar - slope * xbar
+    intercept = ybar - slope * (n - 1) * 0.5
     if sst <= 0:
         return slope, intercept, 0.0, 0.0
     ssr = slope * slope * sxx
@@ -114,9 +171,6 @@ def linear_fit(ys: Sequence[float]) -> tuple[float, float, float, float]:
         t = BIG if slope > 0 else -BIG if slope < 0 else 0.0
         return slope, intercept, r2, t
     se = math.sqrt(sse / (n - 2) / sxx)
+    if se <= 0:
+        return slope, intercept, r2, (BIG if slope > 0 else -BIG if slope < 0 else 0.0)
     return slope, intercept, r2, slope / se
-
-
-def is_finite(x: float) -> bool:
-    """True for a finite real number (bool and non-numbers are rejected by callers)."""
-    return math.isfinite(x)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ._stats import MAD_TO_SIGMA, MEANAD_TO_SIGMA, median_sorted, quantile_sorted
+from ._stats import median_sorted, quantile_sorted, robust_sigma
 from .types import Baseline
 
 DEFAULT_OUTLIER_K = 3.5
@@ -24,38 +24,30 @@ def _finite_tail(values: Sequence[float], window: int) -> list[float]:
     return out
 
 
-def _spread_sorted(s: list[float], center: float) -> float:
-    """Robust sigma of sorted ``s`` around ``center``: 1.4826 MAD, else 1.2533 mean abs dev."""
-    devs = sorted([abs(v - center) for v in s])
-    mad = median_sorted(devs)
-    if mad > 0:
-        return MAD_TO_SIGMA * mad
-    total = math.fsum(devs)
-    if total > 0:
-        return MEANAD_TO_SIGMA * total / len(devs)
-    return 0.0
-
-
 def remove_outliers(sorted_values: list[float], k: float = DEFAULT_OUTLIER_K) -> list[float]:
     """Drop values further than ``k`` robust sigmas from the median (sorted in, sorted out).
 
     The robust sigma is 1.4826 x MAD, or 1.2533 x mean absolute deviation when the MAD is 0, so
     a window that is mostly one value still keeps a second, common value (e.g. counts of 1 and 2)
     while a lone spike is removed. Nothing is removed from fewer than 3 values or when all are
-    equal.
+    equal. Returns the very same list object when nothing is removed.
     """
-    n = len(sorted_values)
-    if n < 3:
-        return sorted_values
+    return _clean(sorted_values, k)[0]
+
+
+def _clean(sorted_values: list[float], k: float) -> tuple[list[float], float | None]:
+    """(kept values, robust sigma of the input around its median, or None if not computed)."""
+    if len(sorted_values) < 3:
+        return sorted_values, None
     center = median_sorted(sorted_values)
-    sigma = _spread_sorted(sorted_values, center)
+    sigma = robust_sigma(sorted_values, center)
     if sigma <= 0:
-        return sorted_values
+        return sorted_values, sigma
     lim = k * sigma
     lo, hi = center - lim, center + lim
     if sorted_values[0] >= lo and sorted_values[-1] <= hi:
-        return sorted_values
-    return [v for v in sorted_values if lo <= v <= hi]
+        return sorted_values, sigma
+    return [v for v in sorted_values if lo <= v <= hi], sigma
 
 
 def compute_baseline(
@@ -73,13 +65,22 @@ def compute_baseline(
     tail = _finite_tail(values, window)
     if not tail:
         return None
+    return summarise(tail, window, outlier_k)
+
+
+def summarise(tail: Sequence[float], window: int, outlier_k: float = DEFAULT_OUTLIER_K) -> Baseline:
+    """:func:`compute_baseline` of ``tail``, which must be 1..window finite floats (not checked)."""
     raw = sorted(tail)
-    kept = remove_outliers(raw, outlier_k)
+    kept, raw_sigma = _clean(raw, outlier_k)
     n = len(kept)
     med = median_sorted(kept)
-    mean = math.fsum(kept) / n
+    if kept is raw and raw_sigma is not None:
+        spread = raw_sigma  # nothing removed: same values, same median, same spread
+    else:
+        spread = robust_sigma(kept, med)
+    mean = sum(kept) / n
     if n > 1:
-        var = math.fsum([(v - mean) ** 2 for v in kept]) / (n - 1)
+        var = sum([(v - mean) * (v - mean) for v in kept]) / (n - 1)
         std = math.sqrt(var)
     else:
         std = 0.0
@@ -87,7 +88,7 @@ def compute_baseline(
         median=med,
         p5=quantile_sorted(kept, 0.05),
         p95=quantile_sorted(kept, 0.95),
-        spread=_spread_sorted(kept, med),
+        spread=spread,
         mean=mean,
         std=std,
         sample_size=n,

@@ -1,47 +1,68 @@
 """Change-point tier: a level shift confirmed over several runs.
 
-For every m in ``cp_min_recent .. cp_max_recent`` the most recent m runs (the current one
-included) are compared with the ``window`` runs just before them:
+For every m in ``cp_min_recent .. cp_max_recent`` (3..10) the most recent m runs (the current one
+included) are compared with the ``cp_reference`` (40) runs just before them:
 
-* the recent level is the median of the recent runs after dropping the ``cp_drop_worst`` worst
-  ones, so a single 2-3x spike can never make (or confirm) a shift;
-* the reference level and spread are the median and interquartile sigma of the reference runs
-  (spread floored at ``spread_floor`` x |median|);
-* the shift must reach ``min_effect`` relative to the reference median and ``cp_z`` standard
-  errors, where the standard error of the difference of the two medians is
-  ``sigma * sqrt(c(k) / k + (pi/2) / n_ref)`` with c(k) = 1 for k <= 2 recent values and pi/2
-  above (the asymptotic efficiency of the median).
+* reference level = median of the reference runs; sigma = the series' noise from successive
+  differences of the history (absolute, or relative x the reference median when that is larger;
+  see ``_stats.noise_sigmas``), floored at ``spread_floor`` x |median|;
+* recent level = mean of the recent runs **without the worst one**, so a single 2-3x spike can
+  neither make nor confirm a shift. Dropping the maximum of m normal values biases that mean low
+  by E[max_m] / (m - 1) sigmas, which is added back, unless the dropped run was itself a spike
+  (beyond ``cp_winsor_k`` sigmas), in which case the others are an unbiased sample;
+* for the z-score every kept run is first capped at ``cp_winsor_k`` sigmas above the reference,
+  so that a second spike among the recent runs cannot fake a shift either;
+* z = shift / standard error, with the error of the trimmed mean and of the reference median
+  (pi/2 sigma^2 / n_ref); a finding needs z >= ``cp_z`` and a relative shift of at least
+  ``min_effect`` less ``cp_effect_tolerance`` standard errors (an exact 10 % step measures 10 %
+  +- 2 % with ten runs at 5 % noise, so a hard 10 % cut would miss half of them).
 
 The strongest passing m is reported. Input is in badness space (bigger = worse). Both windows
-slide with m, so sorted copies are updated with bisect instead of sorting 9 times.
+slide with m, so sorted copies are updated with bisect instead of re-sorting each time.
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Sequence
 
-from ._stats import IQR_TO_SIGMA, floored_sigma, median_sorted, quantile_sorted, safe_ratio
+from ._stats import IQR_TO_SIGMA, floored_sigma, quantile_sorted, safe_ratio
 from .regression import describe_shift, shift_severity
 from .types import DetectorConfig, Finding
 
 _HALF_PI = math.pi / 2.0
+# expected value and variance of the maximum of m standard normal values, m = 0..20
+_EMAX = (0.0, 0.0, 0.5642, 0.8463, 1.0294, 1.1630, 1.2672, 1.3522, 1.4236, 1.4850, 1.5388,
+         1.5864, 1.6292, 1.6680, 1.7034, 1.7359, 1.7660, 1.7939, 1.8200, 1.8445, 1.8675)
+_VMAX = (1.0, 1.0, 0.6817, 0.5595, 0.4917, 0.4475, 0.4159, 0.3919, 0.3729, 0.3574, 0.3443,
+         0.3332, 0.3236, 0.3151, 0.3076, 0.3008, 0.2947, 0.2892, 0.2841, 0.2794, 0.2751)
+MAX_RECENT = len(_EMAX) - 1
 
 
-def detect_change_point(s: Sequence[float], sign: float, config: DetectorConfig) -> Finding | None:
-    """Change-point finding for badness series ``s`` (oldest -> newest, current last), or None."""
+def detect_change_point(
+    s: Sequence[float], sign: float, noise_sigma: float, config: DetectorConfig, rel_sigma: float | None = None
+) -> Finding | None:
+    """Change-point finding for badness series ``s`` (oldest -> newest, current last), or None.
+
+    ``noise_sigma`` is the series' noise estimate from successive differences; when
+    ``rel_sigma`` (relative noise, for all-positive series) is given, sigma for each m is the
+    larger of it and rel_sigma x |reference median|. ``cp_sigma`` "reference" uses the reference
+    window's interquartile sigma instead, "max" the larger of that and the noise.
+    """
     n_total = len(s)
-    window = config.window
+    window = config.cp_reference
     m_lo = config.cp_min_recent
     m_hi = min(config.cp_max_recent, n_total - config.cp_min_reference)
     if m_hi < m_lo:
         return None
-    drop = config.cp_drop_worst
     floor = config.spread_floor
     min_effect = config.min_effect
+    tol = config.cp_effect_tolerance
     cp_z = config.cp_z
-    # windows for m = m_lo
+    wk = config.cp_winsor_k
+    mode = config.cp_sigma
+    use_iqr = mode != "noise" or noise_sigma <= 0
     split = n_total - m_lo
     recent = sorted(s[split:])
     ref = sorted(s[max(0, split - window):split])
@@ -49,20 +70,39 @@ def detect_change_point(s: Sequence[float], sign: float, config: DetectorConfig)
     m = m_lo
     while True:
         n_ref = len(ref)
-        k = m - drop if m - drop >= 1 else 1
-        loc = median_sorted(recent[:k]) if k < m else median_sorted(recent)
-        ref_med = median_sorted(ref)
-        d = loc - ref_med
+        h = n_ref >> 1
+        ref_med = ref[h] if n_ref & 1 else (ref[h - 1] + ref[h]) * 0.5
+        sigma = noise_sigma
+        if rel_sigma is not None and rel_sigma * abs(ref_med) > sigma:
+            sigma = rel_sigma * abs(ref_med)
+        if use_iqr:
+            iqr = (quantile_sorted(ref, 0.75) - quantile_sorted(ref, 0.25)) * IQR_TO_SIGMA
+            if iqr > sigma or mode == "reference":
+                sigma = iqr
+        sigma = floored_sigma(sigma, ref_med, floor)
+        # recent level: drop the worst run and average the others; for the z-score each is
+        # first capped at wk sigmas, so a second spike cannot make a shift. When the dropped
+        # run was itself beyond the cap (a spike) the others are a plain sample; otherwise
+        # dropping the maximum of m normal values biased the mean low by E[max_m] / (m - 1)
+        # sigmas, which is added back (with the matching, smaller variance).
+        k = m - 1
+        hi = ref_med + wk * sigma
+        j = bisect_right(recent, hi, 0, k)  # recent is sorted: the runs from j on are capped
+        capped = sum(recent[:j]) + hi * (k - j)
+        if recent[k] > hi:
+            bias = 0.0
+            var_recent = 1.0 / k
+        else:
+            bias = sigma * _EMAX[m] / k
+            var_recent = ((m - 2) + _VMAX[m]) / (k * k)
+        d = capped / k + bias - ref_med
         if d > 0:
-            effect = safe_ratio(d, ref_med)
-            if effect + 1e-9 >= min_effect:
-                q1 = quantile_sorted(ref, 0.25)
-                q3 = quantile_sorted(ref, 0.75)
-                sigma = floored_sigma((q3 - q1) * IQR_TO_SIGMA, ref_med, floor)
-                ck = 1.0 if k <= 2 else _HALF_PI
-                se = sigma * math.sqrt(ck / k + _HALF_PI / n_ref)
-                z = d / se
-                if z >= cp_z and (best is None or z > best[0]):
+            se = sigma * math.sqrt(var_recent + _HALF_PI / n_ref)
+            z = d / se
+            if z >= cp_z:
+                loc = sum(recent[:k]) / k + bias
+                effect = safe_ratio(loc - ref_med, ref_med)
+                if effect + 1e-9 >= min_effect - tol * safe_ratio(se, ref_med) and (best is None or z > best[0]):
                     best = (z, m, effect, ref_med, loc, sigma, n_ref)
         if m >= m_hi:
             break
@@ -75,12 +115,10 @@ def detect_change_point(s: Sequence[float], sign: float, config: DetectorConfig)
         if j >= 0:
             insort(ref, s[j])
         m += 1
-        if len(ref) < config.cp_min_reference:
-            break
     if best is None:
         return None
     z, m, effect, ref_med, loc, sigma, n_ref = best
-    sev = shift_severity(z, effect, config, cp_z, cp_z, cp_z)
+    sev = shift_severity(z, max(effect, min_effect), config, cp_z, cp_z, cp_z)
     if sev is None:  # pragma: no cover - guarded above
         return None
     expected = sign * ref_med
@@ -95,9 +133,9 @@ def detect_change_point(s: Sequence[float], sign: float, config: DetectorConfig)
             "z": round(z, 4),
             "effect": round(effect, 6),
             "recent_runs": m,
-            "recent_median": sign * loc,
+            "recent_level": sign * loc,
             "reference_runs": n_ref,
             "reference_median": expected,
-            "spread": sigma,
+            "sigma": sigma,
         },
     )

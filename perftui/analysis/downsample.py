@@ -69,8 +69,8 @@ def trend_line(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float, 
         raise ValueError(f"xs and ys differ in length ({n} != {len(ys)})")
     if n < 2:
         return None
-    mx = math.fsum(xs) / n
-    my = math.fsum(ys) / n
+    mx = sum(xs) / n
+    my = sum(ys) / n
     sxx = sxy = syy = 0.0
     for x, y in zip(xs, ys):
         dx = x - mx

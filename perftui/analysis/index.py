@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 from .types import MetricSpec, MetricVerdict, bad_sign
 

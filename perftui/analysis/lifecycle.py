@@ -6,10 +6,15 @@ once per metric per run, with the metric's verdict and the alerts currently open
 
 Rules:
 
-* dedup key = (metric_id, alert_type). A finding whose key has an open alert is a *repeat*: the
-  store raises the occurrence count, sets last_seen, keeps the worse of the two severities and
+* dedup key = (metric_id, alert_type), except that the three statistical types ``regression``,
+  ``change_point`` and ``trend`` share one key: they are one event, "this metric got worse than
+  its own past", seen by three tests (a fast point test, a slower median test, a line fit), and
+  one incident often shows up as one type on a run and another on the next. So while any of
+  them is open, a finding of the others repeats it.
+  A finding whose key has an open alert is a *repeat*: the store raises the occurrence count,
+  sets last_seen, keeps the worse of the two severities (the row keeps its first alert_type) and
   resets the alert's normal streak to 0. Otherwise it is *new*: insert a row.
-* An open alert of this metric that is not repeated has had a *normal* run for its type: its
+* An open alert of this metric that is not repeated has had a *normal* run for its key: its
   normal streak grows by one (``streaks``). When it reaches ``config.resolve_after`` the alert is
   resolved (``resolve``; its id is also in ``streaks``).
 * Findings below ``config.record_min_severity`` are ignored (and count as normal runs).
@@ -19,15 +24,20 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from ._frozen import Frozen
 from .types import DEFAULT_CONFIG, DetectorConfig, Finding, MetricVerdict, severity_rank
 
 OPEN_STATUSES = ("open", "acknowledged")
+_KEY = {"change_point": "regression", "trend": "regression"}
 
 
-@dataclass(frozen=True)
-class OpenAlert:
+def dedup_key(alert_type: str) -> str:
+    """The alert type that dedupes with ``alert_type`` (change_point, trend -> regression)."""
+    return _KEY.get(alert_type, alert_type)
+
+
+class OpenAlert(Frozen):
     """An alert row that is still open or acknowledged (the only statuses that dedupe)."""
 
     alert_id: int
@@ -38,8 +48,7 @@ class OpenAlert:
     status: str = "open"
 
 
-@dataclass(frozen=True)
-class AlertPlan:
+class AlertPlan(Frozen):
     """What to do with the store after one verdict.
 
     new: findings to insert as new alert rows.
@@ -77,16 +86,17 @@ def plan_alerts(
     )
     by_type: dict[str, OpenAlert] = {}
     for a in mine:
-        by_type.setdefault(a.alert_type, a)
+        by_type.setdefault(dedup_key(a.alert_type), a)
     new: list[Finding] = []
     repeats: list[tuple[int, Finding]] = []
     repeated: set[int] = set()
     seen_types: set[str] = set()
     for f in verdict.findings:
-        if severity_rank(f.severity) < floor or f.severity == "ok" or f.alert_type in seen_types:
+        key = dedup_key(f.alert_type)
+        if severity_rank(f.severity) < floor or f.severity == "ok" or key in seen_types:
             continue
-        seen_types.add(f.alert_type)
-        hit = by_type.get(f.alert_type)
+        seen_types.add(key)
+        hit = by_type.get(key)
         if hit is not None:
             repeats.append((hit.alert_id, f))
             repeated.add(hit.alert_id)

@@ -3,16 +3,16 @@
 The series handed to this module is in *badness* space (values multiplied by +1 for
 lower-is-better and -1 for higher-is-better metrics), so "bigger is worse" everywhere here.
 
-A value is *beyond* the baseline when both
+A run is scored by its z-score ``(x - median) / sigma`` against the baseline median, where sigma
+is the metric's noise (successive differences of the history, floored at ``spread_floor`` x
+|median| so an all-equal history cannot divide by zero), and by its relative effect
+``(x - median) / |median|``. Every run counted below needs an effect of at least ``min_effect``.
 
-* its robust z-score ``(x - median) / spread`` reaches ``config.anomaly_z`` (``z_warning`` for the
-  runs that confirm it), with ``spread`` floored at ``spread_floor`` x |median|, and
-* its relative effect ``(x - median) / |median|`` reaches ``config.min_effect``.
-
-One value beyond is an ``anomaly`` at ``info``: real timings have a 2-3x spike about once in a
-hundred runs, and a single run must never page anyone. When the previous ``confirm_runs - 1``
-runs were beyond too, the shift is confirmed and becomes a ``regression``, whose severity is
-graded on the *least* bad of the confirming runs (see :func:`shift_severity`).
+* A **regression** needs one of ``config.run_rules`` (r, z): the last r runs all at z or more
+  (default: 2 runs at 3.5 sigmas, or 3 runs at 2 sigmas). Its severity is graded on the least bad
+  of those runs (see :func:`shift_severity`).
+* Otherwise a current run at ``anomaly_z`` or more is an **anomaly** at ``info``: real timings
+  have a 2-3x spike about once in a hundred runs, and a single run must never page anyone.
 """
 
 from __future__ import annotations
@@ -61,44 +61,57 @@ def point_findings(
 ) -> Finding | None:
     """Regression or anomaly finding for the last value of badness series ``s``.
 
-    ``center`` is the baseline median (badness space), ``sigma`` its floored robust spread.
-    Returns None when the current value is not beyond the baseline.
+    ``center`` is the baseline median (badness space), ``sigma`` the floored noise sigma.
+    A regression needs one of ``config.run_rules`` (r, z): the last r runs all at least z sigmas
+    and ``min_effect`` beyond the baseline. Otherwise a current value beyond ``anomaly_z`` and
+    ``min_effect`` is an anomaly (info). Returns None when neither holds.
     """
     n = len(s)
     scale = abs(center)
-    x = s[-1]
-    z = (x - center) / sigma
-    effect = safe_ratio(x - center, scale)
     eps = 1e-9
-    if z < config.anomaly_z or effect + eps < config.min_effect:
-        return None
-    confirm = config.confirm_runs
-    zs = [z]
-    effects = [effect]
-    confirmed = n >= confirm
-    if confirmed:
-        for i in range(2, confirm + 1):
+    min_effect = config.min_effect - eps
+    inv = 1.0 / sigma
+    zs: list[float] = []
+    effects: list[float] = []
+
+    def grow(upto: int) -> bool:
+        """Extend zs/effects to the last ``upto`` runs; False once a run is not beyond at all."""
+        while len(zs) < upto:
+            i = len(zs) + 1
+            if i > n:
+                return False
             xi = s[-i]
-            zi = (xi - center) / sigma
-            ei = safe_ratio(xi - center, scale)
-            if zi < config.z_warning or ei + eps < config.min_effect:
-                confirmed = False
-                break
-            zs.append(zi)
-            effects.append(ei)
-    value = sign * x
+            zs.append((xi - center) * inv)
+            effects.append(safe_ratio(xi - center, scale))
+        return True
+
+    grow(1)
+    z, effect = zs[0], effects[0]
+    if effect < min_effect:
+        return None
+    rule_hit: tuple[int, float] | None = None
+    for runs, zr in config.run_rules:
+        if z < zr or not grow(runs):
+            continue
+        if all(zs[i] >= zr and effects[i] >= min_effect for i in range(runs)):
+            rule_hit = (runs, zr)
+            break
+    if rule_hit is None and z < config.anomaly_z:
+        return None
+    value = sign * s[-1]
     expected = sign * center
     details = {
         "z": round(z, 4),
         "effect": round(effect, 6),
         "baseline_median": expected,
-        "spread": sigma,
+        "sigma": sigma,
     }
-    if confirmed:
-        zmin, emin = min(zs), min(effects)
-        sev = shift_severity(zmin, emin, config, config.z_warning, config.z_error, config.z_critical)
+    if rule_hit is not None:
+        runs, zr = rule_hit
+        zmin, emin = min(zs[:runs]), min(effects[:runs])
+        sev = shift_severity(zmin, emin, config, zr, config.z_error, config.z_critical)
         if sev is not None:
-            details.update({"confirm_runs": confirm, "z_min": round(zmin, 4), "effect_min": round(emin, 6)})
+            details.update({"confirm_runs": runs, "z_min": round(zmin, 4), "effect_min": round(emin, 6)})
             return Finding(
                 alert_type="regression",
                 severity=sev,
@@ -106,7 +119,7 @@ def point_findings(
                 expected_value=expected,
                 deviation_percent=effect * 100.0,
                 message=describe_shift(effect, sign, f"baseline {expected:.4g}")
-                + f", {confirm} runs in a row",
+                + f", {runs} runs in a row",
                 details=details,
             )
     return Finding(

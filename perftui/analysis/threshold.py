@@ -18,7 +18,6 @@ critical then needs both lines. A value exactly at the target never alerts. Thes
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 from ._stats import safe_ratio
 from .types import Finding, MetricSpec, bad_sign
@@ -28,13 +27,21 @@ DEFAULT_ERROR_FRACTION = 0.20
 CRITICAL_FACTOR = 1.5
 
 
-class Lines(NamedTuple):
-    """Resolved lines in "badness" margins from the reference line (all >= 0, or None)."""
+class Lines(tuple):
+    """Resolved lines in "badness" margins from the reference line (all >= 0, or None):
+    (reference, warning_margin, error_margin, has_target). A plain tuple subclass: NamedTuple
+    would import typing inside host applications' start-up."""
 
-    reference: float          # the line distances are measured from (target if set)
-    warning_margin: float | None
-    error_margin: float | None
-    has_target: bool
+    __slots__ = ()
+
+    def __new__(cls, reference: float, warning_margin: float | None,
+                error_margin: float | None, has_target: bool) -> "Lines":
+        return tuple.__new__(cls, (reference, warning_margin, error_margin, has_target))
+
+    reference = property(lambda self: self[0])            # distances are measured from it
+    warning_margin = property(lambda self: self[1])
+    error_margin = property(lambda self: self[2])
+    has_target = property(lambda self: self[3])
 
 
 def resolve_lines(spec: MetricSpec) -> Lines | None:

@@ -16,21 +16,45 @@ Values beyond ``trend_winsor_k`` robust sigmas of the window median are clipped 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import mul
 
 from ._stats import floored_sigma, iqr_sigma_sorted, linear_fit, median_sorted, safe_ratio
 from .types import DetectorConfig, Finding
 
 
-def fit_trend(ys: Sequence[float], winsor_k: float, floor: float) -> tuple[float, float, float, float, float]:
-    """Robust line through ``ys``: returns (slope, intercept, r2, t, median) after winsorising."""
+def winsorise(ys: Sequence[float], k: float, floor: float) -> tuple[list[float], float]:
+    """``ys`` clipped to median +- k robust (interquartile) sigmas, and that median."""
     srt = sorted(ys)
     med = median_sorted(srt)
     sigma = floored_sigma(iqr_sigma_sorted(srt), med, floor)
-    lo, hi = med - winsor_k * sigma, med + winsor_k * sigma
+    lo, hi = med - k * sigma, med + k * sigma
     if srt[0] < lo or srt[-1] > hi:
-        ys = [lo if y < lo else hi if y > hi else y for y in ys]
-    slope, intercept, r2, t = linear_fit(ys)
-    return slope, intercept, r2, t, med
+        return [lo if y < lo else hi if y > hi else y for y in ys], med
+    return list(ys), med
+
+
+def best_step_sse(ys: Sequence[float], min_segment: int = 3) -> float:
+    """Smallest residual sum of squares of a one-step (two-level) fit to ``ys``.
+
+    Every split leaving at least ``min_segment`` values on each side is tried, with prefix sums,
+    so the cost is linear in len(ys).
+    """
+    n = len(ys)
+    ybar = sum(ys) / n
+    d = [y - ybar for y in ys]
+    total = sum(d)
+    best = sum(map(mul, d, d)) - total * total / n
+    sq = best + total * total / n
+    left = 0.0
+    for j, y in enumerate(d[: n - min_segment], start=1):
+        left += y
+        if j < min_segment:
+            continue
+        right = total - left
+        sse = sq - left * left / j - right * right / (n - j)
+        if sse < best:
+            best = sse
+    return best
 
 
 def detect_trend(s: Sequence[float], sign: float, config: DetectorConfig) -> Finding | None:
@@ -38,13 +62,20 @@ def detect_trend(s: Sequence[float], sign: float, config: DetectorConfig) -> Fin
     w = config.trend_window
     if len(s) < w:
         return None
-    ys = s[-w:]
-    slope, intercept, r2, t, med = fit_trend(ys, config.trend_winsor_k, config.spread_floor)
+    ys, med = winsorise(s[-w:], config.trend_winsor_k, config.spread_floor)
+    slope, intercept, r2, t = linear_fit(ys)
     if slope <= 0:
         return None
     change = safe_ratio(slope * (w - 1), med)
     if change + 1e-9 < config.trend_min_change or r2 < config.trend_min_r2 or t < config.trend_min_t:
         return None
+    if config.trend_step_ratio > 0:
+        # a level shift inside the window also tilts the line: it is not a drift when the best
+        # single step leaves clearly less residual than the line
+        ybar = sum(ys) / w
+        sst = sum([(y - ybar) * (y - ybar) for y in ys])
+        if best_step_sse(ys) < config.trend_step_ratio * sst * (1.0 - r2):
+            return None
     severity = "error" if change >= config.error_effect and r2 >= 0.6 else "warning"
     expected = sign * med
     per_run = safe_ratio(slope, med) * 100.0

@@ -1,20 +1,22 @@
 """Value types shared by every analysis module: severities, specs, config, baselines, findings.
 
-Everything here is a frozen dataclass or a plain function, so verdicts can be hashed, compared
-and handed between threads without copying. No I/O, no clock.
+Everything here is a frozen record (see `_frozen.py`: a frozen dataclass without the import
+cost) or a plain function, so verdicts can be hashed, compared and handed between threads
+without copying. No I/O, no clock.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from ._frozen import Frozen, factory, replace
+
+__all__ = ["replace"]  # re-exported: replace(config, window=30) works like dataclasses.replace
 
 SEVERITIES: tuple[str, ...] = ("ok", "info", "warning", "error", "critical")
 """Ordered from harmless to worst. "alert" in this package means ``warning`` or above."""
 
 _RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
-Direction = Literal["lower", "higher"]
+Direction = str  # "lower" | "higher"
 """Which way is better: ``lower`` for timings, memory and tokens, ``higher`` for hit rates."""
 
 DIRECTIONS: tuple[str, ...] = ("lower", "higher")
@@ -53,8 +55,7 @@ def bad_sign(direction: str) -> float:
     raise ValueError(f"direction must be 'lower' or 'higher', not {direction!r}")
 
 
-@dataclass(frozen=True)
-class MetricSpec:
+class MetricSpec(Frozen):
     """What a metric should look like: its good direction and optional absolute lines.
 
     ``warning`` and ``error`` are absolute values in the metric's unit, beyond ``target`` in the
@@ -68,47 +69,51 @@ class MetricSpec:
     error: float | None = None
 
 
-@dataclass(frozen=True)
-class DetectorConfig:
+class DetectorConfig(Frozen):
     """Tunable knobs of the detector. Defaults were chosen with ``benchmarks/detection_quality.py``.
 
-    The harness replays synthetic series (log-normal noise 2/5/10 %, 2-3x spikes about once in
-    100 runs, steps, drifts, improvements) and the labelled Mozilla series; the figures and the
-    alternatives that lost are in ``benchmarks/DETECTION.md``. In short:
+    The harness replays synthetic series (log-normal noise 2/5/10 %, a 2-3x spike about once in
+    100 runs, steps, drifts, improvements) and the labelled Mozilla Perfherder series through
+    :func:`evaluate_metric` and :func:`plan_alerts`; figures and the alternatives that lost are in
+    ``benchmarks/DETECTION.md``. Sigma below means the noise of the metric, estimated from the
+    successive differences of the history (robust to steps, drifts and spikes, ~13 % error on 60
+    values against ~27 % for the MAD of 20: using window MADs instead doubles false alerts, to
+    1.4 per 1,000 runs at 10 % noise, and gives 12 instead of 5 false alerts on Mozilla).
 
-    Baseline
-        window: 20 runs, the original design's N; with fewer values confidence drops below 1.
-        history: 60 prior warm values; the largest any tier reads (trend window 30 + the
-            change-point reference of 20 before up to 10 recent runs = 60).
-        outlier_k: a value further than 3.5 robust sigmas from the window median is left out of
-            the baseline (the Iglewicz-Hoaglin rule; removes spikes, almost never a normal run).
-        spread_floor: 0.01; the robust sigma used for z-scores is never below 1 % of the median,
-            so an all-equal history does not divide by zero or alert on a 0.1 % wobble.
+    Baseline and gating
+        window 20: the original's N. history 60: the most any tier reads (change point:
+        40 reference + up to 10 recent runs; trend: 40). outlier_k 3.5: values beyond 3.5 robust
+        sigmas of the window median are left out of the baseline (removes spikes, almost never a
+        normal run). spread_floor 0.01: sigma is never below 1 % of the median, so an all-equal
+        history neither divides by zero nor alerts on a 0.1 % wobble. min_confidence 0.3 /
+        full_confidence 0.7: below 6 of 20 baseline values no statistical finding, below 14 at
+        most warning. min_effect 0.10: the original's "more than 10 % slower"; every statistical
+        alert needs it, so a tight series never alerts on a 2 % wobble.
 
-    Gating
-        min_confidence 0.3 / full_confidence 0.7: below 0.3 (fewer than 6 of 20 values) no
-            statistical finding; below 0.7 (fewer than 14) at most ``warning``.
-        min_effect: 0.10, the original's "more than 10 % slower"; every statistical alert needs
-            at least this relative effect, so a tight distribution never alerts on a 2 % wobble.
+    Regression (tier 2): run_rules ((2, 3.5), (3, 2.0)): the last 2 runs all >= 3.5 sigmas, or
+        the last 3 runs all >= 2 sigmas, above the baseline median, each by >= min_effect. One
+        run alone is at most an ``anomaly`` (info, from anomaly_z 4). The 3-run rule lifts +20 %
+        steps caught within 3 runs at 5 % noise from 90 % to 92 % for +0.01 false alerts per
+        1,000 runs (3 normal runs in a row beyond 2 sigmas: p ~ 1e-5). Severity: error needs an
+        effect >= error_effect (25 %) and z >= z_error (5), critical >= critical_effect (50 %)
+        and z >= z_critical (6), on the least bad of the confirming runs.
 
-    Regression (a point test confirmed by ``confirm_runs`` consecutive runs)
-        z_warning 4 / z_error 5 / z_critical 6 robust sigmas, with effects of min_effect /
-        error_effect (25 %) / critical_effect (50 %). The literal z > 1 alerts on one normal run in
-        six; z > 3 on two runs in a row still gave ~1 false alert per 1,000 runs at 10 % noise
-        because a 20-run MAD often underestimates sigma; 4 keeps the 20 %/3-run target.
+    Change point: cp_reference 40 (with a 20-run reference 77 % of +10 % steps are caught within
+        10 runs at 5 % noise, with 40 runs 90 %), m = 3..10 recent runs, cp_z 4.0,
+        cp_winsor_k 5 (a 4-sigma cap cost 3 points of +20 % recall), cp_effect_tolerance 1
+        standard error (a strict 10 % cut catches 78 % of +10 % steps). Moving every z threshold
+        (run rules, cp_z, trend t) down by 1 gives 2.2 / 5.0 false alerts per 1,000 runs at
+        5 / 10 % noise; up by 1 catches only 61 % of +10 % steps and 68 % of +20 % steps in time.
 
-    Change point (median of the recent m runs, m = cp_min_recent..cp_max_recent, against the
-    ``window`` runs before them)
-        cp_z: 4.5 standard errors of the difference of the two medians, plus min_effect.
-        cp_drop_worst: the single worst recent run is ignored, so one spike never confirms a shift.
+    Trend (tier 3): trend_window 40, projected change over the window >= trend_min_change
+        (10 %), r^2 >= 0.3 and slope t >= 4. On its own (no change point) it catches 97 % of
+        +0.5 %/run drifts within 40 runs at 5 % noise (a 30-run window: 95 %, but 34 % instead of
+        54 % at 10 % noise and twice the false trends). trend_step_ratio 0.8: no trend when one
+        step explains the window clearly better than a line (a level shift tilts the line too;
+        without this check one more false alert on the Mozilla series).
 
-    Trend (least squares over the last ``trend_window`` runs, spikes winsorised)
-        trend_window 30, trend_min_change (projected change over the window) = 10 %,
-        trend_min_r2 0.35 and trend_min_t 4.5 (t statistic of the slope).
-
-    Lifecycle
-        resolve_after: 5 normal runs resolve an open alert (short enough to close a false alarm
-            the same day, long enough that one good run in a regression does not close it).
+    Lifecycle: resolve_after 5 normal runs resolve an open alert; record_min_severity "info"
+        keeps anomalies as (info) alert rows.
     """
 
     window: int = 20
@@ -119,27 +124,31 @@ class DetectorConfig:
     min_confidence: float = 0.3
     full_confidence: float = 0.7
     # point-wise regression tier
-    confirm_runs: int = 2
-    z_warning: float = 4.0
+    run_rules: tuple[tuple[int, float], ...] = ((2, 3.5), (3, 2.0))
     z_error: float = 5.0
     z_critical: float = 6.0
     error_effect: float = 0.25
     critical_effect: float = 0.50
     anomaly_z: float = 4.0
+    point_sigma: str = "noise"
     # change-point tier
     change_point: bool = True
-    cp_min_recent: int = 2
+    cp_min_recent: int = 3
     cp_max_recent: int = 10
     cp_min_reference: int = 10
-    cp_z: float = 4.5
-    cp_drop_worst: int = 1
+    cp_reference: int = 40
+    cp_z: float = 4.0
+    cp_winsor_k: float = 5.0
+    cp_effect_tolerance: float = 1.0
+    cp_sigma: str = "noise"
     # trend tier
     trend: bool = True
-    trend_window: int = 30
+    trend_window: int = 40
     trend_min_change: float = 0.10
-    trend_min_r2: float = 0.35
-    trend_min_t: float = 4.5
+    trend_min_r2: float = 0.3
+    trend_min_t: float = 4.0
     trend_winsor_k: float = 3.5
+    trend_step_ratio: float = 0.8
     # lifecycle
     resolve_after: int = 5
     record_min_severity: str = "info"
@@ -151,26 +160,31 @@ class DetectorConfig:
             raise ValueError("history must be at least window")
         if not 0 <= self.min_confidence <= self.full_confidence <= 1:
             raise ValueError("need 0 <= min_confidence <= full_confidence <= 1")
-        if self.confirm_runs < 1:
-            raise ValueError("confirm_runs must be at least 1")
-        if self.cp_min_recent < 2 or self.cp_max_recent < self.cp_min_recent:
-            raise ValueError("need 2 <= cp_min_recent <= cp_max_recent")
+        for runs, z in self.run_rules:
+            if runs < 2 or z <= 0:
+                raise ValueError("run_rules need at least 2 runs and a positive z each")
+        if not 2 <= self.cp_min_recent <= self.cp_max_recent <= 20:
+            raise ValueError("need 2 <= cp_min_recent <= cp_max_recent <= 20")
         if self.trend_window < 3:
             raise ValueError("trend_window must be at least 3")
         if self.resolve_after < 1:
             raise ValueError("resolve_after must be at least 1")
         severity_rank(self.record_min_severity)
+        if self.point_sigma not in ("noise", "window", "max"):
+            raise ValueError("point_sigma must be 'noise', 'window' or 'max'")
+        if self.cp_sigma not in ("noise", "reference", "max"):
+            raise ValueError("cp_sigma must be 'noise', 'reference' or 'max'")
 
     def needed_history(self) -> int:
         """How many prior values the tiers can use at most (callers may pass ``history``)."""
-        return max(self.window + self.confirm_runs, self.window + self.cp_max_recent, self.trend_window)
+        longest = max((r for r, _ in self.run_rules), default=1)
+        return max(self.window + longest, self.cp_reference + self.cp_max_recent, self.trend_window)
 
 
 DEFAULT_CONFIG = DetectorConfig()
 
 
-@dataclass(frozen=True)
-class Baseline:
+class Baseline(Frozen):
     """Robust summary of the last ``window`` warm runs (outliers removed).
 
     ``spread`` is a robust sigma: 1.4826 x MAD, falling back to 1.2533 x mean absolute deviation
@@ -203,8 +217,7 @@ class Baseline:
         }
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Frozen):
     """One tier's verdict on one value.
 
     ``deviation_percent`` is signed so that **positive means worse** whatever the direction
@@ -220,11 +233,10 @@ class Finding:
     expected_value: float
     deviation_percent: float
     message: str
-    details: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = factory(dict)
 
 
-@dataclass(frozen=True)
-class MetricVerdict:
+class MetricVerdict(Frozen):
     """Everything the detector concluded about one value of one metric.
 
     ``change_percent`` is the raw (value - baseline.median) / |baseline.median| x 100, not
