@@ -17,6 +17,19 @@ from perftui.cli.common import CLIError
 COMMAND_MODULES = [
     "perftui.cli.cmd_status",
     "perftui.cli.cmd_tui",
+    "perftui.cli.cmd_record",
+    "perftui.cli.cmd_alerts",
+    "perftui.cli.cmd_run",
+    "perftui.cli.cmd_report",
+    "perftui.cli.cmd_export",
+    "perftui.cli.cmd_import",
+    "perftui.cli.cmd_compare",
+    "perftui.cli.cmd_baseline",
+    "perftui.cli.cmd_regression",
+    "perftui.cli.cmd_targets",
+    "perftui.cli.cmd_prune",
+    "perftui.cli.cmd_check",
+    "perftui.cli.cmd_demo",
 ]
 
 DESCRIPTION = """\

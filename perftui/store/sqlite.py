@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 
 from perftui.store.errors import (StoreCorrupt, StoreError, StoreMissing, StoreTooNew,
@@ -24,7 +23,6 @@ PRAGMAS = (
     ("foreign_keys", 1),
     ("synchronous", "normal"),
 )
-_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
 def migrations_dir() -> str:
@@ -41,9 +39,10 @@ def available_migrations() -> list[tuple[int, str, str]]:
     folder = os.fspath(migrations_dir())
     found = []
     for filename in sorted(os.listdir(folder)):
-        m = _MIGRATION_NAME.match(filename)
-        if m:
-            found.append((int(m.group(1)), m.group(2), os.path.join(folder, filename)))
+        # NNNN_name.sql, parsed by hand: no regex to compile inside a host app's start-up
+        number, _, rest = filename.partition("_")
+        if len(number) == 4 and number.isdigit() and rest.endswith(".sql") and rest[:-4]:
+            found.append((int(number), rest[:-4], os.path.join(folder, filename)))
     return found
 
 

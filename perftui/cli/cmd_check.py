@@ -1,0 +1,89 @@
+"""perftui check: the CI gate; judge a results file against the baseline of a branch."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from perftui.cli.common import (CLIError, add_format, command_parser, finite_float,
+                                open_store_for, print_json)
+from perftui.cli.parsing import one_line_errors
+
+
+def add_parser(sub) -> None:
+    p = command_parser(
+        sub, "check", help="CI gate: judge a results file against a branch's baseline",
+        description="Judge a results file (perftui JSON or pytest-benchmark JSON) against the "
+                    "baseline recorded on a branch (the median of its last 20 warm runs per "
+                    "metric). Worse by half the threshold is a warning, by the threshold an "
+                    "error, and by the threshold while outside the baseline's noise critical. "
+                    "Exits 1 when a metric reaches --fail-on, 0 otherwise; --markdown writes a "
+                    "PR comment. Nothing is written to the store.",
+        examples=["perftui check --current results.json",
+                  "perftui --db perf.db check --current .benchmarks/results.json "
+                  "--fail-on error --markdown comment.md",
+                  "perftui check --current results.json --baseline-branch develop --threshold 5"])
+    p.add_argument("--current", required=True, metavar="FILE", help="the results to judge")
+    p.add_argument("--baseline-branch", default="main", metavar="BRANCH",
+                   help="branch whose recorded runs are the baseline (default: main)")
+    p.add_argument("--threshold", type=finite_float, default=10.0, metavar="PCT",
+                   help="percent worse that counts as a regression (default: 10)")
+    p.add_argument("--fail-on", choices=("warning", "error", "critical"), default="critical",
+                   help="the level that fails the check (default: critical)")
+    p.add_argument("--markdown", metavar="FILE", help="write the PR comment (markdown) to FILE")
+    add_format(p)
+    p.set_defaults(func=run)
+    one_line_errors(p)
+
+
+
+def run(args) -> int:
+    from perftui.core.check import check
+
+    markdown = Path(args.markdown) if args.markdown else None
+    if markdown is not None and (markdown.is_dir() or not markdown.parent.exists()):
+        raise CLIError(f"--markdown {markdown}: not a writable file path")
+    with open_store_for(args) as store:
+        result = check(store, Path(args.current), baseline_branch=args.baseline_branch,
+                       threshold=args.threshold, fail_on=args.fail_on,
+                       app=args.app or os.environ.get("PERFTUI_APP"),
+                       environment=args.env or os.environ.get("PERFTUI_ENV"))
+    if markdown is not None:
+        markdown.write_text(result["markdown"], encoding="utf-8")
+    if args.format == "json":
+        print_json(result)
+    else:
+        render(result)
+    return 0 if result["passed"] else 1
+
+
+STYLE = {"critical": "bold red", "error": "red", "warning": "yellow", "improved": "green",
+         "new": "cyan"}
+
+
+def render(result: dict) -> None:
+    from perftui.cli.tables import console, styled, table
+    from perftui.fmt import format_percent, format_value
+
+    out = console()
+    base = result["baseline"]
+    scope = result["scope"]
+    out.print(f"{result['current']['file']} against {result['baseline_branch']}"
+              f"{' @ ' + base['commit'][:8] if base and base['commit'] else ''} in "
+              f"{scope['app']} / {scope['environment']} (threshold {result['threshold']:g}%, "
+              f"fail on {result['fail_on']})")
+    t = table((("metric", "left"), ("current", "right"), ("baseline", "right"),
+               ("change", "right"), ("verdict", "left")))
+    for m in result["metrics"]:
+        verdict = m["level"] if m["level"] != "ok" else m["status"]
+        style = STYLE.get(verdict)
+        t.add_row(m["name"], format_value(m["current"], m["unit"]),
+                  format_value(m["baseline_median"], m["unit"]),
+                  format_percent(m["change_percent"]),
+                  styled(verdict, style))
+    out.print(t)
+    for note in result["notes"]:
+        out.print(f"note: {note}")
+    out.print(styled("PASSED", "green") if result["passed"] else styled("FAILED", "bold red"))
+    sys.stdout.flush()

@@ -1,0 +1,102 @@
+"""perftui import: bring history in from perftui JSON/CSV, pytest-benchmark, asv or
+github-action-benchmark files."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from perftui.cli.common import command_parser, open_store_for, print_json
+from perftui.cli.parsing import one_line_errors
+
+
+def add_parser(sub) -> None:
+    from perftui.core.importers import FORMATS
+
+    p = command_parser(
+        sub, "import", help="import history from a file (perftui, csv, pytest-benchmark, asv, ...)",
+        description="Import snapshots from a file. The whole file is checked first and written "
+                    "in one transaction: a malformed or truncated file changes nothing. "
+                    "Snapshots the store already holds are skipped. By default snapshots are "
+                    "stored as they are; --replay evaluates them oldest first as if recorded "
+                    "live, raising the alerts a live run would have raised. A perftui export "
+                    "imported into an empty store restores it whole (catalog, alerts, audit).",
+        examples=["perftui import history.json",
+                  "perftui import .benchmarks/Linux-CPython-3.11-64bit/0001_abc.json --branch main",
+                  "perftui --app django import asv/results --format asv",
+                  "perftui import data.js --format github-action-benchmark --replay",
+                  "perftui --db restored.db import backup.json"])
+    p.add_argument("file", metavar="FILE", help="file to import (a directory for asv results)")
+    p.add_argument("--format", choices=FORMATS, default="auto",
+                   help="file format (default: auto, detected from the content)")
+    p.add_argument("--replay", action="store_true",
+                   help="evaluate each snapshot as if recorded live (creates alerts)")
+    p.add_argument("--commit", metavar="SHA", help="git commit for runs that do not name one")
+    p.add_argument("--branch", metavar="B", help="git branch for runs that do not name one")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=run)
+    one_line_errors(p)
+
+
+
+def run(args) -> int:
+    from perftui.cli.progress import progress_bar
+    from perftui.core.importing import import_batch, load
+    from perftui.core.retention import auto_prune, describe
+
+    defaults = {"app": args.app or os.environ.get("PERFTUI_APP"),
+                "environment": args.env or os.environ.get("PERFTUI_ENV"),
+                "git_commit": args.commit, "git_branch": args.branch}
+    path = Path(args.file)
+    batch = load(path, args.format, defaults)      # the whole file is checked before the store
+    with open_store_for(args, write=True, create=True) as store:
+        conn = store.raw()
+        note = describe(auto_prune(conn))
+        if note:
+            print(note, file=sys.stderr)
+        with progress_bar("importing") as update:
+            summary = import_batch(conn, batch, path, replay=args.replay, progress=update)
+        summary["store"] = store.path
+        summary["notes"].extend(_retention_notes(conn, summary))
+    if args.json:
+        print_json(summary)
+    else:
+        render(summary)
+    return 0
+
+
+def _retention_notes(conn, summary: dict) -> list[str]:
+    from perftui.core.retention import DEFAULT_POLICY, auto_enabled
+    from perftui.timefmt import utcnow
+
+    raw_cutoff = DEFAULT_POLICY.cutoffs(utcnow())[0]
+    if summary["first"] and summary["first"] < raw_cutoff and auto_enabled(conn):
+        return [f"some imported runs are older than {DEFAULT_POLICY.raw_days} days: the daily "
+                "retention will fold them into daily aggregates; keep them raw with "
+                "`perftui prune --auto off`"]
+    return []
+
+
+def render(summary: dict) -> None:
+    span = f" ({summary['first'][:10]} .. {summary['last'][:10]})" if summary["first"] else ""
+    print(f"imported {summary['imported']:,} of {summary['in_file']:,} snapshots "
+          f"({summary['measurements']:,} values) from {summary['file']} "
+          f"[{summary['format']}]{span}")
+    if summary["skipped_duplicates"]:
+        print(f"skipped {summary['skipped_duplicates']:,} snapshots the store already holds")
+    if summary["registered_metrics"]:
+        names = summary["registered_metrics"]
+        shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        print(f"new metrics: {shown}")
+    if summary["replayed"]:
+        print(f"replayed: {summary['alerts_raised']} alerts raised")
+    elif summary["alerts_imported"]:
+        print(f"alerts imported: {summary['alerts_imported']}")
+    if summary["restore"]:
+        print("restored into an empty store: catalog lines and target audit trail applied")
+    if summary["kept_store_definitions"]:
+        print(f"kept this store's target lines for {len(summary['kept_store_definitions'])} "
+              "metrics whose lines differ in the file (apply them with `perftui targets import`)")
+    for note in summary["notes"]:
+        print(f"note: {note}")

@@ -1,0 +1,115 @@
+"""Export a store: full-fidelity JSON (re-importable) or a wide CSV (a row per snapshot).
+
+Both stream: snapshots are read in batches and written as they come, so exporting 100,000
+snapshots never holds them all in memory. JSON shape (`"format": "perftui-export"`):
+
+    {"format", "version", "exported_at", "filters": {days, since, app, environment},
+     "catalog": {catalog file document},
+     "snapshots": [{id, recorded_at, app, environment, host, session_id, git_commit,
+                    git_branch, app_version, python_version, platform, cpu_count,
+                    total_memory_mb, is_cold_start, status, performance_index,
+                    regression_score, flags, operations, cache_stats, errors, notes,
+                    metrics: {metric id: value}}],
+     "alerts": [...every alerts column, metric_code...], "baseline_resets": [...],
+     "target_changes": [...], "daily_aggregates": [...]}
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from typing import IO, Callable
+
+from perftui.store import bulk
+from perftui.store.catalog import catalog_document
+from perftui.store.writer import SNAPSHOT_FIELDS, flag_rules
+from perftui.timefmt import days_ago_iso, now_iso
+
+FORMAT = "perftui-export"
+VERSION = 1
+CSV_RUN_COLUMNS = ("id", "recorded_at", "app", "environment", "host", "git_commit", "git_branch",
+                   "app_version", "is_cold_start", "status", "performance_index")
+Progress = Callable[[int, int], None]
+
+
+def _since(days: float | None) -> str | None:
+    return days_ago_iso(days) if days is not None else None
+
+
+def export_json(conn: sqlite3.Connection, out: IO[str], *, days: float | None = None,
+                app: str | None = None, environment: str | None = None,
+                progress: Progress | None = None) -> dict:
+    """Write the export document to `out`; returns {snapshots, alerts, ...} counts."""
+    since = _since(days)
+    report = progress or (lambda done, total: None)
+    total = bulk.count_snapshots(conn, since=since, app=app, environment=environment)
+    header = {"format": FORMAT, "version": VERSION, "exported_at": now_iso(),
+              "filters": {"days": days, "since": since, "app": app, "environment": environment},
+              "catalog": catalog_document(bulk.metric_entries(conn), flag_rules(conn))}
+    text = json.dumps(header, indent=1, allow_nan=False)
+    out.write(text[:-2] + ',\n "snapshots": [')
+    count = 0
+    for snap in bulk.iter_snapshots(conn, since=since, app=app, environment=environment):
+        out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(_ordered(snap), allow_nan=False))
+        count += 1
+        if count % 1000 == 0:
+            report(count, total)
+    report(count, total)
+    out.write("\n ]")
+    extras = {
+        "alerts": [_alert(a) for a in bulk.alert_rows(conn, since=since, app=app,
+                                                      environment=environment)],
+        "baseline_resets": bulk.baseline_reset_rows(conn),
+        "target_changes": bulk.target_change_rows(conn),
+        "daily_aggregates": bulk.daily_aggregate_rows(
+            conn, since_day=since[:10] if since else None, app=app, environment=environment),
+    }
+    for key, rows in extras.items():
+        out.write(f',\n "{key}": ' + json.dumps(rows, allow_nan=False, indent=None))
+    out.write("\n}\n")
+    return {"format": "json", "snapshots": count,
+            **{key: len(rows) for key, rows in extras.items()}}
+
+
+def _ordered(snap: dict) -> dict:
+    return {"id": snap["id"], **{k: snap[k] for k in SNAPSHOT_FIELDS}, "metrics": snap["metrics"]}
+
+
+def _alert(row: dict) -> dict:
+    row = dict(row)
+    row.pop("metric_id", None)
+    return row
+
+
+def export_csv(conn: sqlite3.Connection, out: IO[str], *, days: float | None = None,
+               app: str | None = None, environment: str | None = None,
+               progress: Progress | None = None) -> dict:
+    """Write a wide CSV: run columns, then one column per measured metric (empty = not
+    recorded in that run). Values are written exactly (shortest round-tripping form)."""
+    since = _since(days)
+    report = progress or (lambda done, total: None)
+    total = bulk.count_snapshots(conn, since=since, app=app, environment=environment)
+    codes = bulk.measured_metric_codes(conn)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*CSV_RUN_COLUMNS, *codes])
+    count = 0
+    for snap in bulk.iter_snapshots(conn, since=since, app=app, environment=environment):
+        run = [_cell(snap[c]) for c in CSV_RUN_COLUMNS]
+        values = snap["metrics"]
+        writer.writerow([*run, *(repr(values[c]) if c in values else "" for c in codes)])
+        count += 1
+        if count % 1000 == 0:
+            report(count, total)
+    report(count, total)
+    return {"format": "csv", "snapshots": count, "metrics": len(codes)}
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)

@@ -1,0 +1,243 @@
+"""What every importer produces, and the checks they share.
+
+An importer reads one file (or an asv results directory) and returns an `ImportBatch`: the
+snapshots with their metric values, hints for metrics the store may not know yet (unit,
+direction, a readable name), and, for perftui's own export, the catalog, alerts and the rest.
+Everything is validated while reading: an `ImportFileError` names the file and the place, and
+nothing reaches the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from perftui.core.errors import InputError
+from perftui.timefmt import normalise_iso, to_iso
+
+_SLUG_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,79}$")
+_SLUG_BAD = re.compile(r"[^A-Za-z0-9_.:/-]+")
+MAX_SLUG = 80
+_STORE_TIME = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:"
+                         r"[0-5]\d\.\d{6}Z$")
+
+SNAPSHOT_TEXT_FIELDS = ("app", "environment", "host", "session_id", "git_commit", "git_branch",
+                        "app_version", "python_version", "platform", "notes")
+SNAPSHOT_NUMBER_FIELDS = ("cpu_count", "total_memory_mb", "performance_index", "regression_score")
+SNAPSHOT_JSON_FIELDS = ("flags", "operations", "cache_stats", "errors")
+
+
+class ImportFileError(InputError):
+    """A file that cannot be imported; the message names the file and what is wrong in it."""
+
+
+@dataclass
+class MetricHint:
+    """How to register a metric the store does not know yet."""
+
+    id: str
+    name: str
+    unit: str = ""
+    direction: str = "lower"
+    description: str = ""
+    source: str = ""
+    rescale: bool = False      # values are seconds: store them in a readable time unit
+
+    def entry(self) -> dict:
+        return {"id": self.id, "key": None, "name": self.name, "unit": self.unit,
+                "direction": self.direction, "description": self.description,
+                "source": self.source, "active": True}
+
+
+@dataclass
+class ImportedSnapshot:
+    fields: dict[str, Any]              # recorded_at (store form), app, environment, ...
+    metrics: dict[str, float]
+    source_id: int | None = None        # the snapshot's id in an exported store
+
+
+@dataclass
+class ImportBatch:
+    source_format: str
+    snapshots: list[ImportedSnapshot] = field(default_factory=list)
+    hints: dict[str, MetricHint] = field(default_factory=dict)
+    catalog: list[dict] | None = None   # full catalog entries (perftui export only)
+    flag_rules: list[dict] | None = None
+    alerts: list[dict] = field(default_factory=list)
+    baseline_resets: list[dict] = field(default_factory=list)
+    target_changes: list[dict] = field(default_factory=list)
+    daily_aggregates: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def measurement_count(self) -> int:
+        return sum(len(s.metrics) for s in self.snapshots)
+
+
+def metric_slug(name: str) -> str:
+    """A metric id for a benchmark name: invalid characters become '_', and a name longer than
+    80 characters loses leading path components (then gets a short hash) until it fits."""
+    slug = _SLUG_BAD.sub("_", name.strip()).strip("_") or "metric"
+    if not slug[0].isalnum():
+        slug = "m" + slug
+    while len(slug) > MAX_SLUG:
+        parts = re.split(r"(?<=[./:])", slug, maxsplit=1)
+        if len(parts) < 2 or not parts[1]:
+            break
+        slug = parts[1].lstrip("./:") or slug
+    if len(slug) > MAX_SLUG or not _SLUG_OK.match(slug):
+        digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug[:MAX_SLUG - 9].rstrip('_.:/-')}-{digest}"
+    return slug
+
+
+def number(value: Any, where: str) -> float:
+    """A finite float, or ImportFileError naming the place."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ImportFileError(f"{where}: expected a number, got {_show(value)}")
+    result = float(value)
+    if not math.isfinite(result):
+        raise ImportFileError(f"{where}: expected a finite number, got {result}")
+    return result
+
+
+def optional_number(value: Any, where: str) -> float | None:
+    return None if value is None else number(value, where)
+
+
+def timestamp(value: Any, where: str) -> str:
+    """ISO-8601 text, or epoch seconds / milliseconds, in the store's form."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        seconds = value / 1000.0 if value > 1e11 else float(value)
+        try:
+            return to_iso(datetime.fromtimestamp(seconds, tz=timezone.utc))
+        except (OverflowError, OSError, ValueError):
+            raise ImportFileError(f"{where}: timestamp {value} is out of range") from None
+    if not isinstance(value, str):
+        raise ImportFileError(f"{where}: expected an ISO-8601 timestamp, got {_show(value)}")
+    if _STORE_TIME.match(value):     # already in the store's form (a perftui export)
+        return value
+    try:
+        return normalise_iso(value)
+    except ValueError:
+        raise ImportFileError(f"{where}: not an ISO-8601 timestamp: {_show(value)}") from None
+
+
+def text(value: Any, where: str, limit: int = 200) -> str | None:
+    if value is None:
+        return None
+    if type(value) is str and len(value) <= limit:     # the common case, fast
+        return value.strip() or None
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise ImportFileError(f"{where}: expected text, got {_show(value)}")
+    result = str(value).strip()
+    if len(result) > limit:
+        raise ImportFileError(f"{where}: text longer than {limit} characters")
+    return result or None
+
+
+def _show(value: Any) -> str:
+    shown = json.dumps(value) if not isinstance(value, str) else repr(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def load_json(path: Path) -> Any:
+    """Parse a JSON file; a truncated or malformed file is an ImportFileError with the place."""
+    raw = read_text(path)
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise json_error(path, raw, exc) from None
+
+
+def json_error(path: Path, raw: str, exc: json.JSONDecodeError) -> ImportFileError:
+    """The one-line error for a JSON file that does not parse: truncated, or malformed where."""
+    at_end = exc.pos >= len(raw.rstrip())
+    if at_end or (exc.msg.startswith("Unterminated string") and open_brackets(raw) > 0):
+        return ImportFileError(f"{path} is truncated: the JSON ends before it is complete "
+                               f"(after line {raw.rstrip().count(chr(10)) + 1})")
+    return ImportFileError(f"{path} is not valid JSON: {exc.msg} (line {exc.lineno}, "
+                           f"column {exc.colno})")
+
+
+def open_brackets(text: str) -> int:
+    """How many { and [ are still open at the end of `text` (strings skipped)."""
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+    return depth + (1 if in_string else 0)
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ImportFileError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise ImportFileError(f"{path} is a directory") from None
+    except UnicodeDecodeError:
+        raise ImportFileError(f"{path} is not a UTF-8 text file") from None
+    except OSError as exc:
+        raise ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+_TIME_SCALES = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def time_unit_for(seconds: float) -> str:
+    """A readable unit for a duration measured in seconds (ns, us, ms or s)."""
+    magnitude = abs(seconds)
+    if magnitude >= 1.0:
+        return "s"
+    if magnitude >= 1e-3:
+        return "ms"
+    if magnitude >= 1e-6:
+        return "us"
+    return "ns"
+
+
+def convert_seconds(seconds: float, unit: str) -> float:
+    return seconds / _TIME_SCALES[unit]
+
+
+def is_time_unit(unit: str) -> bool:
+    return unit in _TIME_SCALES
+
+
+def check_status(value: Any, where: str) -> str:
+    if value is None:
+        return "ok"
+    if value not in ("ok", "failed"):
+        raise ImportFileError(f"{where}: status must be 'ok' or 'failed', got {_show(value)}")
+    return value
+
+
+def check_bool(value: Any, where: str) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool) and value not in (0, 1):
+        raise ImportFileError(f"{where}: expected true or false, got {_show(value)}")
+    return bool(value)
+
+
+def valid_metric_name(name: Any) -> bool:
+    """A metric id or key as the store accepts them (a short slug like APP-001)."""
+    return isinstance(name, str) and bool(_SLUG_OK.match(name))

@@ -1,0 +1,243 @@
+"""Bring history into a store: validate the whole file first, then write it in one transaction.
+
+    summary = import_file(conn, Path("results.json"), "auto", replay=False, defaults={...})
+
+Bulk mode inserts snapshots as they are (fast, no evaluation). `replay=True` sends each
+snapshot, oldest first, through `record_snapshot`, raising the alerts a live run would have.
+Snapshots the store already holds (same time, app, environment and commit) are skipped, so
+importing a file twice changes nothing. A perftui export also brings its alerts, baseline
+resets and daily aggregates; into a store that has no snapshots yet it is a restore, and the
+file's catalog lines and target audit trail are applied too. Any failure rolls everything back.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sqlite3
+import statistics
+from pathlib import Path
+from typing import Callable
+
+from perftui.core.importers import ImportBatch, ImportFileError, read_file
+from perftui.core.importers import model as m
+from perftui.recorder.evaluate import SnapshotInput, record_snapshot
+from perftui.store import bulk, writer
+
+CHUNK = 2000
+_INPUT_FIELDS = set(inspect.signature(SnapshotInput).parameters) - {"metrics"}
+Progress = Callable[[int, int], None]
+
+
+def load(path: Path, fmt: str = "auto", defaults: dict | None = None) -> ImportBatch:
+    """Read and validate a file without touching any store (ImportFileError on bad input)."""
+    batch = read_file(path, fmt, defaults or {})
+    if not batch.snapshots and not batch.daily_aggregates:
+        raise ImportFileError(f"{path}: nothing to import (no snapshots)")
+    return batch
+
+
+def import_file(conn: sqlite3.Connection, path: Path, fmt: str = "auto", *, replay: bool = False,
+                defaults: dict | None = None, progress: Progress | None = None) -> dict:
+    """Read, validate and import one file (or asv directory). Returns a summary dict."""
+    return import_batch(conn, load(path, fmt, defaults), path, replay=replay, progress=progress)
+
+
+def import_batch(conn: sqlite3.Connection, batch: ImportBatch, path: Path, *,
+                 replay: bool = False, progress: Progress | None = None) -> dict:
+    """Write a loaded batch in one transaction. Returns a summary dict."""
+    try:
+        summary = apply_batch(conn, batch, replay=replay, progress=progress)
+    except sqlite3.IntegrityError as exc:
+        raise ImportFileError(f"{path}: conflicts with the store ({exc}); "
+                              "nothing was imported") from None
+    summary["file"] = str(path)
+    return summary
+
+
+def harmonise_units(batch: ImportBatch, catalog: writer.Catalog) -> None:
+    """Give every rescalable (seconds) metric one time unit: the store's if it knows the
+    metric, else the most readable one for its median; values are converted in place."""
+    for metric_id, hint in batch.hints.items():
+        if not hint.rescale:
+            continue
+        known = catalog.find(metric_id)
+        seconds = [s.metrics[metric_id] for s in batch.snapshots if metric_id in s.metrics]
+        if known is not None:
+            unit = known.unit if m.is_time_unit(known.unit) else None
+        else:
+            unit = m.time_unit_for(statistics.median(seconds)) if seconds else "s"
+        if unit is None:
+            continue
+        hint.unit = unit
+        hint.rescale = False
+        for snap in batch.snapshots:
+            if metric_id in snap.metrics:
+                snap.metrics[metric_id] = m.convert_seconds(snap.metrics[metric_id], unit)
+
+
+def apply_batch(conn: sqlite3.Connection, batch: ImportBatch, *, replay: bool = False,
+                progress: Progress | None = None, by: str = "import") -> dict:
+    report = progress or (lambda done, total: None)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        restore = bulk.count_snapshots(conn) == 0
+        catalog = writer.load_catalog(conn)
+        harmonise_units(batch, catalog)
+        registered, kept = _apply_catalog(conn, catalog, batch, restore, by)
+        snapshots, skipped = _new_snapshots(conn, batch)
+        for name in sorted(set().union(*(s.metrics for s in snapshots))):
+            if catalog.find(name) is None:
+                writer.register_metric(conn, catalog, name)
+                registered.append(name)
+        summary = {"format": batch.source_format, "in_file": len(batch.snapshots),
+                   "imported": len(snapshots), "skipped_duplicates": skipped,
+                   "measurements": sum(len(s.metrics) for s in snapshots),
+                   "registered_metrics": sorted(set(registered)), "replayed": replay,
+                   "restore": restore and batch.catalog is not None,
+                   "first": snapshots[0].fields["recorded_at"] if snapshots else None,
+                   "last": snapshots[-1].fields["recorded_at"] if snapshots else None,
+                   "kept_store_definitions": kept, "alerts_imported": 0, "alerts_raised": 0,
+                   "notes": list(batch.notes)}
+        if replay:
+            summary["alerts_raised"] = _replay(conn, snapshots, report)
+            id_map: dict[int, int] = {}
+        else:
+            id_map = _bulk_insert(conn, catalog, snapshots, report)
+            summary["alerts_imported"] = _import_alerts(conn, catalog, batch, id_map)
+        _import_extras(conn, catalog, batch, restore)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return summary
+
+
+def _apply_catalog(conn: sqlite3.Connection, catalog: writer.Catalog, batch: ImportBatch,
+                   restore: bool, by: str) -> tuple[list[str], list[str]]:
+    """Register unknown metrics (file catalog first, then hints); on a restore the file's
+    definitions replace the store's. Returns (registered ids, ids whose store definition was
+    kept although the file's differs)."""
+    registered, kept = [], []
+    for entry in batch.catalog or []:
+        found = catalog.find(entry["id"])
+        if found is None:
+            bulk.ensure_metric(conn, catalog, entry, by)
+            registered.append(entry["id"])
+        elif restore:
+            bulk.update_metric_definition(conn, found.id, entry, by)
+        elif (found.target, found.warning, found.error, found.active) != (
+                entry["target"], entry["warning"], entry["error"], entry["active"]):
+            kept.append(entry["id"])
+    for metric_id, hint in batch.hints.items():
+        if catalog.find(metric_id) is None:
+            bulk.ensure_metric(conn, catalog, hint.entry(), by)
+            registered.append(metric_id)
+    return registered, kept
+
+
+def _key(snap: m.ImportedSnapshot) -> tuple[str, str, str, str]:
+    f = snap.fields
+    return f["recorded_at"], f["app"], f["environment"], f.get("git_commit") or ""
+
+
+def _new_snapshots(conn: sqlite3.Connection, batch: ImportBatch
+                   ) -> tuple[list[m.ImportedSnapshot], int]:
+    """The batch's snapshots the store does not hold yet, oldest first; and how many were not."""
+    ordered = sorted(batch.snapshots, key=lambda s: s.fields["recorded_at"])
+    if not ordered:
+        return [], 0
+    existing = bulk.existing_snapshot_keys(conn, ordered[0].fields["recorded_at"],
+                                           ordered[-1].fields["recorded_at"])
+    fresh = []
+    for snap in ordered:
+        key = _key(snap)
+        if key not in existing:
+            existing.add(key)
+            fresh.append(snap)
+    return fresh, len(ordered) - len(fresh)
+
+
+def _bulk_insert(conn: sqlite3.Connection, catalog: writer.Catalog,
+                 snapshots: list[m.ImportedSnapshot], report: Progress) -> dict[int, int]:
+    """Insert without evaluation; returns source snapshot id -> new id."""
+    ids = {name: row.id for name, row in catalog.by_name.items()}
+    next_id = bulk.next_snapshot_id(conn)
+    id_map: dict[int, int] = {}
+    total = len(snapshots)
+    for start in range(0, total, CHUNK):
+        rows, measurements = [], []
+        for offset, snap in enumerate(snapshots[start:start + CHUNK]):
+            sid = next_id + start + offset
+            if snap.source_id is not None:
+                id_map[snap.source_id] = sid
+            rows.append(bulk.snapshot_row(sid, snap.fields))
+            measurements.extend([(ids[name], sid, value) for name, value in snap.metrics.items()])
+        bulk.insert_snapshot_rows(conn, rows)
+        bulk.insert_measurement_rows(conn, measurements)
+        report(min(total, start + CHUNK), total)
+    return id_map
+
+
+def _replay(conn: sqlite3.Connection, snapshots: list[m.ImportedSnapshot],
+            report: Progress) -> int:
+    """Evaluate each snapshot as if recorded live; returns how many new alerts it raised."""
+    raised = 0
+    for i, snap in enumerate(snapshots, start=1):
+        fields = {k: v for k, v in snap.fields.items() if k in _INPUT_FIELDS}
+        result = record_snapshot(conn, SnapshotInput(metrics=snap.metrics, **fields),
+                                 transaction=False)
+        raised += sum(1 for a in result.alerts if a.is_new)
+        if i % 50 == 0 or i == len(snapshots):
+            report(i, len(snapshots))
+    return raised
+
+
+def _metric_pk(conn: sqlite3.Connection, catalog: writer.Catalog, code: str) -> int:
+    row = catalog.find(code) or writer.register_metric(conn, catalog, code)
+    return row.id
+
+
+def _import_alerts(conn: sqlite3.Connection, catalog: writer.Catalog, batch: ImportBatch,
+                   id_map: dict[int, int]) -> int:
+    existing = bulk.existing_alert_keys(conn)
+    rows = []
+    for alert in batch.alerts:
+        metric = _metric_pk(conn, catalog, alert["metric_code"])
+        key = (metric, alert["app"], alert["environment"], alert["alert_type"],
+               alert["triggered_at"])
+        if key in existing:
+            continue
+        existing.add(key)
+        rows.append({**alert, "metric_id": metric,
+                     "snapshot_id": id_map.get(alert.get("snapshot_id")),
+                     "baseline_snapshot_id": id_map.get(alert.get("baseline_snapshot_id")),
+                     "normal_streak": alert.get("normal_streak") or 0,
+                     "occurrences": alert.get("occurrences") or 1,
+                     "message": alert.get("message") or ""})
+    return bulk.insert_alert_rows(conn, rows)
+
+
+def _import_extras(conn: sqlite3.Connection, catalog: writer.Catalog, batch: ImportBatch,
+                   restore: bool) -> None:
+    resets = bulk.existing_reset_keys(conn)
+    rows = []
+    for r in batch.baseline_resets:
+        key = (_metric_pk(conn, catalog, r["metric_code"]), r["app"], r["environment"], r["since"])
+        if key not in resets:
+            resets.add(key)
+            rows.append((*key, r.get("created_by"), r.get("created_at") or r["since"],
+                         r.get("notes")))
+    bulk.insert_baseline_resets(conn, rows)
+    if restore and batch.catalog is not None:
+        bulk.insert_target_changes(conn, [
+            (_metric_pk(conn, catalog, t["metric_code"]), t["field"], t.get("old_value"),
+             t.get("new_value"), t.get("changed_by"), t["changed_at"], t.get("reason"))
+            for t in batch.target_changes])
+    if batch.flag_rules and restore:
+        import json
+
+        bulk.meta_set(conn, "flag_rules", json.dumps(batch.flag_rules))
+    bulk.upsert_daily_aggregates(conn, [
+        (a["day"], a["app"], a["environment"], _metric_pk(conn, catalog, a["metric_code"]),
+         a["count"], a["mean"], a["median"], a["min"], a["max"], a["p95"])
+        for a in batch.daily_aggregates], replace=False)

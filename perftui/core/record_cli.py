@@ -1,0 +1,104 @@
+"""Recording from the shell: `perftui record APP-001=412.5 VAL-001=890 --commit abc123`.
+
+Values are parsed strictly (a finite number, nothing else) and the snapshot goes through
+`record_snapshot` like any recording from inside an app, so it is evaluated and can raise
+alerts. A metric the store does not know is registered on the fly (unit guessed from its
+name), exactly as the recorder does; the result says which were new.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sqlite3
+from typing import Any, Sequence
+
+from perftui.core.errors import InputError
+from perftui.recorder import context
+from perftui.recorder.evaluate import RecordError, SnapshotInput, record_snapshot
+from perftui.recorder.sanitize import valid_name
+from perftui.store import writer
+from perftui.timefmt import normalise_iso
+
+
+def parse_value(name: str, text: str) -> float:
+    """A finite number, or InputError naming the metric and the text."""
+    raw = text.strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(f"metric {name}: {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise InputError(f"metric {name}: {text!r} is not a finite number (NaN and infinity "
+                         "cannot be recorded)")
+    return value
+
+
+def parse_assignments(pairs: Sequence[str]) -> dict[str, float]:
+    """['APP-001=412.5', 'startup_time_ms=400'] -> {name: value}; InputError on anything else."""
+    if not pairs:
+        raise InputError("give at least one KEY=VALUE, e.g. APP-001=412.5")
+    values: dict[str, float] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep:
+            raise InputError(f"expected KEY=VALUE, got {pair!r}")
+        if not valid_name(name):
+            raise InputError(f"{name!r} is not a valid metric id or key (letters, digits and "
+                             "_ . : / - only, at most 80 characters)")
+        if name in values:
+            raise InputError(f"metric {name} is given twice")
+        values[name] = parse_value(name, text)
+    return values
+
+
+def build_snapshot(values: dict[str, float], *, app: str | None, environment: str | None,
+                   commit: str | None = None, branch: str | None = None,
+                   version: str | None = None, at: str | None = None, cold: bool = False,
+                   failed: bool = False) -> SnapshotInput:
+    """A snapshot with this machine's context and the repository's commit and branch (read
+    from the environment or .git) unless given."""
+    if at is not None:
+        try:
+            at = normalise_iso(at)
+        except ValueError:
+            raise InputError(f"--at: {at!r} is not an ISO-8601 time "
+                             "(e.g. 2026-01-31T12:00:00Z)") from None
+    git_commit, git_branch = (commit, branch) if commit and branch else context.git_info()
+    system = context.system_context()
+    return SnapshotInput(
+        metrics=values, recorded_at=at,
+        app=app or os.environ.get("PERFTUI_APP") or "default",
+        environment=environment or os.environ.get("PERFTUI_ENV") or "local",
+        host=system["host"], git_commit=commit or git_commit, git_branch=branch or git_branch,
+        app_version=version or os.environ.get("PERFTUI_APP_VERSION"),
+        python_version=system["python_version"], platform=system["platform"],
+        cpu_count=system["cpu_count"], total_memory_mb=system["total_memory_mb"],
+        is_cold_start=cold, status="failed" if failed else "ok")
+
+
+def record(conn: sqlite3.Connection, snapshot: SnapshotInput) -> dict:
+    """Store and evaluate one snapshot; returns its JSON-able result (see `result_dict`)."""
+    catalog = writer.load_catalog(conn)
+    new = [name for name in snapshot.metrics if catalog.find(name) is None]
+    try:
+        result = record_snapshot(conn, snapshot)
+    except RecordError as exc:
+        raise InputError(str(exc)) from None
+    return result_dict(result, new)
+
+
+def result_dict(result: Any, registered: list[str]) -> dict:
+    """Shape: {snapshot_id, recorded_at, app, environment, evaluated, performance_index,
+    regression_score, flags, baseline_confidence, metrics[...], alerts[...], resolved[...],
+    registered_metrics[...]}."""
+    return {
+        "snapshot_id": result.snapshot_id, "recorded_at": result.recorded_at,
+        "app": result.app, "environment": result.environment, "evaluated": result.evaluated,
+        "performance_index": result.performance_index,
+        "regression_score": result.regression_score, "flags": list(result.flags),
+        "baseline_confidence": result.baseline_confidence, "metrics": list(result.metrics),
+        "alerts": [a.to_dict() for a in result.alerts], "resolved": list(result.resolved),
+        "registered_metrics": registered,
+    }

@@ -1,0 +1,172 @@
+"""Retention: the original design's section 6.2, applied by `perftui prune` and automatically.
+
+Policy: raw snapshots are kept 30 days, then folded into daily aggregates (count, mean,
+median, min, max, p95 per day, scope and metric, over warm successful runs) which are kept 365
+days; cold starts are kept 7 days; alerts are kept forever (a pruned snapshot leaves its alerts
+in place with the snapshot reference cleared). Raw cutoffs fall on UTC day boundaries, so a
+day is folded whole.
+
+`maybe_prune` runs the policy at most once a day when the CLI opens a store for writing;
+`perftui prune --auto off` switches that off for a store (e.g. one holding imported history).
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+from perftui.core.errors import InputError
+from perftui.store import bulk
+from perftui.store import retention as store_retention
+from perftui.timefmt import parse_iso, to_iso, utcnow
+
+LAST_RUN_KEY = "retention_last_run"
+AUTO_KEY = "retention_auto"
+AUTO_INTERVAL = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Policy:
+    raw_days: int = 30
+    aggregate_days: int = 365
+    cold_start_days: int = 7
+
+    def cutoffs(self, now: datetime) -> tuple[str, str, str]:
+        """(raw cutoff, cold-start cutoff, first aggregate day kept) for `now`."""
+        raw_day = (now - timedelta(days=self.raw_days)).date()
+        raw = f"{raw_day.isoformat()}T00:00:00.000000Z"
+        cold = to_iso(now - timedelta(days=self.cold_start_days))
+        first_day = (now - timedelta(days=self.aggregate_days)).date().isoformat()
+        return raw, cold, first_day
+
+
+DEFAULT_POLICY = Policy()
+
+
+def summarise(values: list[float]) -> tuple[int, float, float, float, float, float]:
+    """(count, mean, median, min, max, p95) of sorted values (p95 by linear interpolation)."""
+    n = len(values)
+    mean = math.fsum(values) / n
+    mid = n // 2
+    median = values[mid] if n % 2 else (values[mid - 1] + values[mid]) / 2
+    pos = 0.95 * (n - 1)
+    low = int(math.floor(pos))
+    high = min(low + 1, n - 1)
+    p95 = values[low] + (values[high] - values[low]) * (pos - low)
+    return n, mean, median, values[0], values[-1], p95
+
+
+def merge(old: tuple, new: tuple) -> tuple:
+    """Combine a stored aggregate with a new one for the same day (count-weighted; the merged
+    median and p95 are approximations, the rest exact)."""
+    n = old[0] + new[0]
+    weighted = [(old[i] * old[0] + new[i] * new[0]) / n for i in (1, 2, 5)]
+    return n, weighted[0], weighted[1], min(old[3], new[3]), max(old[4], new[4]), weighted[2]
+
+
+def plan(conn: sqlite3.Connection, policy: Policy = DEFAULT_POLICY,
+         now: datetime | None = None) -> dict:
+    """What a prune would do now, without changing anything."""
+    now = now or utcnow()
+    raw, cold, first_day = policy.cutoffs(now)
+    return {"policy": asdict(policy), "raw_cutoff": raw, "cold_start_cutoff": cold,
+            "aggregate_cutoff_day": first_day, **store_retention.counts(conn, raw, cold, first_day)}
+
+
+def prune(conn: sqlite3.Connection, *, policy: Policy = DEFAULT_POLICY,
+          now: datetime | None = None, dry_run: bool = False,
+          progress: Callable[[int, int], None] | None = None) -> dict:
+    """Apply the policy in one transaction; returns the plan plus what was done.
+
+    Shape: {policy, raw_cutoff, cold_start_cutoff, aggregate_cutoff_day, raw_snapshots,
+    cold_start_snapshots, measurements, daily_groups, expired_aggregates, dry_run,
+    deleted: {snapshots, measurements, aggregates}, aggregated}.
+    """
+    now = now or utcnow()
+    result = plan(conn, policy, now)
+    result.update(dry_run=dry_run, deleted={"snapshots": 0, "measurements": 0, "aggregates": 0},
+                  aggregated=0)
+    if dry_run:
+        return result
+    raw, cold, first_day = policy.cutoffs(now)
+    total = result["daily_groups"]
+    with store_retention.prune_transaction(conn):
+        rows = []
+        for day, app, env, metric_id, values in store_retention.daily_groups(conn, raw):
+            summary = summarise(values)
+            old = store_retention.existing_aggregate(conn, day, app, env, metric_id)
+            if old is not None:
+                summary = merge(old, summary)
+            rows.append((day, app, env, metric_id, *summary))
+            if progress and len(rows) % 200 == 0:
+                progress(len(rows), total)
+        bulk.upsert_daily_aggregates(conn, rows)
+        result["aggregated"] = len(rows)
+        result["deleted"] = store_retention.delete_expired(conn, raw, cold, first_day)
+        bulk.meta_set(conn, LAST_RUN_KEY, to_iso(now))
+    if progress:
+        progress(total, total)
+    return result
+
+
+def auto_enabled(conn: sqlite3.Connection) -> bool:
+    return bulk.meta_get(conn, AUTO_KEY) != "off"
+
+
+def set_auto(conn: sqlite3.Connection, enabled: bool) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        bulk.meta_set(conn, AUTO_KEY, "on" if enabled else "off")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def maybe_prune(conn: sqlite3.Connection, now: datetime | None = None) -> dict | None:
+    """Run the policy if automatic retention is on and it last ran over a day ago (or never).
+    Returns the prune result, or None when nothing ran."""
+    now = now or utcnow()
+    if not auto_enabled(conn):
+        return None
+    last = bulk.meta_get(conn, LAST_RUN_KEY)
+    if last:
+        try:
+            if now - parse_iso(last) < AUTO_INTERVAL:
+                return None
+        except ValueError:
+            pass
+    return prune(conn, now=now)
+
+
+def parse_auto(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("on", "yes", "true", "1"):
+        return True
+    if value in ("off", "no", "false", "0"):
+        return False
+    raise InputError(f"--auto must be on or off, got {text!r}")
+
+
+def auto_prune(conn: sqlite3.Connection, now: datetime | None = None) -> dict | None:
+    """`maybe_prune` for commands that write: a store that is busy or read-only right now is
+    simply left for the next run (retention never makes a recording fail)."""
+    from perftui.store.errors import StoreError
+
+    try:
+        return maybe_prune(conn, now)
+    except (sqlite3.Error, StoreError):
+        return None
+
+
+def describe(result: dict | None) -> str | None:
+    """One line about what an automatic prune did, or None when it changed nothing."""
+    if not result or not result["deleted"]["snapshots"] and not result["deleted"]["aggregates"]:
+        return None
+    d = result["deleted"]
+    return (f"retention: folded {result['raw_snapshots']:,} runs older than "
+            f"{result['raw_cutoff'][:10]} into {result['aggregated']:,} daily aggregates; "
+            f"removed {d['snapshots']:,} snapshots and {d['aggregates']:,} expired aggregates")

@@ -1,0 +1,154 @@
+"""Aggregate reads for reports, comparisons and the CI gate (plain sqlite3, no ORM objects).
+
+Every function takes a connection and plain values and returns plain values: lists, dicts
+keyed by metric code. "Warm" means a successful run that is not a cold start: the runs
+baselines are made of.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+
+_WARM = "s.is_cold_start = 0 AND s.status = 'ok'"
+
+
+def alert_status_counts(conn: sqlite3.Connection, app: str | None = None,
+                        environment: str | None = None) -> dict[str, int]:
+    counts = {"open": 0, "acknowledged": 0, "resolved": 0}
+    sql, params = "SELECT status, count(*) FROM alerts", []
+    if app is not None and environment is not None:
+        sql += " WHERE app = ? AND environment = ?"
+        params = [app, environment]
+    for status, n in conn.execute(sql + " GROUP BY status", params):
+        counts[status] = n
+    return counts
+
+
+def series_since(conn: sqlite3.Connection, app: str, environment: str,
+                 since: str | None) -> dict[str, list[float]]:
+    """metric code -> its warm values of the period, oldest first."""
+    codes = dict(conn.execute("SELECT id, code FROM metrics"))
+    out: dict[int, list[float]] = {}
+    for metric_id, value in conn.execute(
+            "SELECT m.metric_id, m.value FROM snapshots s INDEXED BY snapshots_scope_time"
+            " JOIN measurements m ON m.snapshot_id = s.id"
+            f" WHERE s.app = ? AND s.environment = ? AND s.recorded_at >= ? AND {_WARM}"
+            " ORDER BY s.recorded_at, s.id", (app, environment, since or "")):
+        series = out.get(metric_id)
+        if series is None:
+            series = out[metric_id] = []
+        series.append(value)
+    return {codes[k]: v for k, v in out.items()}
+
+
+def period_counts(conn: sqlite3.Connection, app: str, environment: str,
+                  since: str | None) -> dict[str, int]:
+    """Snapshots in the period: total, cold starts, failed runs, first and last time, mean
+    performance index, distinct commits."""
+    row = conn.execute(
+        "SELECT count(*), coalesce(sum(is_cold_start), 0), coalesce(sum(status = 'failed'), 0),"
+        " min(recorded_at), max(recorded_at), avg(performance_index), count(DISTINCT git_commit)"
+        " FROM snapshots INDEXED BY snapshots_scope_time"
+        " WHERE app = ? AND environment = ? AND recorded_at >= ?",
+        (app, environment, since or "")).fetchone()
+    return {"snapshots": row[0], "cold_starts": row[1], "failed": row[2], "first": row[3],
+            "last": row[4], "performance_index_mean": row[5], "commits": row[6]}
+
+
+def alerts_in_period(conn: sqlite3.Connection, app: str, environment: str,
+                     since: str | None) -> dict[str, dict[str, int]]:
+    """metric code -> {severity: number of alerts triggered or seen in the period}."""
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for code, severity, n in conn.execute(
+            "SELECT m.code, a.severity, count(*) FROM alerts a JOIN metrics m ON m.id = a.metric_id"
+            " WHERE a.app = ? AND a.environment = ? AND a.last_seen_at >= ?"
+            " AND a.severity != 'info' GROUP BY m.code, a.severity",
+            (app, environment, since or "")):
+        out[code][severity] = n
+    return dict(out)
+
+
+def daily_aggregates(conn: sqlite3.Connection, app: str, environment: str,
+                     since_day: str) -> dict[str, list[tuple]]:
+    """metric code -> [(day, count, mean, median, min, max, p95)] oldest first."""
+    out: dict[str, list[tuple]] = defaultdict(list)
+    for row in conn.execute(
+            "SELECT m.code, d.day, d.count, d.mean, d.median, d.min, d.max, d.p95"
+            " FROM daily_aggregates d JOIN metrics m ON m.id = d.metric_id"
+            " WHERE d.app = ? AND d.environment = ? AND d.day >= ? ORDER BY d.day",
+            (app, environment, since_day)):
+        out[row[0]].append(tuple(row[1:]))
+    return dict(out)
+
+
+def commits_matching(conn: sqlite3.Connection, prefix: str, app: str | None = None,
+                     environment: str | None = None) -> list[dict]:
+    """Commits whose hash starts with `prefix` (case-insensitive), newest first."""
+    sql = ("SELECT git_commit, count(*), min(recorded_at), max(recorded_at), max(git_branch),"
+           " max(app_version) FROM snapshots WHERE git_commit >= ? AND git_commit < ?")
+    low = prefix.lower()
+    params: list = [low, low + "\uffff"]
+    if app is not None:
+        sql += " AND app = ?"
+        params.append(app)
+    if environment is not None:
+        sql += " AND environment = ?"
+        params.append(environment)
+    rows = conn.execute(sql + " GROUP BY git_commit ORDER BY max(recorded_at) DESC", params)
+    return [{"commit": c, "snapshots": n, "first": f, "last": l, "branch": b, "app_version": v}
+            for c, n, f, l, b, v in rows]
+
+
+def commit_values(conn: sqlite3.Connection, commit: str, app: str,
+                  environment: str) -> dict[str, list[float]]:
+    """metric code -> warm values recorded on one commit in one scope."""
+    out: dict[str, list[float]] = defaultdict(list)
+    for code, value in conn.execute(
+            "SELECT mt.code, m.value FROM snapshots s INDEXED BY snapshots_commit"
+            " JOIN measurements m ON m.snapshot_id = s.id JOIN metrics mt ON mt.id = m.metric_id"
+            f" WHERE s.git_commit = ? AND s.app = ? AND s.environment = ? AND {_WARM}",
+            (commit, app, environment)):
+        out[code].append(value)
+    return dict(out)
+
+
+def commit_scopes(conn: sqlite3.Connection, commit: str) -> list[tuple[str, str]]:
+    """(app, environment) pairs that recorded this commit, most snapshots first."""
+    return [(a, e) for a, e, _ in conn.execute(
+        "SELECT app, environment, count(*) FROM snapshots WHERE git_commit = ?"
+        " GROUP BY app, environment ORDER BY count(*) DESC", (commit,))]
+
+
+def branch_history(conn: sqlite3.Connection, branch: str, app: str, environment: str,
+                   metric_codes: list[str], limit: int) -> dict[str, list[float]]:
+    """metric code -> the last `limit` warm values recorded on `branch`, oldest first."""
+    out: dict[str, list[float]] = {}
+    for code in metric_codes:
+        rows = conn.execute(
+            "SELECT m.value FROM snapshots s INDEXED BY snapshots_warm_scope_time"
+            " JOIN measurements m ON m.snapshot_id = s.id"
+            " JOIN metrics mt ON mt.id = m.metric_id AND mt.code = ?"
+            f" WHERE s.app = ? AND s.environment = ? AND {_WARM} AND s.git_branch = ?"
+            " ORDER BY s.recorded_at DESC LIMIT ?",
+            (code, app, environment, branch, limit)).fetchall()
+        if rows:
+            out[code] = [r[0] for r in reversed(rows)]
+    return out
+
+
+def branch_head(conn: sqlite3.Connection, branch: str, app: str,
+                environment: str) -> dict | None:
+    """The newest snapshot recorded on `branch` in the scope: its commit and time."""
+    row = conn.execute(
+        "SELECT git_commit, recorded_at, app_version FROM snapshots"
+        " WHERE app = ? AND environment = ? AND git_branch = ?"
+        " ORDER BY recorded_at DESC LIMIT 1", (app, environment, branch)).fetchone()
+    return {"commit": row[0], "recorded_at": row[1], "app_version": row[2]} if row else None
+
+
+def branch_scopes(conn: sqlite3.Connection, branch: str) -> list[tuple[str, str]]:
+    """(app, environment) pairs with runs on `branch`, newest first."""
+    return [(a, e) for a, e, _ in conn.execute(
+        "SELECT app, environment, max(recorded_at) FROM snapshots WHERE git_branch = ?"
+        " GROUP BY app, environment ORDER BY max(recorded_at) DESC", (branch,))]

@@ -1,0 +1,112 @@
+"""Retention queries: what is old enough to fold or drop, daily groups of values, deletes.
+
+`perftui.core.retention` owns the policy (how many days of each) and computes the daily
+statistics; this module only reads and deletes rows. Deletes run with foreign keys handled
+by hand (measurements removed and alert references cleared explicitly, in the caller's
+transaction), because letting SQLite cascade would scan the alerts table once per deleted
+snapshot.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from typing import Iterator
+
+# Which snapshots a prune removes, as a WHERE clause over `snapshots`:
+# raw runs older than the raw cutoff, and cold starts older than the cold cutoff.
+_DOOMED = "(recorded_at < :raw OR (is_cold_start = 1 AND recorded_at < :cold))"
+
+
+def counts(conn: sqlite3.Connection, raw_cutoff: str, cold_cutoff: str,
+           aggregate_cutoff_day: str) -> dict[str, int]:
+    """How many rows a prune with these cutoffs would fold or delete."""
+    p = {"raw": raw_cutoff, "cold": cold_cutoff}
+    raw = conn.execute("SELECT count(*) FROM snapshots WHERE recorded_at < :raw", p).fetchone()[0]
+    cold = conn.execute("SELECT count(*) FROM snapshots WHERE is_cold_start = 1"
+                        " AND recorded_at >= :raw AND recorded_at < :cold", p).fetchone()[0]
+    measurements = conn.execute(
+        f"SELECT count(*) FROM measurements WHERE snapshot_id IN"
+        f" (SELECT id FROM snapshots WHERE {_DOOMED})", p).fetchone()[0]
+    groups = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM snapshots s JOIN measurements m"
+        " ON m.snapshot_id = s.id WHERE s.recorded_at < :raw AND s.is_cold_start = 0"
+        " AND s.status = 'ok' GROUP BY substr(s.recorded_at, 1, 10), s.app, s.environment,"
+        " m.metric_id)", p).fetchone()[0]
+    aggregates = conn.execute("SELECT count(*) FROM daily_aggregates WHERE day < ?",
+                              (aggregate_cutoff_day,)).fetchone()[0]
+    return {"raw_snapshots": raw, "cold_start_snapshots": cold, "measurements": measurements,
+            "daily_groups": groups, "expired_aggregates": aggregates}
+
+
+def daily_groups(conn: sqlite3.Connection, raw_cutoff: str
+                 ) -> Iterator[tuple[str, str, str, int, list[float]]]:
+    """(day, app, environment, metric_id, sorted values) of warm, successful runs older than
+    the raw cutoff: what becomes daily aggregates."""
+    cursor = conn.execute(
+        "SELECT substr(s.recorded_at, 1, 10) AS day, s.app, s.environment, m.metric_id, m.value"
+        " FROM snapshots s INDEXED BY snapshots_time CROSS JOIN measurements m"
+        " ON m.snapshot_id = s.id"
+        " WHERE s.recorded_at < ? AND s.is_cold_start = 0 AND s.status = 'ok'"
+        " ORDER BY day, s.app, s.environment, m.metric_id, m.value", (raw_cutoff,))
+    key: tuple | None = None
+    values: list[float] = []
+    for day, app, env, metric_id, value in cursor:
+        current = (day, app, env, metric_id)
+        if current != key:
+            if key is not None:
+                yield (*key, values)
+            key, values = current, []
+        values.append(value)
+    if key is not None:
+        yield (*key, values)
+
+
+def existing_aggregate(conn: sqlite3.Connection, day: str, app: str, environment: str,
+                       metric_id: int) -> tuple | None:
+    """(count, mean, median, min, max, p95) already stored for this day and scope, if any."""
+    return conn.execute(
+        "SELECT count, mean, median, min, max, p95 FROM daily_aggregates WHERE day = ?"
+        " AND app = ? AND environment = ? AND metric_id = ?",
+        (day, app, environment, metric_id)).fetchone()
+
+
+def delete_expired(conn: sqlite3.Connection, raw_cutoff: str, cold_cutoff: str,
+                   aggregate_cutoff_day: str) -> dict[str, int]:
+    """Delete old raw snapshots, old cold starts and expired aggregates; alerts stay (their
+    snapshot references become NULL). Runs inside the caller's transaction."""
+    p = {"raw": raw_cutoff, "cold": cold_cutoff}
+    conn.execute("DROP TABLE IF EXISTS temp.doomed")
+    conn.execute(f"CREATE TEMP TABLE doomed AS SELECT id FROM snapshots WHERE {_DOOMED}", p)
+    try:
+        conn.execute("CREATE UNIQUE INDEX temp.doomed_id ON doomed (id)")
+        measurements = conn.execute(
+            "DELETE FROM measurements WHERE snapshot_id IN (SELECT id FROM temp.doomed)").rowcount
+        conn.execute("UPDATE alerts SET snapshot_id = NULL"
+                     " WHERE snapshot_id IN (SELECT id FROM temp.doomed)")
+        conn.execute("UPDATE alerts SET baseline_snapshot_id = NULL"
+                     " WHERE baseline_snapshot_id IN (SELECT id FROM temp.doomed)")
+        snapshots = conn.execute(
+            "DELETE FROM snapshots WHERE id IN (SELECT id FROM temp.doomed)").rowcount
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.doomed")
+    aggregates = conn.execute("DELETE FROM daily_aggregates WHERE day < ?",
+                              (aggregate_cutoff_day,)).rowcount
+    return {"snapshots": snapshots, "measurements": measurements, "aggregates": aggregates}
+
+
+@contextmanager
+def prune_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One IMMEDIATE transaction with foreign-key enforcement off (the deletes above handle
+    references themselves); enforcement is back on afterwards, whatever happens."""
+    conn.execute("PRAGMA foreign_keys = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = 1")
