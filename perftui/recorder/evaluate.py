@@ -130,7 +130,8 @@ def validate(snapshot: SnapshotInput) -> tuple[str, dict[str, float]]:
 
 def record_snapshot(conn: sqlite3.Connection, snapshot: SnapshotInput, *,
                     config: DetectorConfig = DEFAULT_CONFIG, evaluate: bool = True,
-                    transaction: bool = True) -> RecordResult:
+                    transaction: bool = True, catalog: writer.Catalog | None = None
+                    ) -> RecordResult:
     """Store a snapshot with its measurements and, for a warm successful run, evaluate it.
 
     With `transaction=True` (the default) everything happens in one IMMEDIATE transaction:
@@ -140,7 +141,7 @@ def record_snapshot(conn: sqlite3.Connection, snapshot: SnapshotInput, *,
     if transaction:
         conn.execute("BEGIN IMMEDIATE")
     try:
-        result = _record(conn, snapshot, recorded_at, values, config, evaluate)
+        result = _record(conn, snapshot, recorded_at, values, config, evaluate, catalog)
         if transaction:
             conn.execute("COMMIT")
     except BaseException:
@@ -151,8 +152,10 @@ def record_snapshot(conn: sqlite3.Connection, snapshot: SnapshotInput, *,
 
 
 def _record(conn: sqlite3.Connection, snap: SnapshotInput, recorded_at: str,
-            values: dict[str, float], config: DetectorConfig, evaluate: bool) -> RecordResult:
-    catalog = writer.load_catalog(conn)
+            values: dict[str, float], config: DetectorConfig, evaluate: bool,
+            catalog: writer.Catalog | None = None) -> RecordResult:
+    if catalog is None:
+        catalog = writer.load_catalog(conn)
     rows: list[tuple[writer.MetricRow, float]] = []
     seen: set[int] = set()
     for name, value in values.items():

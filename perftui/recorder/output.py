@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-from typing import IO
 
 from perftui.fmt import format_percent, format_value
 
@@ -53,7 +52,7 @@ def _rank(severity: str) -> int:
     return ("ok", "info", "warning", "error", "critical").index(severity)
 
 
-def print_summary(result, stream: IO[str]) -> None:
+def print_summary(result, stream) -> None:
     from rich.console import Console
 
     console = Console(file=stream, highlight=False, soft_wrap=True)

@@ -7,7 +7,6 @@ are dropped; text values are dropped whatever their key; session ids are hashed.
 from __future__ import annotations
 
 import math
-import re
 
 DENIED_KEYS = frozenset({
     "api_key", "apikey", "user_id", "userid", "user", "username", "email", "password", "passwd",
@@ -15,7 +14,13 @@ DENIED_KEYS = frozenset({
     "ip", "ip_address", "address", "name", "session_id",
 })
 DENIED_SUFFIXES = ("_key", "_secret", "_password", "_token", "_id", "_text", "_email", "_name")
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,79}$")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:/-")
+
+
+def _is_slug(text: str) -> bool:
+    """[A-Za-z0-9][A-Za-z0-9_.:/-]{0,79}, without compiling a regex at import time."""
+    return (0 < len(text) <= 80 and text[0].isascii() and text[0].isalnum()
+            and _NAME_CHARS.issuperset(text))
 
 
 def is_denied(key: str) -> bool:
@@ -36,7 +41,7 @@ def sanitize_context(context: object) -> dict[str, float]:
         return {}
     kept = {}
     for key, value in context.items():
-        if not isinstance(key, str) or not NAME.match(key) or is_denied(key):
+        if not isinstance(key, str) or not _is_slug(key) or is_denied(key):
             continue
         number = safe_number(value)
         if number is not None:
@@ -52,4 +57,4 @@ def hash_session_id(raw: str) -> str:
 
 
 def valid_name(name: object) -> bool:
-    return isinstance(name, str) and bool(NAME.match(name))
+    return isinstance(name, str) and _is_slug(name)

@@ -8,9 +8,9 @@ no numpy, no Textual (the store is opened through the standard library's sqlite3
 
 from __future__ import annotations
 
+import _thread
 import os
 import sys
-import threading
 import time
 
 from perftui.recorder import context as ctx
@@ -51,7 +51,7 @@ class PerformanceTracker:
     """
 
     _instance: "PerformanceTracker | None" = None
-    _instance_lock = threading.Lock()
+    _instance_lock = _thread.allocate_lock()  # _thread: no import cost in host apps
 
     def __init__(self, db: str | os.PathLike | None = None, app: str | None = None,
                  environment: str | None = None, app_version: str | None = None, *,
@@ -80,7 +80,7 @@ class PerformanceTracker:
                 busy_timeout_ms = 2000
         self.busy_timeout_ms = busy_timeout_ms
         self._clock = clock
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self._starts: dict[str, list[float]] = {}
         self._ops: dict[str, list] = {}          # name -> [total_ms, calls, errors, metric_id]
         self._metrics: dict[str, float] = {}
@@ -246,7 +246,7 @@ class PerformanceTracker:
         from perftui.store import writer
 
         conn = self._connection()
-        catalog = writer.load_catalog(conn)
+        catalog = writer.load_catalog(conn)  # for the operation -> metric mapping
         with self._lock:
             metrics = dict(self._metrics)
             ops = {name: list(e) for name, e in self._ops.items()}
@@ -279,7 +279,7 @@ class PerformanceTracker:
             app_version=self.app_version, is_cold_start=bool(cold),
             status="failed" if failed else "ok", operations=self.operations_from(ops),
             cache_stats=cache_stats or None, errors=errors or None, **system)
-        return record_snapshot(conn, snapshot)
+        return record_snapshot(conn, snapshot, catalog=catalog)
 
     @staticmethod
     def operations_from(ops: dict[str, list]) -> dict[str, dict] | None:
