@@ -177,7 +177,8 @@ def replay(
         for alert_id in plan.resolve:
             open_alerts.pop(alert_id, None)
         for f in plan.new:
-            open_alerts[next_id] = OpenAlert(next_id, "m", f.alert_type, f.severity, 0)
+            open_alerts[next_id] = OpenAlert(next_id, "m", f.alert_type, f.severity, 0,
+                                             expected_value=f.expected_value)
             next_id += 1
             if severity_rank(f.severity) >= WARNING:
                 new.append((t, f.severity, f.alert_type))

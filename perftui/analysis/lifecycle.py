@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ._frozen import Frozen
-from .types import DEFAULT_CONFIG, DetectorConfig, Finding, MetricVerdict, severity_rank
+from .types import DEFAULT_CONFIG, DetectorConfig, Finding, MetricVerdict, bad_sign, severity_rank
 
 OPEN_STATUSES = ("open", "acknowledged")
 _KEY = {"change_point": "regression", "trend": "regression"}
@@ -46,6 +46,7 @@ class OpenAlert(Frozen):
     severity: str
     normal_streak: int = 0
     status: str = "open"
+    expected_value: float | None = None  # the baseline when it was raised (regression-type)
 
 
 class AlertPlan(Frozen):
@@ -67,6 +68,17 @@ class AlertPlan(Frozen):
     def is_empty(self) -> bool:
         """True when the plan changes nothing."""
         return not (self.new or self.repeats or self.streaks or self.resolve)
+
+
+def still_regressed(alert: OpenAlert, verdict: MetricVerdict,
+                    config: DetectorConfig = DEFAULT_CONFIG) -> bool:
+    """Whether a regression-type alert's metric is still at least ``min_effect`` worse than the
+    level the alert was raised against (its ``expected_value``)."""
+    expected = alert.expected_value
+    if dedup_key(alert.alert_type) != "regression" or not expected:
+        return False
+    badness = bad_sign(verdict.direction) * (verdict.value - expected) / abs(expected)
+    return badness >= config.min_effect
 
 
 def plan_alerts(
@@ -106,6 +118,13 @@ def plan_alerts(
     resolve: list[int] = []
     for a in mine:
         if a.alert_id in repeated:
+            continue
+        if still_regressed(a, verdict, config):
+            # The rolling baseline has absorbed the new level, so no tier fires any more, but the
+            # value is still min_effect worse than before the alert: not a normal run. A real
+            # regression stays open until it recovers or a person accepts it.
+            if a.normal_streak:
+                streaks.append((a.alert_id, 0))
             continue
         streak = a.normal_streak + 1
         streaks.append((a.alert_id, streak))

@@ -69,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
             if isinstance(action, argparse._SubParsersAction):
                 for inner in action.choices.values():
                     add_global_options(inner, suppress=True)
-    return parser
+    from perftui.cli.parsing import one_line_errors
+
+    return one_line_errors(parser)
 
 
 def add_global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:

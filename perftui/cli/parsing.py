@@ -13,8 +13,9 @@ def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Make `parser` and every subcommand parser under it report errors on one line."""
 
     def error(message: str):
-        command = parser.prog.removeprefix("perftui ").strip()
-        parser.exit(2, f"perftui: error: {command}: {message} (see `{parser.prog} --help`)\n")
+        command = parser.prog.removeprefix("perftui").strip()
+        where = f"{command}: " if command else ""
+        parser.exit(2, f"perftui: error: {where}{message} (see `{parser.prog} --help`)\n")
 
     parser.error = error  # type: ignore[method-assign]
     for action in parser._actions:

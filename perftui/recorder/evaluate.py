@@ -216,8 +216,10 @@ def _evaluate(conn: sqlite3.Connection, snap: SnapshotInput, recorded_at: str, s
                               config.history, resets.get(row.id))
         verdict = evaluate_metric(value, past, spec, config)
         result.verdicts.append(verdict)
-        current = [OpenAlert(a.id, row.code, a.alert_type, a.severity, a.normal_streak)
-                   for a in open_by_metric.get(row.id, ())]
+        mine = open_by_metric.get(row.id, ())
+        current = [OpenAlert(a.id, row.code, a.alert_type, a.severity, a.normal_streak, a.status,
+                             a.expected_value) for a in mine]
+        expected_of = {a.id: a.expected_value for a in mine}
         plan = plan_alerts(verdict, current, config)
         base_ctx = verdict.baseline.to_dict() if verdict.baseline is not None else None
         for finding in plan.new:
@@ -230,11 +232,11 @@ def _evaluate(conn: sqlite3.Connection, snap: SnapshotInput, recorded_at: str, s
                 at=recorded_at, context={"baseline": base_ctx, **finding.details})
             result.alerts.append(_event(alert_id, row, finding, True))
         for alert_id, finding in plan.repeats:
+            expected, deviation = _expectation(finding, expected_of.get(alert_id), row.direction)
             writer.repeat_alert(conn, alert_id, severity=finding.severity,
-                                current_value=finding.current_value,
-                                expected_value=finding.expected_value,
-                                deviation_percent=finding.deviation_percent,
-                                message=finding.message, at=recorded_at)
+                                current_value=finding.current_value, expected_value=expected,
+                                deviation_percent=deviation, message=finding.message,
+                                at=recorded_at)
             result.alerts.append(_event(alert_id, row, finding, False))
         for alert_id, streak in plan.streaks:
             writer.set_normal_streak(conn, alert_id, streak)
@@ -242,6 +244,29 @@ def _evaluate(conn: sqlite3.Connection, snap: SnapshotInput, recorded_at: str, s
             writer.resolve_alert(conn, alert_id, recorded_at,
                                  f"auto-resolved: back to normal for {config.resolve_after} runs")
             result.resolved.append(alert_id)
+
+
+def _expectation(finding: Any, previous: float | None,
+                 direction: str) -> tuple[float | None, float | None]:
+    """Expected value and deviation (+ = worse) of a repeated alert.
+
+    A statistical alert keeps the better of the level it was raised against and the current
+    baseline: once a rolling baseline absorbs a regression, the alert still measures from the
+    level before it (and so stays open, see analysis.lifecycle.still_regressed); if the baseline
+    has improved since, the newer, better level is the one this run is worse than.
+    Threshold alerts measure from their line and trend findings report the change their fitted
+    line projects over its window: both keep what the finding says.
+    """
+    if finding.alert_type in ("threshold", "trend", "anomaly") or not previous \
+            or not finding.expected_value:
+        return finding.expected_value, finding.deviation_percent
+    sign = 1.0 if direction == "lower" else -1.0
+    expected = finding.expected_value
+    if sign * (previous - expected) >= 0:  # the current baseline is the better level
+        return finding.expected_value, finding.deviation_percent
+    # a change point judges the recent runs' level, a regression this run's value
+    observed = (finding.details or {}).get("recent_level", finding.current_value)
+    return previous, sign * (observed - previous) / abs(previous) * 100.0
 
 
 def _event(alert_id: int, row: writer.MetricRow, finding: Any, is_new: bool) -> AlertEvent:

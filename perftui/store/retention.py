@@ -97,16 +97,12 @@ def delete_expired(conn: sqlite3.Connection, raw_cutoff: str, cold_cutoff: str,
 
 @contextmanager
 def prune_transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """One IMMEDIATE transaction with foreign-key enforcement off (the deletes above handle
-    references themselves); enforcement is back on afterwards, whatever happens."""
-    conn.execute("PRAGMA foreign_keys = 0")
+    """One IMMEDIATE transaction. Foreign keys stay enforced: migration 0003 indexes the
+    alerts' snapshot references, so the checks behind each deletion are index lookups."""
+    conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    finally:
-        conn.execute("PRAGMA foreign_keys = 1")
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

@@ -119,17 +119,20 @@ def last_warm_snapshot(conn: sqlite3.Connection, app: str, environment: str,
 
 
 class OpenAlertRow:
-    __slots__ = ("id", "metric_id", "alert_type", "severity", "normal_streak", "status")
+    __slots__ = ("id", "metric_id", "alert_type", "severity", "normal_streak", "status",
+                 "expected_value")
 
     def __init__(self, id: int, metric_id: int, alert_type: str, severity: str,
-                 normal_streak: int, status: str):
+                 normal_streak: int, status: str, expected_value: float | None):
         self.id, self.metric_id, self.alert_type = id, metric_id, alert_type
         self.severity, self.normal_streak, self.status = severity, normal_streak, status
+        self.expected_value = expected_value
 
 
 def open_alerts(conn: sqlite3.Connection, app: str, environment: str) -> list[OpenAlertRow]:
     return [OpenAlertRow(*r) for r in conn.execute(
-        "SELECT id, metric_id, alert_type, severity, normal_streak, status FROM alerts"
+        "SELECT id, metric_id, alert_type, severity, normal_streak, status, expected_value"
+        " FROM alerts"
         " WHERE app=? AND environment=? AND status IN ('open', 'acknowledged')",
         (app, environment))]
 
@@ -193,7 +196,8 @@ _SEVERITY_ORDER = "CASE {col} WHEN 'info' THEN 1 WHEN 'warning' THEN 2 WHEN 'err
 def repeat_alert(conn: sqlite3.Connection, alert_id: int, *, severity: str, current_value: float,
                  expected_value: float | None, deviation_percent: float | None, message: str,
                  at: str) -> None:
-    """A repeat of an open alert: count it, move last-seen, keep the worst severity seen."""
+    """A repeat of an open alert: count it, move last-seen, keep the worst severity seen.
+    The caller decides the expected value (see perftui.recorder.evaluate._expectation)."""
     conn.execute(
         "UPDATE alerts SET occurrences = occurrences + 1, last_seen_at = max(last_seen_at, ?),"
         " normal_streak = 0, current_value = ?, expected_value = ?, deviation_percent = ?,"

@@ -36,7 +36,8 @@ class Replay:
         for alert_id in plan.resolve:
             del self.open[alert_id]
         for f in plan.new:
-            self.open[self.next_id] = OpenAlert(self.next_id, self.spec.metric_id, f.alert_type, f.severity)
+            self.open[self.next_id] = OpenAlert(self.next_id, self.spec.metric_id, f.alert_type,
+                                                 f.severity, expected_value=f.expected_value)
             self.next_id += 1
             self.new.append((len(self.values), f.alert_type, f.severity))
         self.values.append(value)

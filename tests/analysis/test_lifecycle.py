@@ -102,3 +102,21 @@ def test_replay_dedupes_a_regression_and_resolves_it_after_recovery():
     r.feed_all(noisy(40, 0.03, seed=53))  # back to normal
     assert r.open == {}  # resolved itself after resolve_after normal runs
     assert len(r.alerts(60)) == 1
+
+
+def test_regression_alert_does_not_resolve_while_still_worse_than_before():
+    from perftui.analysis import MetricSpec, evaluate_metric
+    from perftui.analysis.lifecycle import still_regressed
+
+    alert = OpenAlert(7, "VAL-001", "change_point", "warning", normal_streak=3,
+                      expected_value=400.0)
+    absorbed = evaluate_metric(540.0, [540.0] * 40, MetricSpec("VAL-001"))
+    assert absorbed.severity == "ok" and still_regressed(alert, absorbed)
+    plan = plan_alerts(absorbed, [alert])
+    assert plan.resolve == () and plan.streaks == ((7, 0),)
+    recovered = evaluate_metric(405.0, [540.0] * 40, MetricSpec("VAL-001"))
+    assert not still_regressed(alert, recovered)
+    higher = OpenAlert(8, "HIT", "regression", "warning", expected_value=0.9)
+    assert still_regressed(higher, evaluate_metric(0.7, [0.7] * 30, MetricSpec("HIT", "higher")))
+    threshold = OpenAlert(9, "VAL-001", "threshold", "error", expected_value=400.0)
+    assert not still_regressed(threshold, absorbed)

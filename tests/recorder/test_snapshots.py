@@ -219,3 +219,28 @@ def test_environment_configuration(store_path, monkeypatch):
     tracker.record_metric("APP-001", 1)
     tracker.record_baseline_snapshot()
     assert rows(store_path, "SELECT app, environment FROM snapshots") == [("billing", "ci")]
+
+
+def test_a_real_regression_stays_open_after_the_baseline_absorbs_it(store_path):
+    """A rolling baseline follows a lasting step; the alert must not resolve itself silently."""
+    tracker = make_tracker(store_path)
+    for i in range(25):
+        tracker.record_metric("VAL-001", 400 + (i % 5))
+        tracker.record_baseline_snapshot()
+    raised = set()
+    for i in range(60):
+        tracker.record_metric("VAL-001", 540 + (i % 5))
+        result = tracker.record_baseline_snapshot()
+        raised |= {a.alert_id for a in result.alerts if a.severity != "info"}
+        assert not raised & set(result.resolved), f"resolved itself after {i + 1} runs"
+    assert len(raised) == 1
+    alert_id = raised.pop()
+    (status, expected, deviation) = rows(
+        store_path, "SELECT status, expected_value, deviation_percent FROM alerts WHERE id=?",
+        alert_id)[0]
+    assert status == "open" and expected == pytest.approx(402, abs=3)
+    assert deviation > 30  # still measured against the level before the regression
+    for _ in range(8):  # it recovers: the alert resolves after K normal runs
+        tracker.record_metric("VAL-001", 401)
+        tracker.record_baseline_snapshot()
+    assert rows(store_path, "SELECT status FROM alerts WHERE id=?", alert_id) == [("resolved",)]
