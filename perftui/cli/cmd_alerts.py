@@ -6,7 +6,6 @@ import argparse
 
 from perftui.cli.common import (add_format, command_parser, open_store_for, positive_int,
                                 print_json)
-from perftui.cli.parsing import one_line_errors
 
 SEVERITIES = ("info", "warning", "error", "critical")
 STATUSES = ("open", "acknowledged", "resolved", "all")
@@ -38,8 +37,6 @@ def add_parser(sub) -> None:
     _ack_parser(actions)
     _accept_parser(actions)
     _show_parser(actions)
-    one_line_errors(p)
-
 
 
 def _ack_parser(actions) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from perftui.cli.common import (CLIError, add_format, command_parser, finite_float,
                                 open_store_for, print_json)
-from perftui.cli.parsing import one_line_errors
 
 
 def add_parser(sub) -> None:
@@ -34,8 +33,6 @@ def add_parser(sub) -> None:
     p.add_argument("--markdown", metavar="FILE", help="write the PR comment (markdown) to FILE")
     add_format(p)
     p.set_defaults(func=run)
-    one_line_errors(p)
-
 
 
 def run(args) -> int:

@@ -6,7 +6,6 @@ import sys
 
 from perftui.cli.common import (CLIError, add_format, command_parser, non_negative_int,
                                 positive_int, print_json)
-from perftui.cli.parsing import one_line_errors
 
 
 def add_parser(sub) -> None:
@@ -31,8 +30,6 @@ def add_parser(sub) -> None:
     p.add_argument("--no-tui", action="store_true", help="do not open the terminal UI afterwards")
     add_format(p)
     p.set_defaults(func=run)
-    one_line_errors(p)
-
 
 
 def run(args) -> int:

@@ -8,7 +8,6 @@ import tempfile
 from pathlib import Path
 
 from perftui.cli.common import CLIError, command_parser, open_store_for, positive_int
-from perftui.cli.parsing import one_line_errors
 
 
 def add_parser(sub) -> None:
@@ -27,8 +26,6 @@ def add_parser(sub) -> None:
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE (default: stdout)")
     p.add_argument("--days", type=positive_int, metavar="N", help="only the last N days")
     p.set_defaults(func=run)
-    one_line_errors(p)
-
 
 
 def run(args) -> int:

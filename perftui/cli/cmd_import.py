@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from perftui.cli.common import command_parser, open_store_for, print_json
-from perftui.cli.parsing import one_line_errors
 
 
 def add_parser(sub) -> None:
@@ -36,8 +35,6 @@ def add_parser(sub) -> None:
     p.add_argument("--branch", metavar="B", help="git branch for runs that do not name one")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=run)
-    one_line_errors(p)
-
 
 
 def run(args) -> int:

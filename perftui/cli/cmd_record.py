@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 from perftui.cli.common import add_format, command_parser, open_store_for, print_json
-from perftui.cli.parsing import one_line_errors
 
 
 def add_parser(sub) -> None:
@@ -33,8 +32,6 @@ def add_parser(sub) -> None:
                    help="a failed run: stored, but kept out of baselines and not evaluated")
     add_format(p)
     p.set_defaults(func=run)
-    one_line_errors(p)
-
 
 
 def run(args) -> int:

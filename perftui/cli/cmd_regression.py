@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from perftui.cli.common import add_format, command_parser, finite_float, open_store_for, print_json
-from perftui.cli.parsing import one_line_errors
 
 
 def add_parser(sub) -> None:
@@ -19,8 +18,6 @@ def add_parser(sub) -> None:
                    help="percent worse than baseline that counts as a regression (default: 10)")
     add_format(p)
     p.set_defaults(func=run)
-    one_line_errors(p)
-
 
 
 def run(args) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from perftui.cli.common import add_format, command_parser, open_store_for, positive_int, print_json
-from perftui.cli.parsing import one_line_errors
 
 
 def add_parser(sub) -> None:
@@ -19,8 +18,6 @@ def add_parser(sub) -> None:
                    help="the period: the last N days (default: 7)")
     add_format(p, choices=("text", "markdown", "json"))
     p.set_defaults(func=run)
-    one_line_errors(p)
-
 
 
 def run(args) -> int:

@@ -6,7 +6,6 @@ import sys
 
 from perftui.cli.common import (CLIError, add_format, command_parser, non_negative_int,
                                 open_store_for, positive_int, print_json)
-from perftui.cli.parsing import one_line_errors
 
 
 def add_parser(sub) -> None:
@@ -35,8 +34,6 @@ def add_parser(sub) -> None:
     add_format(p)
     p.add_argument("argv", nargs="*", metavar="-- CMD ARGS", help="the program and its arguments")
     p.set_defaults(func=run)
-    one_line_errors(p)
-
 
 
 def run(args) -> int:

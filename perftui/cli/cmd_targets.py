@@ -6,7 +6,6 @@ import sys
 
 from perftui.cli.common import (add_format, command_parser, open_store_for, positive_int,
                                 print_json)
-from perftui.cli.parsing import one_line_errors
 
 
 def add_parser(sub) -> None:
@@ -96,8 +95,6 @@ def add_parser(sub) -> None:
                     help="at most N changes (default: 200)")
     add_format(au)
     au.set_defaults(func=run_audit)
-    one_line_errors(p)
-
 
 
 def _who(parser, reason: bool = True) -> None:
