@@ -50,6 +50,34 @@ ALERTS_SQL = (
     " WHERE a.metric_id = ? AND a.app = ? AND a.environment = ? AND a.last_seen_at >= ?"
     " ORDER BY a.triggered_at")
 
+SPAN_SQL = (
+    "SELECT id FROM snapshots INDEXED BY snapshots_scope_time"
+    " WHERE app = ? AND environment = ? AND recorded_at >= ? ORDER BY recorded_at {order} LIMIT 1")
+
+# One bucket of a long history, aggregated inside SQLite: the metric's rows in a range of
+# snapshot ids, read in primary-key order (measurements) with one rowid look-up each (snapshots).
+BUCKET_SQL = (
+    "SELECT count(*), {cold_count}, {warm_min}, {warm_max}, {cold_min}, {cold_max},"
+    " " + EPOCH.format(col="min(s.recorded_at)") + ", " + EPOCH.format(col="max(s.recorded_at)")
+    + " FROM measurements m CROSS JOIN snapshots s ON s.id = m.snapshot_id"
+    " WHERE m.metric_id = ? AND m.snapshot_id >= ? AND m.snapshot_id < ?"
+    " AND s.app = ? AND s.environment = ? AND s.status = 'ok' AND s.recorded_at >= ? {where}")
+BUCKET_ALL_SQL = BUCKET_SQL.format(
+    cold_count="sum(s.is_cold_start)",
+    warm_min="min(CASE WHEN s.is_cold_start = 0 THEN m.value END)",
+    warm_max="max(CASE WHEN s.is_cold_start = 0 THEN m.value END)",
+    cold_min="min(CASE WHEN s.is_cold_start THEN m.value END)",
+    cold_max="max(CASE WHEN s.is_cold_start THEN m.value END)", where="")
+BUCKET_WARM_SQL = BUCKET_SQL.format(
+    cold_count="0", warm_min="min(m.value)", warm_max="max(m.value)", cold_min="NULL",
+    cold_max="NULL", where="AND s.is_cold_start = 0")
+
+# Days folded into daily aggregates by retention (older history), by the aggregates' key.
+DAILY_SQL = (
+    "SELECT " + EPOCH.format(col="d.day || 'T12:00:00'") + ", d.median, d.min, d.max, d.count"
+    " FROM daily_aggregates d WHERE d.day >= ? AND d.day < ? AND d.app = ?"
+    " AND d.environment = ? AND d.metric_id = ? ORDER BY d.day")
+
 LATEST_SQL = (
     "SELECT max(recorded_at) FROM snapshots INDEXED BY snapshots_scope_time"
     " WHERE app = ? AND environment = ?")
@@ -96,6 +124,37 @@ def alert_marks(conn: sqlite3.Connection, metric_pk: int, app: str, environment:
     return conn.execute(ALERTS_SQL, (metric_pk, app, environment, since)).fetchall()
 
 
+def id_span(conn: sqlite3.Connection, app: str, environment: str,
+            since: str = "") -> tuple[int, int] | None:
+    """Snapshot ids of the earliest and the latest run at or after `since` (two index seeks)."""
+    first = conn.execute(SPAN_SQL.format(order="ASC"), (app, environment, since)).fetchone()
+    if first is None:
+        return None
+    last = conn.execute(SPAN_SQL.format(order="DESC"), (app, environment, since)).fetchone()
+    return first[0], last[0]
+
+
+def bucket_stats(conn: sqlite3.Connection, metric_pk: int, app: str, environment: str,
+                 since: str, bounds: list[int], cold_starts: bool = True) -> list[tuple]:
+    """Per bucket of snapshot ids [bounds[i], bounds[i+1]): (runs, cold runs, warm min, warm max,
+    cold min, cold max, first epoch, last epoch); empty buckets give runs = 0."""
+    sql = BUCKET_ALL_SQL if cold_starts else BUCKET_WARM_SQL
+    if not since:  # all time: one comparison less per row
+        sql = sql.replace(" AND s.recorded_at >= ?", "")
+    execute = conn.execute
+    args = (app, environment, since) if since else (app, environment)
+    return [execute(sql, (metric_pk, lo, hi, *args)).fetchone()
+            for lo, hi in zip(bounds, bounds[1:])]
+
+
+def daily_points(conn: sqlite3.Connection, metric_pk: int, app: str, environment: str,
+                 since_day: str = "", before_day: str = "9999") -> list[tuple]:
+    """Daily aggregates of one metric in one scope for days in [since_day, before_day):
+    (epoch seconds of the day's noon, median, min, max, runs), oldest first."""
+    return conn.execute(DAILY_SQL, (since_day, before_day, app, environment,
+                                    metric_pk)).fetchall()
+
+
 def latest_time(conn: sqlite3.Connection, app: str, environment: str) -> str | None:
     return conn.execute(LATEST_SQL, (app, environment)).fetchone()[0]
 
@@ -105,7 +164,17 @@ def query_plans(conn: sqlite3.Connection) -> dict[str, list[str]]:
     args = {POINTS_SQL: (1, "a", "e", ""), WARM_POINTS_SQL: (1, "a", "e", ""),
             ROWS_SQL.format(cold=""): (1, "a", "e", "", 10),
             COUNT_SQL.format(cold=""): (1, "a", "e", ""),
-            ALERTS_SQL: (1, "a", "e", ""), LATEST_SQL: ("a", "e")}
-    names = ("points", "warm_points", "rows", "count", "alerts", "latest")
+            ALERTS_SQL: (1, "a", "e", ""), LATEST_SQL: ("a", "e"),
+            SPAN_SQL.format(order="ASC"): ("a", "e", ""),
+            BUCKET_ALL_SQL: (1, 0, 9, "a", "e", ""), BUCKET_WARM_SQL: (1, 0, 9, "a", "e", ""),
+            DAILY_SQL: ("", "9999", "a", "e", 1)}
+    names = ("points", "warm_points", "rows", "count", "alerts", "latest", "span", "bucket",
+             "bucket_warm", "daily")
     return {name: [row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
             for name, (sql, params) in zip(names, args.items())}
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    """SQLite's change counter for this connection: it moves whenever another connection (any
+    process) commits to the store. Costs microseconds; the TUI polls it for live refresh."""
+    return conn.execute("PRAGMA data_version").fetchone()[0]

@@ -1,0 +1,195 @@
+"""Where the TUI's data comes from: `StoreSource`, a thin, blocking adapter over `perftui.core`.
+
+Screens never touch the store: their thread workers call a source method and post the answer
+back as a message. The source is injected (`PerftuiApp(source=StoreSource(path))`), so tests
+point it at a temporary store and a fixed clock. Every call takes the source's lock: the
+ORM binding and the raw connection are shared by all worker threads, and SQLite reads are
+short, so serialising them costs nothing a person would notice.
+
+Heavy imports (peewee, the core modules) happen on first use, inside a worker thread, so the
+first paint never waits for them.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any, Callable
+
+
+class ReadOnlyStore(Exception):
+    """A write was asked of a store opened with --read-only."""
+
+
+class StoreSource:
+    """Blocking data access for the TUI; call from worker threads only."""
+
+    def __init__(self, path: str | None = None, read_only: bool = False,
+                 clock: Callable[[], datetime] | None = None):
+        from perftui.store.location import resolve_store_path
+
+        self.path = resolve_store_path(path)
+        self.read_only = read_only
+        self._clock = clock
+        self._store = None
+        self._lock = threading.RLock()
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def now(self) -> datetime:
+        if self._clock is not None:
+            return self._clock()
+        from perftui.timefmt import utcnow
+
+        return utcnow()
+
+    def _open(self):
+        if self._store is None:
+            from perftui.store.db import open_store
+
+            self._store = open_store(self.path, readonly=self.read_only)
+        return self._store
+
+    def _read(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
+        with self._lock:
+            store = self._open()
+            with store.db.connection_context():
+                return fn(store, *args, **kwargs)
+
+    def _write(self, what: str, fn: Callable[..., Any], *args, **kwargs) -> Any:
+        if self.read_only:
+            raise ReadOnlyStore(f"the store is open read-only: {what} is not available "
+                                "(reopen without --read-only)")
+        return self._read(fn, *args, **kwargs)
+
+    def check(self) -> None:
+        """Open the store (raises the StoreError a person can act on)."""
+        with self._lock:
+            self._open()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    def reset(self) -> None:
+        """Forget the open store so the next call opens it afresh (retry after an error)."""
+        self.close()
+
+    # -- reads ----------------------------------------------------------------------------------
+    def resolve_scope(self, app: str | None, environment: str | None) -> tuple[str, str] | None:
+        from perftui.core.scope import resolve_scope
+
+        return self._read(lambda store: resolve_scope(app, environment))
+
+    def status(self, app: str | None, environment: str | None) -> dict:
+        from perftui.core.status import status
+
+        return self._read(status, app, environment)
+
+    def trend(self, metric: str, app: str, environment: str, range: str, cold_starts: bool,
+              max_points: int):
+        from perftui.core.trends import trend
+
+        return self._read(trend, metric, app, environment, range, cold_starts, max_points,
+                          self.now())
+
+    def trend_points(self, metric: str, app: str, environment: str, range: str,
+                     cold_starts: bool, limit: int = 500) -> dict:
+        from perftui.core.trends import trend_points
+
+        return self._read(trend_points, metric, app, environment, range, cold_starts, limit,
+                          self.now())
+
+    def alerts(self, app: str | None, environment: str | None, severity: str | None,
+               status: str, unacknowledged: bool) -> list[dict]:
+        from perftui.core.alerts import list_alerts
+
+        return self._read(lambda store: list_alerts(
+            store, severity=severity, status=status, unacknowledged=unacknowledged, app=app,
+            environment=environment, limit=2000))
+
+    def alert_detail(self, alert_id: int) -> tuple[dict, list[tuple[int, str, float]]]:
+        from perftui.core.alerts import alert_history, get_alert
+
+        def both(store):
+            alert = get_alert(store, alert_id)
+            return alert, alert_history(store, alert)
+
+        return self._read(both)
+
+    def targets(self) -> list[dict]:
+        from perftui.core.targets import list_targets
+
+        return self._read(list_targets)
+
+    def audit(self, metric: str | None = None) -> list[dict]:
+        from perftui.core.targets import audit_trail
+
+        return self._read(audit_trail, metric)
+
+    def export(self, path: str, app: str | None = None,
+               environment: str | None = None) -> dict:
+        """Export to `path` (.csv: wide CSV, else full-fidelity JSON) through
+        `perftui.core.export`, written to a temporary file and moved into place."""
+        import os
+        import tempfile
+        from pathlib import Path
+
+        from perftui.core.errors import InputError
+        from perftui.core.export import export_csv, export_json
+
+        target = Path(path).expanduser()
+        if target.is_dir():
+            raise InputError(f"{target} is a directory; give a file name")
+        if not target.parent.exists():
+            raise InputError(f"no such directory: {target.parent}")
+        export = export_csv if target.suffix.lower() == ".csv" else export_json
+
+        def run(store) -> dict:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                    summary = export(store.raw(), out, app=app, environment=environment)
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            return {**summary, "path": str(target)}
+
+        return self._read(run)
+
+    def retention_plan(self) -> dict:
+        from perftui.core.retention import plan
+
+        return self._read(lambda store: plan(store.raw(), now=self.now()))
+
+    # -- writes ---------------------------------------------------------------------------------
+    def acknowledge(self, alert_ids: list[int], notes: str | None) -> list[dict]:
+        from perftui.core.alerts import acknowledge, acknowledge_many
+
+        if len(alert_ids) == 1:
+            return [self._write("acknowledging", acknowledge, alert_ids[0], None, notes)]
+        return self._write("acknowledging", acknowledge_many, alert_ids, None, notes)
+
+    def accept_baseline(self, alert_id: int, notes: str | None) -> list[dict]:
+        from perftui.core.alerts import accept_as_baseline
+
+        return self._write("accepting a new baseline", accept_as_baseline, alert_id, None, notes)
+
+    def set_target(self, metric: str, *, reason: str | None = None, **fields) -> dict:
+        from perftui.core.targets import set_target
+
+        return self._write("editing targets", lambda store: set_target(
+            store, metric, reason=reason, **fields))
+
+    def add_metric(self, entry: dict) -> dict:
+        from perftui.core.targets import add_metric
+
+        return self._write("adding a metric", add_metric, entry)
+
+    def prune(self) -> dict:
+        from perftui.core.retention import prune
+
+        return self._write("pruning", lambda store: prune(store.raw(), now=self.now()))

@@ -1,0 +1,1 @@
+"""Modal dialogs: notes for acknowledging, target edits, new metrics, audit trail, pickers."""

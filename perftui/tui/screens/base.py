@@ -1,0 +1,95 @@
+"""What every data screen shares: the navigation bar, the footer, and the worker plumbing.
+
+A `DataScreen` loads through thread workers; `call_source()` runs one source call inside the
+worker and turns any failure into a message (`StoreFailed` for the store itself, `ActionFailed`
+for a refused request), so no traceback ever reaches the terminal. The app bumps a
+*generation* whenever the store changed; the visible screen reloads at once, the others when
+they are shown again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any, Callable
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from perftui.tui.messages import ActionFailed, StoreFailed
+from perftui.tui.widgets.navbar import NavBar
+
+FAILED = object()
+
+
+def describe_failure(exc: BaseException, path: str, write: bool = False
+                     ) -> tuple[type, str, str]:
+    """(message class, one-line text, kind) for an exception raised by a source call.
+
+    A store that cannot be read is a `StoreFailed` (the error screen, with retry); a write
+    refused because another process holds the lock is only an `ActionFailed` (a notice: try
+    again), as is bad input or a read-only store."""
+    from perftui.core.errors import InputError
+    from perftui.store.catalog import CatalogError
+    from perftui.store.errors import StoreError, classify
+    from perftui.tui.data import ReadOnlyStore
+
+    if isinstance(exc, (InputError, ReadOnlyStore, CatalogError)):
+        return ActionFailed, str(exc), type(exc).__name__
+    if isinstance(exc, sqlite3.Error) or type(exc).__module__ == "peewee":
+        exc = classify(exc, path)
+    if isinstance(exc, StoreError):
+        kind = type(exc).__name__
+        if kind == "StoreReadOnly" or (write and kind == "StoreLocked"):
+            return ActionFailed, str(exc), kind
+        return StoreFailed, str(exc), kind
+    return ActionFailed, f"internal error: {type(exc).__name__}: {exc}", "internal"
+
+
+class DataScreen(Screen):
+    """Base of the four main screens."""
+
+    MODE = "status"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.generation = -1
+
+    def compose_navbar(self) -> ComposeResult:
+        yield NavBar(self.MODE, id="navbar")
+
+    def compose_footer(self) -> ComposeResult:
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.update_navbar(self)
+
+    def on_screen_resume(self) -> None:
+        self.app.update_navbar(self)
+        if self.generation != self.app.generation:
+            self.reload()
+
+    def reload(self) -> None:
+        """Load (again) what the screen shows; overridden by each screen."""
+        self.generation = self.app.generation
+
+    # -- worker side ------------------------------------------------------------------------------
+    def call_source(self, fn: Callable[..., Any], *args, write: bool = False, **kwargs) -> Any:
+        """Call a source method from a worker thread; failures become messages (FAILED)."""
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one line on screen
+            cls, text, kind = describe_failure(exc, getattr(self.app.source, "path", ""), write)
+            self.post_message(cls(text, kind))
+            return FAILED
+
+    @property
+    def source(self):
+        return self.app.source
+
+    def scope_args(self) -> tuple[str | None, str | None]:
+        return self.app.scope_args()
+
+    def on_action_failed(self, message: ActionFailed) -> None:
+        message.stop()
+        self.notify(message.error, title="Not done", severity="error", timeout=6)

@@ -1,0 +1,121 @@
+"""Screen 1, Status: the latest run of the scope against baselines and targets.
+
+Three panels (latest run, health, machine load now) over a grid of metric cards. Reloads
+when the store changes (live refresh) and when shown again after a change elsewhere. The
+machine panel samples every few seconds and repaints only when a rounded figure moved.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from perftui.tui.format import utc
+from perftui.tui.messages import StatusLoaded
+from perftui.tui.screens.base import FAILED, DataScreen
+from perftui.tui.widgets.cards import MetricGrid
+from perftui.tui.widgets.panels import InfoPanel, health_text, latest_run_text, load_text
+
+LOAD_INTERVAL = 3.0
+AGE_INTERVAL = 30.0
+
+
+class StatusScreen(DataScreen):
+    MODE = "status"
+    BINDINGS = []
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.data: dict | None = None
+        self.loaded_at = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_navbar()
+        with Horizontal(id="status-panels"):
+            yield InfoPanel("Latest run", id="latest-run")
+            yield InfoPanel("Health", id="health")
+            yield InfoPanel("Machine now", id="machine")
+        yield Static("Loading…", id="status-message")
+        yield MetricGrid(id="cards")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#cards").display = False
+        # Data and the machine panel come right after the first paint, not before it.
+        self.call_after_refresh(self.first_load)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw())
+
+    def _redraw(self) -> None:
+        """Panel texts carry the theme's colours: build them again in the new one."""
+        if self.data is not None:
+            self.on_status_loaded(StatusLoaded(self.data, self.loaded_at))
+        self.sample_load()
+
+    def first_load(self) -> None:
+        self.reload()
+        source = self.app.load_source
+        if getattr(source, "live", False):  # CPU is measured from now on: first reading in 1 s
+            self.set_timer(1.0, self.sample_load)
+            if self.app.live:
+                self.set_interval(LOAD_INTERVAL, self.sample_load)
+        else:
+            self.sample_load()
+        if self.app.live:
+            self.set_interval(AGE_INTERVAL, self.show_latest_run)
+
+    def reload(self) -> None:
+        super().reload()
+        self.load_status()
+
+    @work(thread=True, exclusive=True, group="status")
+    def load_status(self) -> None:
+        app_name, environment = self.scope_args()
+        data = self.call_source(self.source.status, app_name, environment)
+        if data is not FAILED:
+            self.post_message(StatusLoaded(data, self.source.now()))
+
+    def on_status_loaded(self, message: StatusLoaded) -> None:
+        self.data = message.data
+        self.loaded_at = message.now
+        self.app.status_loaded(message.data)
+        self.show_latest_run()
+        self.query_one("#health", InfoPanel).show(
+            health_text(self.app, message.data["performance_index"],
+                        message.data["open_alerts"]))
+        note = self.query_one("#status-message", Static)
+        grid = self.query_one("#cards", MetricGrid)
+        if message.data["snapshot"] is None:
+            note.update("No runs in this store yet. Record one from your app "
+                        "(PerformanceTracker.record_baseline_snapshot()), with "
+                        "`perftui record KEY=VALUE`, or try `perftui demo`. "
+                        "This screen refreshes by itself when the first run lands.")
+            note.display = True
+            grid.display = False
+            return
+        note.display = False
+        grid.display = True
+        grid.set_metrics(message.data["metrics"])
+
+    def show_latest_run(self) -> None:
+        if self.data is None:
+            return
+        snap = self.data["snapshot"]
+        age = None
+        if snap is not None:
+            from perftui.tui.format import parse_time
+
+            moment = parse_time(snap["recorded_at"])
+            now = utc(self.source.now())
+            age = (now - moment).total_seconds() if moment else None
+        self.query_one("#latest-run", InfoPanel).show(latest_run_text(snap, age))
+
+    def sample_load(self) -> None:
+        source = self.app.load_source
+        load = source.sample() if source is not None else None
+        self.query_one("#machine", InfoPanel).show(load_text(self.app, load))
+
+    def on_metric_grid_chosen(self, message: MetricGrid.Chosen) -> None:
+        self.app.open_trend(message.metric_id)

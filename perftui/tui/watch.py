@@ -1,0 +1,74 @@
+"""Live refresh: a polling thread that notices when another process writes to the store.
+
+Every `interval` seconds it reads `PRAGMA data_version` on a dedicated read-only connection
+(microseconds, no lock taken) and calls `on_change` when it moved. A store that cannot be
+opened yet (missing, being created) is retried each interval, so a TUI started before the
+first recording comes alive when it lands. Switched off in tests with `live=False`.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+
+class StoreWatcher:
+    def __init__(self, path: str, on_change: Callable[[], None], interval: float = 1.0):
+        self.path = path
+        self.on_change = on_change
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._conn = None
+        self._version: int | None = None
+        self._exists = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="perftui-watch", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=2)
+        self._thread = None
+
+    @property
+    def ready(self) -> bool:
+        """True once the first reading is taken (changes after it are noticed)."""
+        return self._version is not None
+
+    def _run(self) -> None:
+        self.poll()  # the first reading: what is there now is what the screens load
+        while not self._stop.wait(self.interval):
+            if self.poll():
+                self.on_change()
+        if self._conn is not None:
+            self._conn.close()
+
+    def poll(self) -> bool:
+        """One check; True when the store changed since the previous check."""
+        from perftui.store.errors import StoreError
+        from perftui.store.series import data_version
+
+        try:
+            if self._conn is None:
+                from perftui.store.sqlite import connect
+
+                self._conn = connect(self.path, create=False, readonly=True, migrate=False)
+                appeared = self._version is None and self._exists is False
+                self._version = data_version(self._conn)
+                self._exists = True
+                return appeared
+            version = data_version(self._conn)
+        except (StoreError, Exception):
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            self._exists = False
+            self._version = None
+            return False
+        changed = version != self._version
+        self._version = version
+        return changed

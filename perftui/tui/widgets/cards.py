@@ -1,0 +1,152 @@
+"""Metric cards for the status screen, in a grid you move through with the arrow keys or j/k.
+
+A card shows one metric of the latest run: value, baseline median, change, target and a
+sparkline of recent runs; its border takes the colour of the verdict (and names it, for
+NO_COLOR). Cards are updated in place and only repaint when their data changed.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+
+from perftui.tui.format import SEVERITY_LABEL, format_percent, severity_color, sparkline, \
+    value_or_dash
+
+CARD_WIDTH = 38
+SPARK_POINTS = 20
+# Units short enough to repeat on every number; longer ones are shown once, on the value.
+SHORT_UNITS = {"ms", "s", "us", "ns", "MB", "KB", "GB", "%", "ratio", "count", ""}
+
+
+class MetricCard(Widget, can_focus=True):
+    DEFAULT_CSS = """
+    MetricCard { height: 4; }
+    """
+
+    def __init__(self, metric: dict, **kwargs):
+        super().__init__(**kwargs)
+        self.metric: dict = {}
+        self.set_metric(metric)
+
+    @property
+    def metric_id(self) -> str:
+        return self.metric["metric_id"]
+
+    def set_metric(self, metric: dict) -> None:
+        if metric == self.metric:
+            return
+        self.metric = metric
+        severity = metric["severity"] if metric["active"] else "inactive"
+        for name in ("ok", "info", "warning", "error", "critical", "inactive"):
+            self.set_class(name == severity, f"-{name}")
+        self.border_title = f"{metric['metric_id']} {metric['name']}"
+        label = "inactive" if not metric["active"] else SEVERITY_LABEL.get(severity, severity)
+        if metric.get("alert_severity") and metric["active"]:
+            label += f" · alert {SEVERITY_LABEL.get(metric['alert_severity'])}"
+        self.border_subtitle = label
+        self.refresh()
+
+    def render(self) -> Text:
+        m = self.metric
+        unit = m["unit"]
+        base = m.get("baseline") or {}
+        colour = severity_color(self.app, m["severity"]) if m["active"] else ""
+        width = self.content_size.width
+        line1 = Text(no_wrap=True, overflow="ellipsis")
+        line1.append(value_or_dash(m["value"], unit), style=f"bold {colour}".strip())
+        change = m.get("change_percent")
+        if change is not None:
+            worse = change > 0 if m["direction"] == "lower" else change < 0
+            arrow = "▲" if change > 0 else "▼" if change < 0 else " "
+            style = severity_color(self.app, "warning" if worse and abs(change) >= 10 else "ok")
+            line1.append(f"  {arrow}{format_percent(change)}", style=style if m["active"] else "")
+        room = width - line1.cell_len - 2
+        if room >= 5:
+            line1.append(" " * (width - line1.cell_len - min(room, SPARK_POINTS)))
+            line1.append(sparkline(m.get("sparkline") or [], min(room, SPARK_POINTS)),
+                         style=self.app.theme_variables.get("accent", ""))
+        short = unit if unit in SHORT_UNITS else ""
+        line2 = Text(no_wrap=True, overflow="ellipsis")
+        line2.append("base ", style="dim")
+        line2.append(value_or_dash(base.get("median"), short))
+        line2.append("  target ", style="dim")
+        line2.append(value_or_dash(m.get("target"), short))
+        if base.get("p95") is not None and line2.cell_len + 14 < width:
+            line2.append("  p95 ", style="dim")
+            line2.append(value_or_dash(base.get("p95"), short))
+        return Text("\n").join([line1, line2])
+
+
+class MetricGrid(VerticalScroll):
+    """A responsive grid of MetricCards; arrows/j/k move between cards, enter opens a trend."""
+
+    BINDINGS = [
+        Binding("down,j", "move(1)", "Down", show=False, id="cards.down"),
+        Binding("up,k", "move(-1)", "Up", show=False, id="cards.up"),
+        Binding("right,l", "step(1)", "Right", show=False, id="cards.right"),
+        Binding("left,h", "step(-1)", "Left", show=False, id="cards.left"),
+        Binding("enter", "open", "Trend", tooltip="Open the trend of the selected metric",
+                id="status.trend"),
+    ]
+
+    class Chosen(Message):
+        def __init__(self, metric_id: str):
+            super().__init__()
+            self.metric_id = metric_id
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.can_focus = False
+
+    @property
+    def cards(self) -> list[MetricCard]:
+        return list(self.query(MetricCard))
+
+    @property
+    def columns(self) -> int:
+        return max(1, self.size.width // CARD_WIDTH)
+
+    def on_resize(self) -> None:
+        self.styles.grid_size_columns = self.columns
+
+    def set_metrics(self, metrics: list[dict]) -> None:
+        """Update cards in place when the metrics are the same, rebuild otherwise."""
+        cards = self.cards
+        if [c.metric_id for c in cards] == [m["metric_id"] for m in metrics]:
+            for card, metric in zip(cards, metrics):
+                card.set_metric(metric)
+            return
+        focused = self.app.focused.metric_id if isinstance(self.app.focused, MetricCard) else None
+        self.remove_children()
+        new = [MetricCard(m) for m in metrics]
+        self.mount_all(new)
+        target = next((c for c in new if c.metric_id == focused), new[0] if new else None)
+        if target is not None and (focused or self.screen.focused is None):
+            self.call_after_refresh(target.focus)
+
+    def _index(self) -> int:
+        cards = self.cards
+        focused = self.screen.focused
+        return cards.index(focused) if focused in cards else -1
+
+    def _go(self, index: int) -> None:
+        cards = self.cards
+        if cards:
+            card = cards[max(0, min(len(cards) - 1, index))]
+            card.focus()
+            card.scroll_visible(animate=False)
+
+    def action_move(self, rows: int) -> None:
+        self._go(max(0, self._index()) + rows * self.columns)
+
+    def action_step(self, cards: int) -> None:
+        self._go(max(0, self._index()) + cards)
+
+    def action_open(self) -> None:
+        index = self._index()
+        if index >= 0:
+            self.post_message(self.Chosen(self.cards[index].metric_id))

@@ -1,0 +1,112 @@
+"""Screen 1, status: cards, panels, moving between cards, opening a trend, empty store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+
+def loaded(app):
+    screen = app.screen
+    return getattr(screen, "data", None) is not None and len(screen.query("MetricCard")) > 0
+
+
+class TestCards:
+    """A card per metric of the latest run, coloured and labelled by severity."""
+
+    async def test_cards_show_latest_values(self, store, h):
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            assert await h.settle(pilot, lambda: loaded(app))
+            cards = {c.metric_id: c for c in app.screen.query("MetricCard")}
+            assert set(cards) == {"APP-001", "API-002", "VAL-003", "MEM-001"}
+            startup = cards["APP-001"]
+            assert startup.metric["value"] > 600
+            assert startup.has_class("-error") or startup.has_class("-critical")
+            assert "alert CRIT" in startup.border_subtitle
+            text = startup.render().plain
+            assert "ms" in text and "base" in text and "target" in text and "▲" in text
+            assert cards["MEM-001"].has_class("-ok")
+
+    async def test_panels_show_run_health_and_machine(self, store, h):
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            assert await h.settle(pilot, lambda: loaded(app))
+            latest = str(app.screen.query_one("#latest-run").render())
+            assert "#68" in latest and "build-1" in latest and "(main)" in latest
+            assert "1h ago" in latest.replace(" ", "") or "60 min ago" in latest
+            health = str(app.screen.query_one("#health").render())
+            assert "1 CRIT" in health and "1 error" in health and "1 info" in health
+            machine = str(app.screen.query_one("#machine").render())
+            assert "12%" in machine and "41%" in machine
+
+    async def test_scope_shown_in_navbar(self, store, h):
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            assert await h.settle(pilot, lambda: loaded(app))
+            assert app.scope == ("shop", "prod")
+            assert "shop/prod" in app.screen.query_one("NavBar").render().plain
+
+    async def test_explicit_scope(self, store, h):
+        app = h.make_app(store, app_name="shop", environment="staging")
+        async with app.run_test(size=h.SIZE) as pilot:
+            assert await h.settle(pilot, lambda: loaded(app))
+            assert app.scope == ("shop", "staging")
+            assert len(app.screen.query("MetricCard")) == 2
+
+
+class TestKeys:
+    """Arrows and j/k move between cards; enter opens the focused metric's trend."""
+
+    async def test_move_and_open_trend(self, store, h):
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            assert await h.settle(pilot, lambda: loaded(app) and app.focused is not None)
+            cards = list(app.screen.query("MetricCard"))
+            assert app.focused is cards[0]
+            await pilot.press("j")
+            assert app.focused is cards[2]  # two columns at 80 wide
+            await pilot.press("k")
+            assert app.focused is cards[0]
+            await pilot.press("right")
+            assert app.focused is cards[1]
+            await pilot.press("down")
+            assert app.focused is cards[3]
+            await pilot.press("up", "left")
+            assert app.focused is cards[0]
+            chosen = app.focused.metric_id
+            await pilot.press("enter")
+            assert await h.settle(pilot, lambda: app.current_mode == "trends"
+                                  and app.screen.trend is not None)
+            assert app.screen.metric == chosen
+            assert app.screen.trend.metric["metric_id"] == chosen
+
+
+class TestEmptyStore:
+    """A store without runs explains how to record one."""
+
+    async def test_empty_store_message(self, tmp_path, h):
+        from perftui.store.sqlite import connect
+
+        path = tmp_path / "empty.db"
+        connect(str(path)).close()
+        app = h.make_app(path)
+        async with app.run_test(size=h.SIZE) as pilot:
+            note = app.screen.query_one("#status-message")
+            assert await h.settle(pilot, lambda: "No runs" in str(note.render()))
+            assert not app.screen.query_one("#cards").display
+
+    async def test_first_run_appears_on_reload(self, tmp_path, h):
+        from perftui.store.sqlite import connect
+
+        path = tmp_path / "later.db"
+        connect(str(path)).close()
+        app = h.make_app(path)
+        async with app.run_test(size=h.SIZE) as pilot:
+            assert await h.settle(pilot, lambda: "No runs" in str(
+                app.screen.query_one("#status-message").render()))
+            conn = connect(str(path))
+            h.record(conn, h.NOW - timedelta(minutes=5), {"startup_time_ms": 420})
+            conn.close()
+            await pilot.press("ctrl+r")
+            assert await h.settle(pilot, lambda: loaded(app))
+            assert [c.metric_id for c in app.screen.query("MetricCard")] == ["APP-001"]

@@ -1,0 +1,134 @@
+"""Screen 2, trends: the chart, range (r), cold starts (c), table (t), metric picker (m, [ ])."""
+
+from __future__ import annotations
+
+
+async def open_trends(app, pilot, h):
+    await pilot.press("2")
+    assert await h.settle(pilot, lambda: app.current_mode == "trends"
+                          and getattr(app.screen, "trend", None) is not None)
+    return app.screen
+
+
+def info(screen) -> str:
+    return str(screen.query_one("#trend-info").render())
+
+
+class TestChart:
+    """The chart draws the runs, the baseline band, the target lines and alert marks."""
+
+    async def test_chart_of_worst_metric(self, store, h):
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            await h.settle(pilot, lambda: app.last_status is not None)
+            screen = await open_trends(app, pilot, h)
+            assert screen.metric == "APP-001"  # the worst metric of the latest run
+            trend = screen.trend
+            assert trend.total == 60 and trend.cold_total == 4
+            assert trend.baseline is not None and len(trend.alerts) == 3
+            plot = screen.query_one("#trend-plot")
+            spec = plot.spec
+            assert not spec.empty and spec.band is not None
+            assert any(s.marker == "x" for s in spec.series)      # alert marks
+            assert any(s.marker == "•" for s in spec.series)      # cold starts
+            assert {ln.marker for ln in spec.lines} >= {"─", "━"}  # median, error line
+            await pilot.pause(0.1)
+            assert plot.builds >= 1
+            rendered = plot.render().plain
+            assert "600ms" in rendered or "600" in rendered
+            assert "last 7 days" in info(screen) and "60 runs" in info(screen)
+
+
+class TestKeys:
+    """r cycles the range, c hides cold starts, t shows the table, m and [ ] pick metrics."""
+
+    async def test_range_cycles(self, store, h):
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            screen = await open_trends(app, pilot, h)
+            seen = []
+            for _ in range(4):
+                await pilot.press("r")
+                assert await h.settle(pilot, lambda: screen.trend is not None
+                                      and screen.trend.range == screen.range)
+                seen.append((screen.range, screen.trend.total))
+            assert seen == [("30d", 60), ("all", 60), ("24h", 24), ("7d", 60)]
+            assert "last 7 days" in info(screen)
+
+    async def test_cold_starts_hidden(self, store, h):
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            screen = await open_trends(app, pilot, h)
+            await pilot.press("c")
+            assert await h.settle(pilot, lambda: not screen.trend.cold_starts)
+            assert screen.trend.total == 56 and screen.trend.cold_x == []
+            assert "cold starts hidden" in info(screen)
+            assert not any(s.marker == "•" for s in screen.query_one("#trend-plot").spec.series)
+            await pilot.press("c")
+            assert await h.settle(pilot, lambda: screen.trend.cold_starts)
+            assert screen.trend.total == 60
+
+    async def test_points_table(self, store, h):
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            screen = await open_trends(app, pilot, h)
+            table = screen.query_one("#points")
+            assert not table.display
+            await pilot.press("t")
+            assert await h.settle(pilot, lambda: table.row_count == 60)
+            assert table.display and app.focused is table
+            first = table.get_row_at(0)
+            assert first[0] == "01-31 11:00" and first[1].endswith("ms") and first[3] == "warm"
+            await pilot.press("j", "j", "k")
+            assert table.cursor_row == 1
+            await pilot.press("t")
+            assert not table.display
+
+    async def test_pick_metric(self, store, h):
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            screen = await open_trends(app, pilot, h)
+            await h.settle(pilot, lambda: screen.metrics)
+            await pilot.press("m")
+            assert await h.settle(pilot, lambda: app.screen.__class__.__name__ == "PickMetric")
+            await pilot.press(*"memory")
+            await pilot.press("enter")
+            assert await h.settle(pilot, lambda: app.screen is screen
+                                  and screen.trend is not None
+                                  and screen.trend.metric["metric_id"] == "MEM-001")
+            assert "MEM-001" in str(screen.query_one("#trend-title").render())
+
+    async def test_pick_metric_escape(self, store, h):
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            screen = await open_trends(app, pilot, h)
+            await h.settle(pilot, lambda: screen.metrics)
+            await pilot.press("m")
+            await h.settle(pilot, lambda: app.screen is not screen)
+            await pilot.press("escape")
+            assert await h.settle(pilot, lambda: app.screen is screen)
+            assert screen.metric == "APP-001"
+
+    async def test_next_and_previous_metric(self, store, h):
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            screen = await open_trends(app, pilot, h)
+            await h.settle(pilot, lambda: screen.metrics)
+            ids = [m["metric_id"] for m in screen.metrics]
+            start = ids.index("APP-001")
+            await pilot.press("right_square_bracket")
+            assert await h.settle(pilot, lambda: screen.trend is not None
+                                  and screen.trend.metric["metric_id"] == ids[start + 1])
+            await pilot.press("left_square_bracket")
+            assert await h.settle(pilot, lambda: screen.trend is not None
+                                  and screen.trend.metric["metric_id"] == "APP-001")
+
+    async def test_metric_without_runs_explains(self, store, h):
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            screen = await open_trends(app, pilot, h)
+            screen.show_metric("GEN-001")
+            assert await h.settle(pilot, lambda: screen.trend is not None
+                                  and screen.trend.metric["metric_id"] == "GEN-001")
+            plot = screen.query_one("#trend-plot")
+            assert "No runs of GEN-001" in plot.render().plain
