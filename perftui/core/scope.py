@@ -14,12 +14,7 @@ def resolve_scope(app: str | None, environment: str | None) -> tuple[str, str] |
     environment = environment or os.environ.get("PERFTUI_ENV")
     if app and environment:
         return app, environment
-    newest = None
-    for scope in queries.scopes():
-        if (app is None or scope["app"] == app) and (
-                environment is None or scope["environment"] == environment):
-            newest = (scope["app"], scope["environment"])
-            break
+    newest = queries.newest_scope(app, environment)
     if newest is None:
         if app or environment:
             return app or "default", environment or "local"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from perftui.analysis.detect import evaluate_metric
-from perftui.analysis.types import DetectorConfig, MetricSpec
+from perftui.analysis.types import DetectorConfig, MetricSpec, severity_rank, worst
 from perftui.core.scope import resolve_scope
 from perftui.store import queries
 from perftui.store.db import Store
@@ -18,6 +18,8 @@ def status(store: Store, app: str | None = None, environment: str | None = None)
 
     Shape: {scope, scopes, snapshot, age_seconds, performance_index, regression_score,
     open_alerts{critical,error,warning,info}, metrics[...]}; `snapshot` is None on an empty store.
+    Metrics come problems first: active ones by their worst severity (this run's verdict or an
+    open alert), then by id.
     """
     scope = resolve_scope(app, environment)
     result = {"scope": None, "scopes": queries.scopes(), "snapshot": None, "age_seconds": None,
@@ -38,7 +40,7 @@ def status(store: Store, app: str | None = None, environment: str | None = None)
     values = queries.snapshot_values(snap["id"])
     alert_severity = queries.open_alert_severity_by_metric(app, environment)
     metrics = {m["metric_id"]: m for m in queries.metric_rows()}
-    for code in sorted(values, key=lambda c: (not metrics[c]["active"], c)):
+    for code in values:
         m = metrics[code]
         value = values[code]
         since = queries.latest_reset(code, app, environment, snap["recorded_at"])
@@ -59,4 +61,8 @@ def status(store: Store, app: str | None = None, environment: str | None = None)
             "findings": [f.message for f in verdict.findings],
             "sparkline": (history + [value])[-SPARK_POINTS:],
         })
+    # Problems first: active metrics by the worst of this run's verdict and their open alerts.
+    result["metrics"].sort(key=lambda m: (
+        not m["active"], -severity_rank(worst(m["severity"], m["alert_severity"] or "ok")),
+        m["metric_id"]))
     return result

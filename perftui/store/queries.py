@@ -37,9 +37,16 @@ def scopes() -> list[dict]:
     return [{"app": a, "environment": e, "snapshots": n, "latest": t} for a, e, n, t in rows]
 
 
-def default_scope() -> tuple[str, str] | None:
-    row = (Snapshot.select(Snapshot.app, Snapshot.environment)
-           .order_by(Snapshot.recorded_at.desc()).limit(1).tuples().first())
+def newest_scope(app: str | None = None, environment: str | None = None
+                 ) -> tuple[str, str] | None:
+    """(app, environment) of the newest snapshot, optionally within an app or environment.
+    One indexed lookup, unlike `scopes()`, which counts every snapshot."""
+    query = Snapshot.select(Snapshot.app, Snapshot.environment)
+    if app is not None:
+        query = query.where(Snapshot.app == app)
+    if environment is not None:
+        query = query.where(Snapshot.environment == environment)
+    row = query.order_by(Snapshot.recorded_at.desc()).limit(1).tuples().first()
     return (row[0], row[1]) if row else None
 
 
