@@ -29,3 +29,14 @@ def report(name: str, value: float, unit: str, floor_name: str, floor: float, bu
     print(f"{name}: {value:.3f} {unit}  floor ({floor_name}) {floor:.3f} {unit}  "
           f"ratio {ratio:.2f}x  budget {budget}  [{verdict}]")
     sys.stdout.flush()
+
+
+def compile_package() -> None:
+    """Write perftui's bytecode first, as any pip install does. (Where PYTHONDONTWRITEBYTECODE is
+    set, as on the machines this project is developed on, every fresh process would otherwise
+    compile perftui from source, which is not what a user pays; the standard library and the
+    installed dependencies have their bytecode either way.)"""
+    import perftui
+
+    folder = __import__("os").path.dirname(perftui.__file__)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", folder], check=True)

@@ -17,7 +17,7 @@ import textwrap
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import median_of, report  # noqa: E402
+from _common import compile_package, median_of, report  # noqa: E402
 
 WORK = textwrap.dedent("""
     import json, logging{extra}
@@ -62,16 +62,6 @@ def prefill(db: str, runs: int = 200) -> None:
             t.record_baseline_snapshot()
     """)
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
-
-
-def compile_package() -> None:
-    """Write perftui's bytecode first, as any pip install does. (This environment sets
-    PYTHONDONTWRITEBYTECODE, so without this every run would compile perftui from source,
-    which is not what a host app pays; the standard library has its bytecode either way.)"""
-    import perftui
-
-    folder = os.path.dirname(perftui.__file__)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", folder], check=True)
 
 
 def main() -> None:

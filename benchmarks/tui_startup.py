@@ -95,6 +95,9 @@ def main() -> int:
     from trend_speed import big_store
 
     store = str(big_store(args.snapshots))
+    from _common import compile_package
+
+    compile_package()
     _run(BARE), _run(PERFTUI, store, "paint")  # warm the OS file cache and .pyc files
     bare, paint, data = [], [], []
     for _ in range(args.runs):  # interleaved, so machine load affects all three alike
