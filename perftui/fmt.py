@@ -40,3 +40,17 @@ def format_percent(value: float | None, signed: bool = True) -> str:
     if value is None:
         return "—"
     return f"{value:+.1f}%" if signed else f"{value:.1f}%"
+
+
+def age_text(seconds: float | None) -> str:
+    """'42s ago', '12 min ago', '5 h ago', '3 days ago'."""
+    if seconds is None:
+        return "—"
+    seconds = max(0.0, seconds)
+    if seconds < 90:
+        return f"{seconds:.0f}s ago"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min ago"
+    if seconds < 172800:
+        return f"{seconds / 3600:.0f} h ago"
+    return f"{seconds / 86400:.0f} days ago"

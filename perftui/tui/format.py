@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from rich.text import Text
 
-from perftui.fmt import format_percent, format_value
+from perftui.fmt import age_text, format_percent, format_value  # age_text: for the widgets
 
 SEVERITY_ORDER = ("ok", "info", "warning", "error", "critical")
 SEVERITY_LABEL = {"ok": "ok", "info": "info", "warning": "warn", "error": "error",
@@ -38,19 +38,6 @@ def severity_text(app, severity: str | None, label: str | None = None) -> Text:
     if severity == "critical":
         style = f"bold {style}".strip()
     return Text(label or SEVERITY_LABEL.get(severity, severity), style=style)
-
-
-def age_text(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    seconds = max(0.0, seconds)
-    if seconds < 90:
-        return f"{seconds:.0f}s ago"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min ago"
-    if seconds < 172800:
-        return f"{seconds / 3600:.0f} h ago"
-    return f"{seconds / 86400:.0f} days ago"
 
 
 def parse_time(text: str | None) -> datetime | None:
