@@ -72,3 +72,21 @@ def test_help_teaches_with_examples():
     proc = subprocess.run([sys.executable, "-m", "perftui", "status", "--help"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "examples:" in proc.stdout and "perftui status" in proc.stdout
+
+
+def test_status_keeps_every_column_at_80_columns(store_path, capsys, monkeypatch):
+    from perftui.cli import tables
+
+    conn = sq.connect(str(store_path))
+    record_snapshot(conn, SnapshotInput({"CACHE-003": 0.5, "API-002": 4100, "VAL-003": 0.99,
+                                         "a_really_long_custom_metric_name_time_ms": 12.5},
+                                        app="web", recorded_at="2026-02-01T00:00:00Z"))
+    conn.close()
+    monkeypatch.setattr(tables, "PIPED_WIDTH", 80)
+    assert main(["--db", str(store_path), "status"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if line.startswith("metric"))
+    assert "change" in header and "status" in header
+    assert all(len(line) <= 80 for line in lines[2:-1])
+    api = next(line for line in lines if line.startswith("API-002"))
+    assert "error" in api or "critical" in api

@@ -18,7 +18,8 @@ def add_parser(sub) -> None:
                   "perftui prune --dry-run --format json"])
     p.add_argument("--dry-run", action="store_true", help="show what would be done; change nothing")
     p.add_argument("--auto", choices=("on", "off"),
-                   help="switch the automatic daily retention on or off for this store")
+                   help="only switch the automatic daily retention on or off for this store "
+                        "(prunes nothing)")
     add_format(p)
     p.set_defaults(func=run)
 
@@ -30,7 +31,16 @@ def run(args) -> int:
     with open_store_for(args, write=not args.dry_run or args.auto is not None) as store:
         conn = store.raw()
         if args.auto is not None:
+            # only the setting: `--auto off` is how people keep imported history raw, so it
+            # must never delete anything itself
             retention.set_auto(conn, args.auto == "on")
+            enabled = retention.auto_enabled(conn)
+            if args.format == "json":
+                print_json({"auto": enabled})
+            else:
+                print(f"automatic daily retention is now {'on' if enabled else 'off'} for "
+                      f"{store.path}; nothing was pruned (run `perftui prune` to apply it now)")
+            return 0
         if args.dry_run:
             result = retention.prune(conn, dry_run=True)
         else:

@@ -31,51 +31,56 @@ def run(args) -> int:
 
 
 def render(data: dict) -> None:
-    from rich.table import Table
-
-    from perftui.cli.render import SEVERITY_STYLE, age_text, console, short_commit
     from perftui.analysis.types import worst
+    from perftui.cli.render import SEVERITY_STYLE, age_text, short_commit
+    from perftui.cli.tables import console, styled, table
     from perftui.fmt import format_percent, format_value
 
     out = console()
     snap = data["snapshot"]
     if snap is None:
-        out.print(f"No snapshots yet in {data['store']}.", soft_wrap=True)
+        scope = data["scope"]
+        where = f" for {scope['app']} / {scope['environment']}" if scope else ""
+        out.print(f"No snapshots yet{where} in {data['store']}.", soft_wrap=True)
         out.print("Record one from your app (PerformanceTracker), with `perftui record KEY=VALUE`, "
                   "or try `perftui demo`.")
         return
     scope = data["scope"]
-    out.print(f"[bold]{scope['app']}[/] / {scope['environment']}   snapshot #{snap['id']} "
-              f"{age_text(data['age_seconds'])}   commit {short_commit(snap['git_commit'])}"
-              f"{' (' + snap['git_branch'] + ')' if snap['git_branch'] else ''}   "
-              f"host {snap['host'] or '—'}"
-              f"{'   [cyan]cold start[/]' if snap['is_cold_start'] else ''}"
-              f"{'   [red]FAILED run[/]' if snap['status'] == 'failed' else ''}")
+    branch = f" ({snap['git_branch']})" if snap["git_branch"] else ""
+    extra = (" · cold start" if snap["is_cold_start"] else "") + (
+        " · FAILED run" if snap["status"] == "failed" else "")
+    out.print(f"{scope['app']} / {scope['environment']}   snapshot #{snap['id']} "
+              f"{age_text(data['age_seconds'])}   commit {short_commit(snap['git_commit'])}{branch}"
+              f"   host {snap['host'] or '—'}{extra}", soft_wrap=True)
     pi = data["performance_index"]
     counts = data["open_alerts"]
     alerts = ", ".join(f"{n} {sev}" for sev, n in counts.items() if n) or "none"
     out.print(f"performance index {'—' if pi is None else f'{pi:.0f}/100'}   open alerts: {alerts}")
-    headers = ["metric", "name", "value", "baseline", "target", "change", "status"]
+    grid = table([("metric", "left"), ("name", "left"), ("value", "right"),
+                  ("baseline", "right"), ("target", "right"), ("change", "right"),
+                  ("status", "left")])
     rows = []
     for m in data["metrics"]:
         base = m["baseline"]
         sev = worst(m["severity"], m["alert_severity"] or "ok") if m["active"] else "ok"
-        row = [(m["metric_id"], ""), (m["name"], ""), (format_value(m["value"], m["unit"]), ""),
-               (format_value(base["median"], m["unit"]) if base else "—", ""),
-               (format_value(m["target"], m["unit"]), ""), (format_percent(m["change_percent"]), ""),
-               (sev if m["active"] else "inactive", SEVERITY_STYLE.get(sev, ""))]
-        rows.append(row)
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for i, header in enumerate(headers):
-        widest = max([len(header)] + [len(r[i][0]) for r in rows])
-        if header == "name":
-            table.add_column(header, no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
-        else:
-            table.add_column(header, no_wrap=True, min_width=widest,
-                             justify="right" if header in ("value", "baseline", "target", "change")
-                             else "left")
-    for row in rows:
-        table.add_row(*(f"[{style}]{text}[/]" if style else text for text, style in row))
-    out.print(table)
-    out.print("[dim]status: worst of this run's verdict and the metric's open alerts "
-              "(perftui alerts)[/]")
+        rows.append(([m["metric_id"], m["name"], format_value(m["value"], m["unit"]),
+                      format_value(base["median"], m["unit"]) if base else "—",
+                      format_value(m["target"], m["unit"]), format_percent(m["change_percent"]),
+                      sev if m["active"] else "inactive"], SEVERITY_STYLE.get(sev)))
+    # every column keeps its widest cell; only the name gives way (…) on a narrow terminal
+    widths = [max([len(str(c.header))] + [len(r[0][i]) for r in rows])
+              for i, c in enumerate(grid.columns)]
+    room = out.width - sum(widths[2:]) - 2 * (len(widths) - 1) - 1  # for id and name
+    widths[0] = max(8, min(widths[0], room - min(widths[1], room // 2)))
+    widths[1] = max(4, min(widths[1], room - widths[0]))
+    for column, width in zip(grid.columns, widths):
+        column.no_wrap = True
+        column.min_width = column.max_width = width
+    for cells, style in rows:
+        for i in (0, 1):
+            if len(cells[i]) > widths[i]:
+                cells[i] = cells[i][:widths[i] - 1] + "…"
+        grid.add_row(*cells[:-1], styled(cells[-1], style))
+    out.print(grid)
+    out.print("status: worst of this run's verdict and the metric's open alerts (perftui alerts)",
+              style="dim")

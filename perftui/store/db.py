@@ -28,7 +28,7 @@ class Store:
         self.readonly = readonly
         self._raw: sqlite3.Connection | None = None
         if readonly:
-            name = f"{Path(path).resolve().as_uri()}?mode=ro"
+            name = sq.readonly_uri(path)
             pragmas = {"busy_timeout": sq.BUSY_TIMEOUT_MS, "foreign_keys": 1}
             self.db = SqliteDatabase(name, uri=True, pragmas=pragmas, check_same_thread=False)
         else:

@@ -88,10 +88,7 @@ def connect(path: str, *, create: bool = True, readonly: bool = False,
         _create_private_file(file)
     try:
         if readonly:
-            from pathlib import Path
-
-            uri = f"{Path(file).resolve().as_uri()}?mode=ro"
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None,
+            conn = sqlite3.connect(readonly_uri(file), uri=True, isolation_level=None,
                                    timeout=timeout_ms / 1000, check_same_thread=False)
         else:
             conn = sqlite3.connect(file, isolation_level=None,
@@ -113,6 +110,28 @@ def connect(path: str, *, create: bool = True, readonly: bool = False,
         conn.close()
         raise classify(exc, path) from None
     return conn
+
+
+def readonly_uri(path: str) -> str:
+    """URI that opens `path` without writing. `mode=ro` first; a WAL store in a directory we
+    cannot write to (someone else's store, a read-only mount) cannot create its shared-memory
+    file, so it falls back to `immutable=1`: the file is read as it is, without locking (changes
+    made meanwhile by others are not seen until it is opened again)."""
+    from pathlib import Path
+
+    base = Path(path).resolve().as_uri()
+    uri = f"{base}?mode=ro"
+    try:
+        probe = sqlite3.connect(uri, uri=True)
+        try:
+            probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            probe.close()
+        return uri
+    except sqlite3.OperationalError as exc:
+        if "unable to open" not in str(exc).lower():
+            return uri  # let the caller report it
+        return f"{base}?mode=ro&immutable=1"
 
 
 def current_version(conn: sqlite3.Connection) -> int:

@@ -154,3 +154,26 @@ def test_statement_splitter_ignores_semicolons_in_comments():
                                 "INSERT INTO t VALUES ('a;b');\n")
     assert len(statements) == 2
     assert "'a;b'" in statements[1]
+
+
+def test_read_only_falls_back_to_immutable_where_it_cannot_write(store_path, monkeypatch):
+    """Someone else's store or a read-only mount: SQLite cannot create the WAL shared-memory
+    file next to it, so `mode=ro` fails; `immutable=1` still reads it."""
+    conn = sq.connect(str(store_path))
+    conn.execute("INSERT INTO store_meta VALUES ('probe', 'x')")
+    conn.close()
+    real_connect = sqlite3.connect
+    attempts = []
+
+    def unwritable_dir(database, *args, **kwargs):
+        attempts.append(str(database))
+        if kwargs.get("uri") and "mode=ro" in str(database) and "immutable=1" not in str(database):
+            raise sqlite3.OperationalError("unable to open database file")
+        return real_connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", unwritable_dir)
+    ro = sq.connect(str(store_path), readonly=True)
+    assert ro.execute("SELECT value FROM store_meta WHERE key='probe'").fetchone() == ("x",)
+    assert any("immutable=1" in a for a in attempts)
+    with pytest.raises(sqlite3.OperationalError):
+        ro.execute("INSERT INTO store_meta VALUES ('other', 'y')")
