@@ -174,3 +174,16 @@ def linear_fit(ys: Sequence[float]) -> tuple[float, float, float, float]:
     if se <= 0:
         return slope, intercept, r2, (BIG if slope > 0 else -BIG if slope < 0 else 0.0)
     return slope, intercept, r2, slope / se
+
+
+def fmt_number(x: float) -> str:
+    """Number for alert messages: 19,997 / 832 / 0.85 / 1.25 (never scientific notation for
+    everyday magnitudes)."""
+    a = abs(x)
+    if a >= 1000:
+        return f"{x:,.0f}"
+    if a >= 100:
+        return f"{x:.0f}"
+    if a >= 0.001 or a == 0:
+        return f"{x:.4g}"
+    return f"{x:.3g}"

@@ -27,7 +27,7 @@ import math
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Sequence
 
-from ._stats import IQR_TO_SIGMA, floored_sigma, quantile_sorted, safe_ratio
+from ._stats import IQR_TO_SIGMA, floored_sigma, fmt_number, quantile_sorted, safe_ratio
 from .regression import describe_shift, shift_severity
 from .types import DetectorConfig, Finding
 
@@ -128,7 +128,7 @@ def detect_change_point(
         current_value=sign * s[-1],
         expected_value=expected,
         deviation_percent=effect * 100.0,
-        message=describe_shift(effect, sign, f"level {expected:.4g}") + f" over the last {m} runs",
+        message=describe_shift(effect, sign, f"level {fmt_number(expected)}") + f" over the last {m} runs",
         details={
             "z": round(z, 4),
             "effect": round(effect, 6),

@@ -139,7 +139,10 @@ def _statistical(
     shift: Finding | None = point if point is not None and point.alert_type == "regression" else None
     if shift is None and config.change_point:
         shift = detect_change_point(s, sign, noise_abs, config, rel)
-    if shift is None and config.trend:
+    if shift is None and config.trend and s[-1] >= center:
+        # a drift is only news on a run that is itself no better than its baseline: a run
+        # 17 % below the median is not the moment to say "drifting up" (an alert already open
+        # for the drift stays open through lifecycle.still_regressed)
         shift = detect_trend(s, sign, config)
     out: list[Finding] = []
     if shift is not None:

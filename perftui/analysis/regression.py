@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ._stats import safe_ratio
+from ._stats import fmt_number, safe_ratio
 from .types import DetectorConfig, Finding
 
 
@@ -118,7 +118,7 @@ def point_findings(
                 current_value=value,
                 expected_value=expected,
                 deviation_percent=effect * 100.0,
-                message=describe_shift(effect, sign, f"baseline {expected:.4g}")
+                message=describe_shift(effect, sign, f"baseline {fmt_number(expected)}")
                 + f", {runs} runs in a row",
                 details=details,
             )
@@ -128,6 +128,6 @@ def point_findings(
         current_value=value,
         expected_value=expected,
         deviation_percent=effect * 100.0,
-        message=describe_shift(effect, sign, f"baseline {expected:.4g}") + ", single run",
+        message=describe_shift(effect, sign, f"baseline {fmt_number(expected)}") + ", single run",
         details=details,
     )

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-from ._stats import safe_ratio
+from ._stats import fmt_number, safe_ratio
 from .types import Finding, MetricSpec, bad_sign
 
 DEFAULT_WARNING_FRACTION = 0.10
@@ -85,10 +85,7 @@ def resolve_lines(spec: MetricSpec) -> Lines | None:
     return Lines(float(err), None, 0.0, False)
 
 
-def _fmt(x: float) -> str:
-    """Compact number for messages: 3000, 0.85, 1.2e+07."""
-    return f"{x:.4g}"
-
+_fmt = fmt_number  # compact number for messages: 3,000 / 0.85
 
 def check_threshold(value: float, spec: MetricSpec) -> Finding | None:
     """Threshold finding for ``value`` under ``spec``, or None when no line is reached."""

@@ -233,10 +233,11 @@ def _evaluate(conn: sqlite3.Connection, snap: SnapshotInput, recorded_at: str, s
             result.alerts.append(_event(alert_id, row, finding, True))
         for alert_id, finding in plan.repeats:
             expected, deviation = _expectation(finding, expected_of.get(alert_id), row.direction)
-            writer.repeat_alert(conn, alert_id, severity=finding.severity,
+            writer.repeat_alert(conn, alert_id, alert_type=finding.alert_type,
+                                severity=finding.severity,
                                 current_value=finding.current_value, expected_value=expected,
-                                deviation_percent=deviation, message=finding.message,
-                                at=recorded_at)
+                                deviation_percent=deviation,
+                                message=_message(finding, expected, deviation), at=recorded_at)
             result.alerts.append(_event(alert_id, row, finding, False))
         for alert_id, streak in plan.streaks:
             writer.set_normal_streak(conn, alert_id, streak)
@@ -267,6 +268,16 @@ def _expectation(finding: Any, previous: float | None,
     # a change point judges the recent runs' level, a regression this run's value
     observed = (finding.details or {}).get("recent_level", finding.current_value)
     return previous, sign * (observed - previous) / abs(previous) * 100.0
+
+
+def _message(finding: Any, expected: float | None, deviation: float | None) -> str:
+    """The finding's message, or one that names the level the alert still measures from when
+    that is not the finding's own (so message and numbers always agree)."""
+    if expected is None or deviation is None or expected == finding.expected_value:
+        return finding.message
+    from perftui.analysis._stats import fmt_number
+
+    return f"{abs(deviation):.0f}% worse than {fmt_number(expected)}, the level before this alert"
 
 
 def _event(alert_id: int, row: writer.MetricRow, finding: Any, is_new: bool) -> AlertEvent:

@@ -57,8 +57,19 @@ def get_alert(alert_id: int) -> dict | None:
 
 
 def acknowledge(alert_id: int, by: str | None, notes: str | None, at: str) -> None:
-    Alert.update(status="acknowledged", acknowledged_by=by, acknowledged_at=at,
-                 resolution_notes=notes).where(Alert.id == alert_id).execute()
+    """Mark acknowledged. Acknowledging again keeps the trail: earlier notes stay and the new
+    note is appended with who wrote it; the first acknowledger and time stay on the alert."""
+    a = Alert.get_by_id(alert_id)
+    if a.acknowledged_at is None:
+        Alert.update(status="acknowledged", acknowledged_by=by, acknowledged_at=at,
+                     resolution_notes=notes).where(Alert.id == alert_id).execute()
+        return
+    merged = a.resolution_notes
+    if notes:
+        entry = notes if by in (None, a.acknowledged_by) else f"{by}: {notes}"
+        merged = f"{merged} | {entry}" if merged else entry
+    Alert.update(status="acknowledged", resolution_notes=merged).where(
+        Alert.id == alert_id).execute()
 
 
 def resolve(alert_id: int, by: str | None, notes: str | None, at: str) -> None:

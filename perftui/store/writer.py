@@ -193,18 +193,23 @@ _SEVERITY_ORDER = "CASE {col} WHEN 'info' THEN 1 WHEN 'warning' THEN 2 WHEN 'err
                   "WHEN 'critical' THEN 4 ELSE 0 END"
 
 
-def repeat_alert(conn: sqlite3.Connection, alert_id: int, *, severity: str, current_value: float,
-                 expected_value: float | None, deviation_percent: float | None, message: str,
-                 at: str) -> None:
+def repeat_alert(conn: sqlite3.Connection, alert_id: int, *, alert_type: str, severity: str,
+                 current_value: float, expected_value: float | None,
+                 deviation_percent: float | None, message: str, at: str) -> None:
     """A repeat of an open alert: count it, move last-seen, keep the worst severity seen.
-    The caller decides the expected value (see perftui.recorder.evaluate._expectation)."""
+
+    Type, value, expectation, deviation and message all come from the latest finding (a
+    regression may be seen next as a change point or a trend: one incident, one row, whose
+    fields never mix two findings). The caller decides the expected value (see
+    perftui.recorder.evaluate._expectation)."""
     conn.execute(
         "UPDATE alerts SET occurrences = occurrences + 1, last_seen_at = max(last_seen_at, ?),"
-        " normal_streak = 0, current_value = ?, expected_value = ?, deviation_percent = ?,"
-        " message = ?, severity = CASE WHEN " + _SEVERITY_ORDER.format(col="?") + " > "
-        + _SEVERITY_ORDER.format(col="severity") + " THEN ? ELSE severity END WHERE id = ?",
-        (at, current_value, expected_value, deviation_percent, message, severity, severity,
-         alert_id))
+        " normal_streak = 0, alert_type = ?, current_value = ?, expected_value = ?,"
+        " deviation_percent = ?, message = ?, severity = CASE WHEN "
+        + _SEVERITY_ORDER.format(col="?") + " > " + _SEVERITY_ORDER.format(col="severity")
+        + " THEN ? ELSE severity END WHERE id = ?",
+        (at, alert_type, current_value, expected_value, deviation_percent, message, severity,
+         severity, alert_id))
 
 
 def set_normal_streak(conn: sqlite3.Connection, alert_id: int, streak: int) -> None:

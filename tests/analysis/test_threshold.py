@@ -73,7 +73,7 @@ def test_finding_content_and_sign_convention():
     assert f.alert_type == "threshold"
     assert f.expected_value == 3000
     assert f.deviation_percent == pytest.approx(37.0)
-    assert f.message == "37% above target 3000"
+    assert f.message == "37% above target 3,000"
     g = check_threshold(72, HIT)
     assert g.deviation_percent == pytest.approx(100 * 18 / 90)  # positive = worse, even downward
     assert "below target 90" in g.message

@@ -95,3 +95,15 @@ def test_resolved_alerts_cannot_be_acknowledged(regressed_store):
     alerts.accept_as_baseline(regressed_store, alert["id"])
     with pytest.raises(InputError, match="already resolved"):
         alerts.acknowledge(regressed_store, alert["id"])
+
+
+def test_acknowledging_again_keeps_the_first_note_and_acknowledger(regressed_store):
+    alert = regression_alert(regressed_store)
+    alerts.acknowledge(regressed_store, alert["id"], by="ana", notes="investigating, PR #12")
+    alerts.acknowledge(regressed_store, alert["id"], by="bo")             # no note: nothing lost
+    row = Alert.get_by_id(alert["id"])
+    assert (row.acknowledged_by, row.resolution_notes) == ("ana", "investigating, PR #12")
+    alerts.acknowledge_many(regressed_store, [alert["id"]], by="bo", notes="fixed in PR #13")
+    row = Alert.get_by_id(alert["id"])
+    assert row.acknowledged_by == "ana"
+    assert row.resolution_notes == "investigating, PR #12 | bo: fixed in PR #13"
