@@ -25,7 +25,9 @@ def to_iso(moment: "datetime") -> str:
 
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime(_FORMAT)
+    # isoformat, not strftime: strftime drops the leading zeros of years before 1000
+    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(
+        timespec="microseconds") + "Z"
 
 
 def now_iso() -> str:

@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from perftui.cli.common import CLIError, command_parser, open_store_for, positive_int
+from perftui.cli.common import days, CLIError, command_parser, open_store_for, positive_int
 
 
 def add_parser(sub) -> None:
@@ -24,7 +24,7 @@ def add_parser(sub) -> None:
     p.add_argument("--format", choices=("csv", "json"), default="csv",
                    help="csv (wide, default) or json (full fidelity, re-importable)")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE (default: stdout)")
-    p.add_argument("--days", type=positive_int, metavar="N", help="only the last N days")
+    p.add_argument("--days", type=days, metavar="N", help="only the last N days")
     p.set_defaults(func=run)
 
 

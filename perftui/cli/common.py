@@ -50,13 +50,19 @@ def command_parser(sub, name: str, *, help: str, description: str, examples: lis
                           formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
-def _whole_number(text: str, minimum: int, wanted: str) -> int:
+MAX_COUNT = 10_000_000     # runs, alerts, snapshots, seeds: far beyond any store
+MAX_DAYS = 100_000         # ~270 years: past any run a store holds, safe for date arithmetic
+
+
+def _whole_number(text: str, minimum: int, wanted: str, maximum: int = MAX_COUNT) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < minimum:
         raise argparse.ArgumentTypeError(f"expected {wanted}, got {value}")
+    if value > maximum:
+        raise argparse.ArgumentTypeError(f"expected at most {maximum:,}, got {text}")
     return value
 
 
@@ -66,6 +72,11 @@ def positive_int(text: str) -> int:
 
 def non_negative_int(text: str) -> int:
     return _whole_number(text, 0, "0 or more")
+
+
+def days(text: str) -> int:
+    """--days N: a positive number of days (bounded so date arithmetic cannot overflow)."""
+    return _whole_number(text, 1, "a number of days above 0", MAX_DAYS)
 
 
 def finite_float(text: str) -> float:

@@ -18,7 +18,9 @@ from perftui.recorder import context
 from perftui.recorder.evaluate import RecordError, SnapshotInput, record_snapshot
 from perftui.recorder.sanitize import valid_name
 from perftui.store import writer
-from perftui.timefmt import normalise_iso
+from perftui.timefmt import parse_iso, to_iso, utcnow
+
+FUTURE_SLACK_S = 86_400  # clocks disagree; a day ahead is a typo, not skew
 
 
 def parse_value(name: str, text: str) -> float:
@@ -61,16 +63,20 @@ def build_snapshot(values: dict[str, float], *, app: str | None, environment: st
     from the environment or .git) unless given."""
     if at is not None:
         try:
-            at = normalise_iso(at)
+            moment = parse_iso(at)
         except ValueError:
             raise InputError(f"--at: {at!r} is not an ISO-8601 time "
                              "(e.g. 2026-01-31T12:00:00Z)") from None
+        if (moment - utcnow()).total_seconds() > FUTURE_SLACK_S:
+            raise InputError(f"--at: {at} is in the future (a run is recorded when it happened)")
+        at = to_iso(moment)
     git_commit, git_branch = (commit, branch) if commit and branch else context.git_info()
     system = context.system_context()
     return SnapshotInput(
         metrics=values, recorded_at=at,
-        app=app or os.environ.get("PERFTUI_APP") or "default",
-        environment=environment or os.environ.get("PERFTUI_ENV") or "local",
+        # None: filled from the store by `with_default_scope` (the newest snapshot's scope)
+        app=app or os.environ.get("PERFTUI_APP"),
+        environment=environment or os.environ.get("PERFTUI_ENV"),
         host=system["host"], git_commit=commit or git_commit, git_branch=branch or git_branch,
         app_version=version or os.environ.get("PERFTUI_APP_VERSION"),
         python_version=system["python_version"], platform=system["platform"],
@@ -78,8 +84,19 @@ def build_snapshot(values: dict[str, float], *, app: str | None, environment: st
         is_cold_start=cold, status="failed" if failed else "ok")
 
 
+def with_default_scope(conn: sqlite3.Connection, snapshot: SnapshotInput) -> SnapshotInput:
+    """Fill an app or environment nobody named with the newest snapshot's (the same default
+    the read commands use), else 'default' / 'local' on an empty store."""
+    if snapshot.app is None or snapshot.environment is None:
+        newest = writer.newest_scope(conn, snapshot.app, snapshot.environment)
+        snapshot.app = snapshot.app or (newest[0] if newest else "default")
+        snapshot.environment = snapshot.environment or (newest[1] if newest else "local")
+    return snapshot
+
+
 def record(conn: sqlite3.Connection, snapshot: SnapshotInput) -> dict:
     """Store and evaluate one snapshot; returns its JSON-able result (see `result_dict`)."""
+    snapshot = with_default_scope(conn, snapshot)
     catalog = writer.load_catalog(conn)
     new = [name for name in snapshot.metrics if catalog.find(name) is None]
     try:

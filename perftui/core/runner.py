@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Callable, Sequence
 
 from perftui.core.errors import InputError
-from perftui.core.record_cli import build_snapshot, result_dict
+from perftui.core.record_cli import build_snapshot, result_dict, with_default_scope
 from perftui.recorder.evaluate import record_snapshot
 from perftui.store import bulk, writer
 
@@ -201,7 +201,7 @@ def run_series(conn: sqlite3.Connection, argv: Sequence[str], *, metric: str | N
         snapshot = build_snapshot(values, app=app, environment=environment, commit=commit,
                                   branch=branch, version=version, cold=is_warmup,
                                   failed=m.returncode != 0)
-        result = result_dict(record_snapshot(conn, snapshot), [])
+        result = result_dict(record_snapshot(conn, with_default_scope(conn, snapshot)), [])
         runs.append({"index": index + 1, "warmup": is_warmup, **asdict(m),
                      "snapshot_id": result["snapshot_id"], "alerts": result["alerts"]})
         report(index + 1, total)

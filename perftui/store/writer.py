@@ -229,3 +229,19 @@ def has_snapshot_since(conn: sqlite3.Connection, app: str, environment: str, hos
         "SELECT 1 FROM snapshots INDEXED BY snapshots_scope_time WHERE app=? AND environment=?"
         " AND recorded_at >= ? AND host IS ? LIMIT 1", (app, environment, since, host)
     ).fetchone() is not None
+
+
+def newest_scope(conn: sqlite3.Connection, app: str | None = None,
+                 environment: str | None = None) -> tuple[str, str] | None:
+    """(app, environment) of the newest snapshot, within the app or environment if given."""
+    where, args = [], []
+    if app is not None:
+        where.append("app = ?")
+        args.append(app)
+    if environment is not None:
+        where.append("environment = ?")
+        args.append(environment)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    row = conn.execute(f"SELECT app, environment FROM snapshots{clause}"
+                       " ORDER BY recorded_at DESC LIMIT 1", args).fetchone()
+    return (row[0], row[1]) if row else None

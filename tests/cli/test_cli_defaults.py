@@ -1,0 +1,44 @@
+"""Defaults a person relies on without typing them: the scope of write commands, and the
+bounds on numbers and times that keep errors one line long."""
+
+from __future__ import annotations
+
+import json
+
+from perftui.cli.main import main
+
+
+def record(store_path, *args):
+    return main(["--db", str(store_path), "record", *args, "--format", "json"])
+
+
+def test_record_without_app_goes_to_the_newest_scope(store_path, capsys):
+    assert record(store_path, "APP-001=400", "--commit", "a1", "--branch", "main") == 0
+    first = json.loads(capsys.readouterr().out)
+    assert (first["app"], first["environment"]) == ("default", "local")   # empty store
+    main(["--db", str(store_path), "--app", "shop", "--env", "ci", "record", "APP-001=401",
+          "--format", "json"])
+    capsys.readouterr()
+    assert record(store_path, "APP-001=402") == 0
+    latest = json.loads(capsys.readouterr().out)
+    assert (latest["app"], latest["environment"]) == ("shop", "ci")
+
+
+def one_line_error(capsys, needle):
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and needle in err[0] and "Traceback" not in err[0], err
+
+
+def test_times_far_in_the_future_are_refused(store_path, capsys):
+    assert record(store_path, "APP-001=1", "--at", "2099-01-01T00:00:00Z") == 2
+    one_line_error(capsys, "in the future")
+    assert not store_path.exists()
+
+
+def test_huge_numbers_are_usage_errors(store_path, cli):
+    assert cli("--db", store_path, "record", "APP-001=1")[0] == 0
+    for argv in (["report", "--days", "100000000"], ["baseline", "--metric", "APP-001",
+                 "--window", "99999999999999999999"], ["alerts", "--limit", "9" * 25]):
+        code, _, err = cli("--db", store_path, *argv)
+        lines = err.strip().splitlines()
+        assert code == 2 and len(lines) == 1 and "at most" in lines[0], (argv, err)
