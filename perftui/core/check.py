@@ -63,6 +63,11 @@ def check(store: Store, current: Path, *, baseline_branch: str = "main",
             values.setdefault(row.code if row else name, []).append(value)
     history = reports.branch_history(conn, baseline_branch, *scope, sorted(values), window)
     if not history:
+        known = reports.branches(conn, *scope)
+        if known:  # runs on other branches but none on this one: a typo would disable the gate
+            raise InputError(
+                f"--baseline-branch {baseline_branch!r} has no runs in {scope[0]} / {scope[1]} "
+                f"(branches with runs: {', '.join(known[:5])})")
         notes.append(f"no runs recorded on {baseline_branch} in {scope[0]} / {scope[1]} yet: "
                      "nothing to compare with, so nothing can fail")
     metrics = [_metric(code, catalog.find(code), batch.hints.get(code), vals, history.get(code),

@@ -152,3 +152,11 @@ def branch_scopes(conn: sqlite3.Connection, branch: str) -> list[tuple[str, str]
     return [(a, e) for a, e, _ in conn.execute(
         "SELECT app, environment, max(recorded_at) FROM snapshots WHERE git_branch = ?"
         " GROUP BY app, environment ORDER BY max(recorded_at) DESC", (branch,))]
+
+
+def branches(conn: sqlite3.Connection, app: str, environment: str) -> list[str]:
+    """Git branches that have warm, successful runs in this scope, most runs first."""
+    return [b for (b,) in conn.execute(
+        "SELECT git_branch FROM snapshots WHERE app = ? AND environment = ? AND status = 'ok'"
+        " AND is_cold_start = 0 AND git_branch IS NOT NULL GROUP BY git_branch"
+        " ORDER BY count(*) DESC", (app, environment))]

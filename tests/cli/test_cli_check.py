@@ -72,11 +72,25 @@ def test_fail_on_and_threshold(cli, baseline_store, tmp_path):
                "5")[0] == 1
 
 
-def test_no_baseline_on_branch_passes_with_a_note(cli, baseline_store, tmp_path):
+def test_an_unknown_baseline_branch_is_refused_not_passed(cli, baseline_store, tmp_path):
+    """A typo in --baseline-branch must not turn the gate off."""
     current = results(tmp_path, **{"APP-001": 900})
-    code, out, _ = cli("--db", baseline_store, "check", "--current", current,
-                       "--baseline-branch", "develop", "--format", "json")
-    assert code == 0
+    code, _, err = cli("--db", baseline_store, "check", "--current", current,
+                       "--baseline-branch", "mian", "--format", "json")
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1
+    assert "'mian' has no runs" in lines[0] and "main" in lines[0]
+
+
+def test_an_empty_store_passes_with_a_note(cli, tmp_path):
+    """The first run of a new project's CI: nothing recorded yet, nothing can fail."""
+    from perftui.store import sqlite as sq
+
+    sq.connect(str(tmp_path / "fresh.db")).close()
+    current = results(tmp_path, **{"APP-001": 900})
+    code, out, _ = cli("--db", tmp_path / "fresh.db", "check", "--current", current,
+                       "--format", "json")
+    assert code == 0, out
     data = json.loads(out)
     assert data["passed"] and data["summary"]["new"] == 1 and data["notes"]
 
@@ -85,8 +99,9 @@ def test_pytest_benchmark_results(cli, tmp_path, fixtures):
     db = tmp_path / "bench.db"
     source = fixtures / "pytest-benchmark/gab_pytest_several_units.json"
     base = json.loads(source.read_text())
-    for i in range(6):
-        run = dict(base, datetime=f"2026-03-0{i + 1}T00:00:00")
+    for i in range(6):  # the file says branch "master": --branch only fills in a missing one
+        run = dict(base, datetime=f"2026-03-0{i + 1}T00:00:00",
+                   commit_info={**base["commit_info"], "branch": None})
         path = tmp_path / f"run{i}.json"
         path.write_text(json.dumps(run))
         assert cli("--db", db, "import", path, "--branch", "main")[0] == 0

@@ -42,3 +42,14 @@ def test_huge_numbers_are_usage_errors(store_path, cli):
         code, _, err = cli("--db", store_path, *argv)
         lines = err.strip().splitlines()
         assert code == 2 and len(lines) == 1 and "at most" in lines[0], (argv, err)
+
+
+def test_import_branch_and_commit_only_fill_in_what_the_file_does_not_say(cli, tmp_path,
+                                                                           fixtures):
+    import sqlite3
+
+    db = tmp_path / "s.db"
+    source = fixtures / "pytest-benchmark/gab_pytest_several_units.json"
+    assert cli("--db", db, "import", source, "--branch", "main", "--commit", "deadbeef")[0] == 0
+    rows = sqlite3.connect(db).execute("SELECT DISTINCT git_branch, git_commit FROM snapshots")
+    assert rows.fetchall() == [("master", "b8e9e2af2493a1ee2f3fa758a9572cd9972e6db7")]

@@ -40,8 +40,8 @@ def read(path: Path, defaults: dict) -> m.ImportBatch:
     context = {
         "app": defaults.get("app") or (config.get("project") if isinstance(config, dict) else None)
         or "default",
-        "branch": defaults.get("git_branch") or (
-            branches[0] if isinstance(branches, list) and len(branches) == 1 else None),
+        "branch": (branches[0] if isinstance(branches, list) and len(branches) == 1 else None)
+        or defaults.get("git_branch"),
     }
     batch = m.ImportBatch("asv")
     for file in files:
@@ -95,8 +95,8 @@ def _result_file(file: Path, benchmarks: dict, context: dict, defaults: dict,
         "environment": defaults.get("environment") or m.text(document.get("env_name"),
                                                              f"{file}: env_name") or "local",
         "host": m.text(params.get("machine"), f"{file}: params.machine"),
-        "git_commit": defaults.get("git_commit") or m.text(document.get("commit_hash"),
-                                                           f"{file}: commit_hash"),
+        "git_commit": m.text(document.get("commit_hash"), f"{file}: commit_hash")
+        or defaults.get("git_commit"),
         "git_branch": context["branch"],
         "python_version": m.text(document.get("python") or params.get("python"), f"{file}: python"),
         "is_cold_start": False, "status": "ok",

@@ -87,7 +87,7 @@ def _run(run: Any, suite: str, app: str, defaults: dict, batch: m.ImportBatch,
     fields = {
         "recorded_at": m.timestamp(when, f"{where}.date"),
         "app": app, "environment": defaults.get("environment") or "ci",
-        "git_commit": defaults.get("git_commit") or m.text(commit.get("id"), f"{where}.commit.id"),
+        "git_commit": m.text(commit.get("id"), f"{where}.commit.id") or defaults.get("git_commit"),
         "git_branch": defaults.get("git_branch"),
         "is_cold_start": False, "status": "ok",
     }

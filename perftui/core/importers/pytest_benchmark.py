@@ -50,9 +50,11 @@ def read(path: Path, defaults: dict, document: Any = None) -> m.ImportBatch:
         "app": defaults.get("app") or m.text(commit.get("project"), f"{path}: project") or "default",
         "environment": defaults.get("environment") or "local",
         "host": m.text(machine.get("node"), f"{path}: machine_info.node"),
-        "git_commit": defaults.get("git_commit") or m.text(commit.get("id"), f"{path}: commit_info.id"),
-        "git_branch": defaults.get("git_branch") or m.text(commit.get("branch"),
-                                                           f"{path}: commit_info.branch"),
+        # --commit / --branch only fill in what the file does not say
+        "git_commit": m.text(commit.get("id"), f"{path}: commit_info.id")
+        or defaults.get("git_commit"),
+        "git_branch": m.text(commit.get("branch"), f"{path}: commit_info.branch")
+        or defaults.get("git_branch"),
         "python_version": m.text(machine.get("python_version"), f"{path}: python_version"),
         "platform": (m.text(machine.get("system"), f"{path}: system") or "").lower() or None,
         "is_cold_start": False, "status": "ok",
