@@ -90,3 +90,10 @@ def test_status_keeps_every_column_at_80_columns(store_path, capsys, monkeypatch
     assert all(len(line) <= 80 for line in lines[2:-1])
     api = next(line for line in lines if line.startswith("API-002"))
     assert "error" in api or "critical" in api
+
+
+def test_unknown_scope_names_the_known_ones(store_path, capsys):
+    seed(store_path)
+    assert main(["--db", str(store_path), "--app", "nosuch", "status"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no snapshots for nosuch / local" in err[0] and "web / local" in err[0]

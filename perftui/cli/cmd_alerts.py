@@ -68,9 +68,19 @@ def _show_parser(actions) -> None:
         description="Print one alert with its context (baseline statistics, z-score, ...) and "
                     "the metric's recent values up to the run that raised it.",
         examples=["perftui alerts show --id 42", "perftui alerts show --id 42 --format json"])
-    a.add_argument("--id", type=positive_int, required=True, metavar="N", dest="ids")
+    a.add_argument("--id", type=positive_int, required=True, metavar="N", dest="ids",
+                   action=_Once)
     add_format(a)
     a.set_defaults(func=run_show)
+
+
+class _Once(argparse.Action):
+    """--id for commands that take one alert: a second --id is an error, not silently kept."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(f"{option_string} takes one alert; it was given more than once")
+        setattr(namespace, self.dest, values)
 
 
 def _who(parser: argparse.ArgumentParser, required_id: bool, many: bool = True) -> None:
@@ -79,7 +89,7 @@ def _who(parser: argparse.ArgumentParser, required_id: bool, many: bool = True) 
                             metavar="N", dest="ids", help="alert id (repeat for several)")
     else:
         parser.add_argument("--id", type=positive_int, required=required_id, metavar="N",
-                            dest="ids", help="alert id")
+                            dest="ids", action=_Once, help="alert id")
     parser.add_argument("--by", metavar="NAME", help="who (default: the current user)")
     parser.add_argument("--notes", metavar="TEXT", help="why: what was found or done")
     add_format(parser)
@@ -106,11 +116,12 @@ def run_ack(args) -> int:
     from perftui.core import alerts
     from perftui.core.errors import InputError
 
+    ids = list(dict.fromkeys(args.ids))  # the same id twice is one acknowledgement
     with open_store_for(args, write=True) as store:
-        for alert_id in args.ids:
+        for alert_id in ids:
             if alerts.get_alert(store, alert_id)["status"] == "resolved":
                 raise InputError(f"alert {alert_id} is already resolved")
-        done = alerts.acknowledge_many(store, args.ids, by=args.by, notes=args.notes)
+        done = alerts.acknowledge_many(store, ids, by=args.by, notes=args.notes)
     if args.format == "json":
         print_json({"acknowledged": done})
     else:

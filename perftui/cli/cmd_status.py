@@ -20,9 +20,16 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from perftui.core.status import status
 
+    from perftui.core.errors import InputError
+
     with open_store_for(args) as store:
         data = status(store, args.app, args.env)
         data["store"] = store.path
+    if data["snapshot"] is None and data["scopes"]:
+        known = ", ".join(f"{s['app']} / {s['environment']}" for s in data["scopes"][:6])
+        scope = data["scope"] or {}
+        raise InputError(f"no snapshots for {scope.get('app')} / {scope.get('environment')} "
+                         f"(scopes in this store: {known})")
     if args.format == "json":
         print_json(data)
         return 0

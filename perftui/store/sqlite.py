@@ -84,6 +84,9 @@ def connect(path: str, *, create: bool = True, readonly: bool = False,
     exists = os.path.exists(file)
     if not exists and (readonly or not create):
         raise StoreMissing(f"no store at {path} (record a snapshot first, or run `perftui demo`)")
+    if exists and (readonly or not create) and os.path.getsize(file) == 0:
+        # an empty file is a valid empty SQLite database; a read must not turn it into a store
+        raise StoreCorrupt(f"{path} is an empty file, not a perftui store")
     if not exists:
         _create_private_file(file)
     try:

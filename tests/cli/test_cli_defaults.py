@@ -53,3 +53,8 @@ def test_import_branch_and_commit_only_fill_in_what_the_file_does_not_say(cli, t
     assert cli("--db", db, "import", source, "--branch", "main", "--commit", "deadbeef")[0] == 0
     rows = sqlite3.connect(db).execute("SELECT DISTINCT git_branch, git_commit FROM snapshots")
     assert rows.fetchall() == [("master", "b8e9e2af2493a1ee2f3fa758a9572cd9972e6db7")]
+
+
+def test_accept_takes_one_alert(cli, demo_db):
+    code, _, err = cli("--db", demo_db, "alerts", "accept", "--id", "1", "--id", "2")
+    assert code == 2 and "takes one alert" in err and len(err.strip().splitlines()) == 1

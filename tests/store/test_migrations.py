@@ -177,3 +177,12 @@ def test_read_only_falls_back_to_immutable_where_it_cannot_write(store_path, mon
     assert any("immutable=1" in a for a in attempts)
     with pytest.raises(sqlite3.OperationalError):
         ro.execute("INSERT INTO store_meta VALUES ('other', 'y')")
+
+
+def test_reading_an_empty_file_does_not_turn_it_into_a_store(store_path):
+    store_path.write_bytes(b"")
+    with pytest.raises(StoreCorrupt, match="empty file"):
+        sq.connect(str(store_path), create=False)
+    assert store_path.read_bytes() == b""
+    sq.connect(str(store_path)).close()            # the recorder (create=True) may initialise it
+    assert store_path.stat().st_size > 0
