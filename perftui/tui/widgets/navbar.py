@@ -35,15 +35,20 @@ class NavBar(Widget):
             else:
                 left.append(f" {key}", style="bold")
                 left.append(f" {label} ")
-        right = Text()
-        if self.scope:
-            right.append(self.scope, style="bold")
+        badges = Text()
         for badge, style in self.badges:
-            right.append("  ")
-            right.append(badge, style=style)
-        right.append(" ")
-        width = self.size.width
-        gap = width - left.cell_len - right.cell_len
-        if gap < 1:
+            badges.append("  ")
+            badges.append(badge, style=style)
+        badges.append(" ")
+        # at 80 columns everything does not fit: badges (read-only, live) stay, the scope
+        # shortens with an ellipsis, and only then do badges go
+        room = self.size.width - left.cell_len - 1
+        if badges.cell_len > room:
             return left
-        return Text.assemble(left, " " * gap, right)
+        scope = self.scope
+        space = room - badges.cell_len
+        if scope and len(scope) > space:
+            scope = scope[:space - 1] + "…" if space > 4 else ""
+        right = Text.assemble(Text(scope, style="bold"), badges)
+        return Text.assemble(left, " " * (self.size.width - left.cell_len - right.cell_len),
+                             right)
