@@ -26,6 +26,13 @@ FUTURE_SLACK_S = 86_400  # clocks disagree; a day ahead is a typo, not skew
 def parse_value(name: str, text: str) -> float:
     """A finite number, or InputError naming the metric and the text."""
     raw = text.strip()
+    # float() also takes "1_000", full-width digits and "nan": only plain ASCII numbers here
+    plain = raw.lstrip("+-").replace(".", "", 1).replace("e", "", 1).replace("E", "", 1)
+    plain = plain.replace("+", "", 1).replace("-", "", 1)
+    if not raw or not raw.isascii() or "_" in raw or not (plain.isdigit()
+                                                         or raw.lower().lstrip("+-") in
+                                                         ("nan", "inf", "infinity")):
+        raise InputError(f"metric {name}: {text!r} is not a number")
     try:
         value = float(raw)
     except ValueError:

@@ -58,3 +58,11 @@ def test_import_branch_and_commit_only_fill_in_what_the_file_does_not_say(cli, t
 def test_accept_takes_one_alert(cli, demo_db):
     code, _, err = cli("--db", demo_db, "alerts", "accept", "--id", "1", "--id", "2")
     assert code == 2 and "takes one alert" in err and len(err.strip().splitlines()) == 1
+
+
+def test_record_takes_plain_numbers_only(cli, store_path):
+    for text in ("1_000", "\uff15", "1.2.3", "", "0x10"):
+        code, _, err = cli("--db", store_path, "record", f"APP-001={text}")
+        assert code == 2 and "is not a number" in err, (text, err)
+    assert not store_path.exists()
+    assert cli("--db", store_path, "record", "APP-001=1.5e2", "VAL-001=-3")[0] == 0

@@ -282,6 +282,7 @@ class TestPaletteActions:
             assert await h.settle(pilot, lambda: "no such directory" in str(
                 dialog.query_one("#export-problem").render()))
             assert app.screen is dialog
+            assert "Exporting" not in str(dialog.query_one("#export-description").render())
 
     async def test_prune_shows_plan_then_prunes(self, store, h):
         app = h.make_app(store)

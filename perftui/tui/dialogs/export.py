@@ -25,17 +25,19 @@ class ExportDialog(ModalScreen[dict | None]):
         self.default_name = default_name
 
     def compose(self) -> ComposeResult:
-        what = (f"the runs of {self.scope[0]}/{self.scope[1]}" if self.scope
-                else "the whole store")
         with Vertical(classes="dialog", id="export-dialog"):
-            yield Static(Text.assemble(("Export ", "bold"), what, "\n",
-                                       (".json keeps everything (perftui import reads it back); "
-                                        ".csv has a row per run and a column per metric.",
-                                        "dim")), id="export-description")
+            yield Static(self._description(), id="export-description")
             yield Input(self.default_name, id="export-path")
             yield Static("", id="export-problem")
             yield Static(Text("enter exports · escape cancels", style="dim"),
                          classes="dialog-help")
+
+    def _description(self) -> Text:
+        what = (f"the runs of {self.scope[0]}/{self.scope[1]}" if self.scope
+                else "the whole store")
+        return Text.assemble(("Export ", "bold"), what, "\n",
+                             (".json keeps everything (perftui import reads it back); "
+                              ".csv has a row per run and a column per metric.", "dim"))
 
     def on_mount(self) -> None:
         self.query_one("#export-dialog").border_title = "Export"
@@ -52,6 +54,8 @@ class ExportDialog(ModalScreen[dict | None]):
         self.export(path)
 
     def _problem(self, text: str | None) -> None:
+        if text:  # the export is over: put the description back (it said "Exporting…")
+            self.query_one("#export-description", Static).update(self._description())
         problem = self.query_one("#export-problem", Static)
         problem.update(Text(text, style="bold") if text else "")
         problem.set_class(bool(text), "-visible")
