@@ -110,3 +110,25 @@ class TestEmptyStore:
             await pilot.press("ctrl+r")
             assert await h.settle(pilot, lambda: loaded(app))
             assert [c.metric_id for c in app.screen.query("MetricCard")] == ["APP-001"]
+
+
+async def test_long_registered_names_keep_their_distinct_ends(tmp_path, h):
+    """Benchmarks named `suite.Class.time_asgi_handler` / `…time_wsgi_handler` stay apart."""
+    from perftui.recorder.evaluate import SnapshotInput, record_snapshot
+    from perftui.store import sqlite as sq
+
+    path = tmp_path / "asv.db"
+    conn = sq.connect(str(path))
+    for i in range(3):
+        record_snapshot(conn, SnapshotInput(
+            {"default_middleware.benchmark.DefaultMiddleware.time_asgi_handler": 2.1 + i / 100,
+             "default_middleware.benchmark.DefaultMiddleware.time_wsgi_handler": 150 + i},
+            app="django", recorded_at=f"2026-01-2{i}T00:00:00Z"))
+    conn.close()
+    app = h.make_app(path)
+    async with app.run_test(size=h.SIZE) as pilot:
+        assert await h.settle(pilot, lambda: len(app.screen.query("MetricCard")) == 2)
+        await pilot.pause()
+        titles = sorted(str(card.border_title) for card in app.screen.query("MetricCard"))
+        assert titles[0].endswith("time_asgi_handler") and titles[1].endswith("time_wsgi_handler")
+        assert all("…" in t and len(t) < 40 for t in titles)
