@@ -84,6 +84,8 @@ def add_parser(sub) -> None:
         examples=["perftui targets export > catalog.json",
                   "perftui targets export --output catalog.json"])
     e.add_argument("--output", "-o", metavar="FILE", help="write to FILE (default: stdout)")
+    e.add_argument("--format", choices=("json",), default="json",
+                   help="the catalog file is JSON (accepted for symmetry with read commands)")
     e.set_defaults(func=run_export)
 
     au = command_parser(

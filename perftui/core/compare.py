@@ -87,9 +87,11 @@ def _shared_scope(conn, a: dict, b: dict) -> tuple[str, str]:
 
 
 def _side(ref: dict, values: dict) -> dict:
+    # runs behind the medians: warm, successful, in the compared scope (the commit may also
+    # have cold, failed or other-scope runs, which are not compared)
+    runs = max((len(v) for v in values.values()), default=0)
     return {"ref": ref["ref"], "commit": ref["commit"], "branch": ref["branch"],
-            "app_version": ref["app_version"], "snapshots": ref["snapshots"],
-            "metrics": len(values)}
+            "app_version": ref["app_version"], "snapshots": runs, "metrics": len(values)}
 
 
 def _metric(row: writer.MetricRow, a: list[float] | None, b: list[float] | None,
