@@ -29,7 +29,7 @@ def format_value(value: float | None, unit: str = "") -> str:
     if unit == "ratio":
         return f"{value * 100:.1f}%".replace(".0%", "%")
     if unit == "count":
-        return f"{format_number(value)}x" if float(value).is_integer() else format_number(value)
+        return f"{format_number(value)}x"
     text = format_number(value)
     if not unit:
         return text

@@ -142,6 +142,7 @@ class MetricGrid(VerticalScroll):
             return
         focused = self.app.focused.metric_id if isinstance(self.app.focused, MetricCard) else None
         self.remove_children()
+        self.scroll_home(animate=False)  # a new set of cards (another scope) starts at the top
         new = [MetricCard(m) for m in metrics]
         self.mount_all(new)
         target = next((c for c in new if c.metric_id == focused), new[0] if new else None)
