@@ -8,6 +8,8 @@ Plain Python only (no numpy): this package is imported inside a host application
 
 # Names resolve lazily (PEP 562): importing one submodule, as the recorder does inside a host
 # app's start-up, does not load the others.
+import sys
+
 _EXPORTS = {
     "compute_baseline": "baseline",
     "check_threshold": "detect", "check_value": "detect", "evaluate_metric": "detect",
@@ -26,9 +28,10 @@ def __getattr__(name: str):
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'perftui.analysis' has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f"{__name__}.{module}"), name)
+    # __import__, not importlib.import_module: importing importlib costs a host app ~1 ms
+    full = f"{__name__}.{module}"
+    __import__(full)
+    value = getattr(sys.modules[full], name)
     globals()[name] = value
     return value
 

@@ -11,9 +11,8 @@ import perftui.analysis
 
 PACKAGE = Path(perftui.analysis.__file__).parent
 # No dataclasses or typing either: they cost milliseconds of a host app's start-up.
-# importlib: the package's lazy __getattr__ (already loaded by every interpreter).
-ALLOWED = {"__future__", "math", "bisect", "operator", "collections", "collections.abc",
-           "importlib"}
+# sys: the package's lazy __getattr__ looks loaded modules up there.
+ALLOWED = {"__future__", "math", "bisect", "operator", "collections", "collections.abc", "sys"}
 FORBIDDEN_CALLS = {"open", "print", "input", "exec", "eval"}
 
 
