@@ -9,20 +9,15 @@ from __future__ import annotations
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
-from perftui.tui.css import tcss
+from perftui.tui.dialogs.catalog_form import CatalogForm
 from perftui.tui.dialogs.edit_target import FIELDS, check_lines, parse_field
-from perftui.tui.messages import TargetRejected, TargetSaved
-from perftui.tui.screens.base import describe_failure
 
 
-class AddMetric(ModalScreen[dict | None]):
-    CSS_PATH = tcss("dialogs")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+class AddMetric(CatalogForm):
+    PROBLEM_ID = "add-problem"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog compact-form", id="add-dialog"):
@@ -63,10 +58,6 @@ class AddMetric(ModalScreen[dict | None]):
             raise ValueError(problem)
         return entry
 
-    def show_error(self, text: str | None) -> None:
-        error = self.query_one("#add-problem", Static)
-        error.update(Text(text, style="bold") if text else "")
-        error.set_class(bool(text), "-visible")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in {f"add-{n}" for n in FIELDS}:
@@ -91,21 +82,5 @@ class AddMetric(ModalScreen[dict | None]):
 
     @work(thread=True, exclusive=True, group="add-metric")
     def save(self, entry: dict) -> None:
-        try:
-            row = self.app.source.add_metric(entry)
-        except Exception as exc:  # noqa: BLE001 - shown inline; nothing was written
-            _, text, _ = describe_failure(exc, self.app.source.path, write=True)
-            self.post_message(TargetRejected(text))
-            return
-        self.post_message(TargetSaved(row, "added"))
+        self.write(lambda: self.app.source.add_metric(entry), "added")
 
-    def on_target_rejected(self, message: TargetRejected) -> None:
-        message.stop()
-        self.show_error(message.error)
-
-    def on_target_saved(self, message: TargetSaved) -> None:
-        message.stop()
-        self.dismiss(message.metric)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -14,14 +14,10 @@ import math
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from perftui.tui.css import tcss
-from perftui.tui.messages import TargetRejected, TargetSaved
-from perftui.tui.screens.base import describe_failure
+from perftui.tui.dialogs.catalog_form import CatalogForm
 
 FIELDS = ("target", "warning", "error")
 
@@ -55,9 +51,8 @@ def check_lines(direction: str, values: dict[str, float | None]) -> str | None:
     return None
 
 
-class EditTarget(ModalScreen[dict | None]):
-    CSS_PATH = tcss("dialogs")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+class EditTarget(CatalogForm):
+    PROBLEM_ID = "edit-problem"
 
     def __init__(self, metric: dict):
         super().__init__()
@@ -96,10 +91,6 @@ class EditTarget(ModalScreen[dict | None]):
             return str(exc)
         return check_lines(self.metric["direction"], values)
 
-    def show_error(self, text: str | None) -> None:
-        error = self.query_one("#edit-problem", Static)
-        error.update(Text(text, style="bold") if text else "")
-        error.set_class(bool(text), "-visible")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "edit-reason":
@@ -117,21 +108,5 @@ class EditTarget(ModalScreen[dict | None]):
 
     @work(thread=True, exclusive=True, group="edit-target")
     def save(self, metric: str, changes: dict, reason: str | None) -> None:
-        try:
-            row = self.app.source.set_target(metric, reason=reason, **changes)
-        except Exception as exc:  # noqa: BLE001 - shown inline; the store is unchanged
-            _, text, _ = describe_failure(exc, self.app.source.path, write=True)
-            self.post_message(TargetRejected(text))
-            return
-        self.post_message(TargetSaved(row))
+        self.write(lambda: self.app.source.set_target(metric, reason=reason, **changes))
 
-    def on_target_rejected(self, message: TargetRejected) -> None:
-        message.stop()
-        self.show_error(message.error)
-
-    def on_target_saved(self, message: TargetSaved) -> None:
-        message.stop()
-        self.dismiss(message.metric)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
