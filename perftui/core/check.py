@@ -113,9 +113,16 @@ def _current_commit(fields: dict) -> tuple[str | None, str | None]:
 def _metric(code: str, row, hint, values: list[float], history: list[float] | None,
             threshold: float, window: int) -> dict:
     current = statistics.median(values)
-    direction = row.direction if row else (hint.direction if hint else "lower")
-    out = {"metric_id": code, "name": row.name if row else (hint.name if hint else code),
-           "unit": row.unit if row else (hint.unit if hint else ""), "direction": direction,
+    if row is None and hint is None:  # unknown to the store and the file: guess as the
+        from perftui.store.catalog import guess_metric  # recorder would on first recording
+
+        guess = guess_metric(code)
+        direction, name, unit = guess["direction"], guess["name"], guess["unit"]
+    else:
+        direction = row.direction if row else hint.direction
+        name = row.name if row else hint.name
+        unit = row.unit if row else hint.unit
+    out = {"metric_id": code, "name": name, "unit": unit, "direction": direction,
            "current": current, "baseline_median": None, "baseline_runs": 0,
            "change_percent": None, "worse_by_percent": None, "status": "new", "level": "ok"}
     base = compute_baseline(history, window, DEFAULT_CONFIG.outlier_k) if history else None

@@ -139,3 +139,11 @@ def test_bad_arguments(cli, baseline_store, tmp_path):
     assert_one_line_error(code, err, "--markdown")
     code, _, err = cli("--db", baseline_store, "check")
     assert_one_line_error(code, err, "--current")
+
+
+def test_a_metric_new_to_the_store_gets_a_guessed_unit(cli, baseline_store, tmp_path):
+    current = results(tmp_path, **{"APP-001": 400, "search_time_ms": 5})
+    code, out, _ = cli("--db", baseline_store, "check", "--current", current, "--format", "json")
+    assert code == 0
+    new = next(m for m in json.loads(out)["metrics"] if m["metric_id"] == "search_time_ms")
+    assert (new["status"], new["unit"], new["direction"]) == ("new", "ms", "lower")
