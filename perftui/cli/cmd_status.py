@@ -39,9 +39,9 @@ def run(args) -> int:
 
 def render(data: dict) -> None:
     from perftui.analysis.types import worst
-    from perftui.cli.render import SEVERITY_STYLE, age_text, short_commit
+    from perftui.cli.render import SEVERITY_STYLE, short_commit
     from perftui.cli.tables import console, styled, table
-    from perftui.fmt import format_percent, format_value
+    from perftui.fmt import age_text, format_percent, format_value
 
     out = console()
     snap = data["snapshot"]

@@ -96,8 +96,7 @@ def accept_as_baseline(store: Store, alert_id: int, by: str | None = None,
 
 
 def alert_history(store: Store, alert: dict, limit: int = 60) -> list[tuple[int, str, float]]:
-    """The metric's values in the alert's scope up to and including the triggering run."""
-    snap_time = alert["last_seen_at"]
-    rows = queries.recent_values(alert["metric_id"], alert["app"], alert["environment"],
-                                 before=snap_time + "~", limit=limit, warm_only=True)
-    return rows
+    """The metric's warm values in the alert's scope, up to and including the run that last
+    raised it."""
+    return queries.recent_values(alert["metric_id"], alert["app"], alert["environment"],
+                                 until=alert["last_seen_at"], limit=limit, warm_only=True)

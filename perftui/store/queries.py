@@ -87,9 +87,10 @@ def snapshot_values(snapshot_id: int) -> dict[str, float]:
 
 
 def recent_values(metric_code: str, app: str, environment: str, before: str | None = None,
-                  limit: int = 60, warm_only: bool = True, since: str | None = None
-                  ) -> list[tuple[int, str, float]]:
-    """(snapshot id, recorded_at, value) of one metric in one scope, oldest first."""
+                  limit: int = 60, warm_only: bool = True, since: str | None = None,
+                  until: str | None = None) -> list[tuple[int, str, float]]:
+    """(snapshot id, recorded_at, value) of one metric in one scope, oldest first.
+    `before` is exclusive, `until` inclusive, `since` inclusive."""
     query = (Measurement.select(Snapshot.id, Snapshot.recorded_at, Measurement.value)
              .join(Snapshot).switch(Measurement).join(Metric)
              .where((Metric.code == metric_code) & (Snapshot.app == app)
@@ -98,6 +99,8 @@ def recent_values(metric_code: str, app: str, environment: str, before: str | No
         query = query.where((Snapshot.is_cold_start == False) & (Snapshot.status == "ok"))  # noqa: E712
     if before is not None:
         query = query.where(Snapshot.recorded_at < before)
+    if until is not None:
+        query = query.where(Snapshot.recorded_at <= until)
     if since is not None:
         query = query.where(Snapshot.recorded_at >= since)
     rows = list(query.order_by(Snapshot.recorded_at.desc()).limit(limit).tuples())
