@@ -44,17 +44,17 @@ def make_file(path: Path, snapshots: int, metrics: int) -> list[str]:
 
 def floor_rows_per_s(workdir: Path, source: Path) -> float:
     """Raw executemany of the same rows (ids assigned up front, metrics already known)."""
-    from perftui.store import bulk, writer
+    from perftui.store.metrics import ensure_metric, load_catalog
     from perftui.store.sqlite import connect
 
     runs = json.loads(source.read_text())["snapshots"]
     db = workdir / f"floor-{time.perf_counter_ns()}.db"
     conn = connect(str(db))
-    catalog = writer.load_catalog(conn)
-    conn.execute("BEGIN IMMEDIATE")
-    ids = {c: bulk.ensure_metric(conn, catalog, {"id": c, "name": c, "unit": "ms"}).id
-           for c in runs[0]["metrics"]}
-    conn.execute("COMMIT")
+    catalog = load_catalog(conn)
+    with conn.transaction():
+        ids = {c: ensure_metric(conn, catalog, {"id": c, "name": c, "unit": "ms"}, "bench").id
+               for c in runs[0]["metrics"]}
+    conn = conn.conn  # the floor is the bare sqlite3 connection underneath
     columns = ("recorded_at", "app", "environment", "git_commit", "git_branch")
     snaps = [(i + 1, *(r[c] for c in columns), 0, "ok") for i, r in enumerate(runs)]
     rows = [(ids[c], i + 1, v) for i, r in enumerate(runs) for c, v in r["metrics"].items()]

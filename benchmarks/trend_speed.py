@@ -7,7 +7,7 @@ recorded_at`, `fetchall()`), the least any trend can cost. Measured: `perftui.co
 (metric lookup, all points with timestamps as epoch seconds, cold-start split, downsampling to
 the chart's width, the current baseline band and the alert marks), on a store of 100,000
 snapshots x 20 metrics built once and cached under /tmp (by `perftui.core.demo.generate_demo`
-when it exists, else by a bulk insert through `perftui.store.writer`).
+when it exists, else by a bulk insert through `perftui.store.snapshots`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ METRIC = "APP-001"
 def big_store(snapshots: int = 100_000, kind: str = "demo") -> Path:
     """A store of `snapshots` runs x 20 metrics, built once and cached: "demo" (the demo
     generator: two environments, so its biggest scope holds about 84 % of the runs) or "bulk"
-    (one scope holding every run; a bulk insert through `perftui.store.writer`)."""
+    (one scope holding every run; a bulk insert through `perftui.store.snapshots`)."""
     generate_demo = None
     if kind == "demo":
         try:
@@ -63,12 +63,13 @@ def _bulk_store(path: Path, snapshots: int) -> None:
     """Bulk insert (no evaluation) of all but the last runs; the last 80 are recorded and
     evaluated exactly as production does, so the store holds real alerts."""
     from perftui.recorder.evaluate import SnapshotInput, record_snapshot
-    from perftui.store import writer
+    from perftui.store import snapshots as store_snapshots
+    from perftui.store.metrics import load_catalog
     from perftui.store.sqlite import connect
     from perftui.timefmt import to_iso
 
     conn = connect(str(path))
-    catalog = writer.load_catalog(conn)
+    catalog = load_catalog(conn)
     metrics = [m for m in catalog.by_code.values() if m.active][:20]
     rnd = random.Random(0)
     level = {m.code: (m.target or 100.0) * (0.8 if m.direction == "lower" else 1.0) for m in metrics}
@@ -85,15 +86,16 @@ def _bulk_store(path: Path, snapshots: int) -> None:
             out[m.code] = min(v, 1.0) if m.unit == "ratio" else v
         return out
 
-    conn.execute("BEGIN IMMEDIATE")
-    for i in range(snapshots - evaluated):
-        at = to_iso(NOW - step * (snapshots - i))
-        sid = writer.insert_snapshot(conn, {
-            "recorded_at": at, "app": "demo", "environment": "prod", "host": "bench-1",
-            "git_commit": f"{i // 50:040x}", "git_branch": "main", "is_cold_start": i % 25 == 0})
-        writer.insert_measurements(conn, sid, [(catalog.by_code[c].id, v)
-                                               for c, v in values(i).items()])
-    conn.execute("COMMIT")
+    with conn.transaction():
+        for i in range(snapshots - evaluated):
+            at = to_iso(NOW - step * (snapshots - i))
+            sid = store_snapshots.insert_snapshot(conn, {
+                "recorded_at": at, "app": "demo", "environment": "prod", "host": "bench-1",
+                "git_commit": f"{i // 50:040x}", "git_branch": "main",
+                "is_cold_start": i % 25 == 0})
+            store_snapshots.insert_measurements(
+                conn, [(catalog.by_code[c].id, sid, v, None, None, None, None, None)
+                       for c, v in values(i).items()])
     for i in range(snapshots - evaluated, snapshots):
         record_snapshot(conn, SnapshotInput(
             metrics=values(i), recorded_at=to_iso(NOW - step * (snapshots - i)), app="demo",
@@ -129,10 +131,10 @@ def measure(path: Path, repeat: int) -> None:
     from perftui.store.series import query_plans
 
     with open_store(str(path), readonly=True) as store:
-        app, env = store.raw().execute(
+        app, env = store.execute(
             "SELECT app, environment FROM snapshots GROUP BY app, environment"
             " ORDER BY count(*) DESC LIMIT 1").fetchone()  # the biggest scope
-        pk = store.raw().execute("SELECT id FROM metrics WHERE code = ?", (METRIC,)).fetchone()[0]
+        pk = store.execute("SELECT id FROM metrics WHERE code = ?", (METRIC,)).fetchone()[0]
 
         def run(range_: str, cold: bool):
             return trend(store, METRIC, app, env, range_, cold_starts=cold, max_points=400,
@@ -146,7 +148,7 @@ def measure(path: Path, repeat: int) -> None:
                 for label, r, c in (("trend, all, cold starts shown", "all", True),
                                     ("trend, all, cold starts hidden", "all", False),
                                     ("trend, 7 days", "7d", True))]
-        plans = query_plans(store.raw())
+        plans = query_plans(store)
     print(f"floor (raw sqlite3 fetch of the same rows): {floor:6.1f} ms")
     for label, ms in rows:
         print(f"{label:32s} {ms:6.1f} ms  = {ms / floor:4.2f}x floor, "

@@ -5,21 +5,26 @@ from __future__ import annotations
 _TIGHT_UNITS = {"ms", "us", "ns", "s", "MB", "KB", "GB", "%"}
 
 
-def format_number(value: float | None, digits: int = 3) -> str:
+def format_number(value: float | None) -> str:
+    """The one number format, for tables, summaries and alert messages alike:
+    19,997 / 832 / 99.95 / 1.25 / 0.85 / 0.001234 / 0.
+
+    Thousands separators and no decimals from 1,000 up, whole numbers from 100, 4 significant
+    digits below 100 (so 99.95 stays 99.95), and no scientific notation down to 0.001.
+    None is shown as "—".
+    """
     if value is None:
         return "—"
     magnitude = abs(value)
-    if magnitude >= 1000:
+    if magnitude >= 999.5:  # rounds to 1,000 or more: separators even for 999.7
         return f"{value:,.0f}"
     if magnitude >= 100:
         return f"{value:.0f}"
-    if magnitude >= 10:
-        return f"{value:.1f}".rstrip("0").rstrip(".")
-    if magnitude >= 1:
-        return f"{value:.2f}".rstrip("0").rstrip(".")
     if magnitude == 0:
-        return "0"
-    return f"{value:.{digits}g}"
+        return "0"  # also for -0.0
+    if magnitude >= 0.001:
+        return f"{value:.4g}"
+    return f"{value:.3g}"
 
 
 def format_value(value: float | None, unit: str = "") -> str:

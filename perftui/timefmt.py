@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import time
 
+TYPE_CHECKING = False  # typing costs milliseconds inside a host app's start-up
+if TYPE_CHECKING:
+    from datetime import datetime
+
 # datetime is imported inside the functions that need it: now_iso() runs in host apps' start-up,
 # where every import counts. Annotations name it as a string.
 

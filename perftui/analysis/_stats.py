@@ -10,6 +10,12 @@ import math
 from collections.abc import Sequence
 from operator import add, mul, sub, truediv
 
+from perftui.fmt import format_number  # a leaf module: no imports of its own
+
+fmt_number = format_number
+"""Number for alert messages: the one format shared with tables and summaries (perftui.fmt):
+19,997 / 832 / 99.95 / 0.85 / 1.25, never scientific notation for everyday magnitudes."""
+
 MAD_TO_SIGMA = 1.4826
 """Scale that makes the median absolute deviation estimate sigma for normal data."""
 MEANAD_TO_SIGMA = 1.2533
@@ -176,14 +182,3 @@ def linear_fit(ys: Sequence[float]) -> tuple[float, float, float, float]:
     return slope, intercept, r2, slope / se
 
 
-def fmt_number(x: float) -> str:
-    """Number for alert messages: 19,997 / 832 / 0.85 / 1.25 (never scientific notation for
-    everyday magnitudes)."""
-    a = abs(x)
-    if a >= 1000:
-        return f"{x:,.0f}"
-    if a >= 100:
-        return f"{x:.0f}"
-    if a >= 0.001 or a == 0:
-        return f"{x:.4g}"
-    return f"{x:.3g}"

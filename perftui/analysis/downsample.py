@@ -8,7 +8,6 @@ shows on an 80-column chart. It slices lists and uses the C-level ``min``/``max`
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 

@@ -8,6 +8,11 @@ from collections.abc import Callable, Mapping, Sequence
 
 from .types import MetricSpec, MetricVerdict, bad_sign
 
+# Annotations only: importing typing at run time would cost a host application's start-up.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 FULL_CONFIDENCE = 0.7
 
 _OPS: dict[str, Callable[[float, float], bool]] = {

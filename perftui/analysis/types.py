@@ -7,14 +7,18 @@ without copying. No I/O, no clock.
 
 from __future__ import annotations
 
+from perftui.severity import SEVERITIES, severity_rank, worst  # the one severity order
+
 from ._frozen import Frozen, factory, replace
 
-__all__ = ["replace"]  # re-exported: replace(config, window=30) works like dataclasses.replace
+# Annotations only: importing typing at run time would cost a host application's start-up.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
-SEVERITIES: tuple[str, ...] = ("ok", "info", "warning", "error", "critical")
-"""Ordered from harmless to worst. "alert" in this package means ``warning`` or above."""
-
-_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+# re-exported: replace(config, window=30) works like dataclasses.replace; the severity order
+# and its helpers are perftui.severity's, under the names perftui.analysis has always exported
+__all__ = ["replace", "SEVERITIES", "severity_rank", "worst"]
 
 Direction = str  # "lower" | "higher"
 """Which way is better: ``lower`` for timings, memory and tokens, ``higher`` for hit rates."""
@@ -22,25 +26,6 @@ Direction = str  # "lower" | "higher"
 DIRECTIONS: tuple[str, ...] = ("lower", "higher")
 
 ALERT_TYPES: tuple[str, ...] = ("threshold", "regression", "trend", "change_point", "anomaly")
-
-
-def severity_rank(s: str) -> int:
-    """Position of ``s`` in :data:`SEVERITIES` (0 = ok … 4 = critical); ValueError if unknown."""
-    try:
-        return _RANK[s]
-    except KeyError:
-        raise ValueError(f"unknown severity {s!r}; expected one of {', '.join(SEVERITIES)}") from None
-
-
-def worst(*severities: str) -> str:
-    """The worst of the given severities; ``"ok"`` when called with none."""
-    best = "ok"
-    rank = 0
-    for s in severities:
-        r = severity_rank(s)
-        if r > rank:
-            best, rank = s, r
-    return best
 
 
 def bad_sign(direction: str) -> float:
@@ -254,4 +239,4 @@ class MetricVerdict(Frozen):
     @property
     def is_alert(self) -> bool:
         """True when the verdict is ``warning`` or worse."""
-        return severity_rank(self.severity) >= _RANK["warning"]
+        return severity_rank(self.severity) >= severity_rank("warning")

@@ -114,7 +114,7 @@ def run_list(args) -> int:
 
 def run_ack(args) -> int:
     from perftui.core import alerts
-    from perftui.core.errors import InputError
+    from perftui.errors import InputError
 
     ids = list(dict.fromkeys(args.ids))  # the same id twice is one acknowledgement
     with open_store_for(args, write=True) as store:

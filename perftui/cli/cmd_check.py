@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-from perftui.cli.common import (CLIError, add_format, command_parser, finite_float,
+from perftui.cli.common import (add_format, command_parser, finite_float,
                                 open_store_for, print_json)
+from perftui.errors import UsageError
 
 
 def add_parser(sub) -> None:
@@ -38,16 +38,19 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from perftui.core.check import check
 
+    from perftui.core.files import write_text
+    from perftui.core.scope import env_scope
+
     markdown = Path(args.markdown) if args.markdown else None
     if markdown is not None and (markdown.is_dir() or not markdown.parent.exists()):
-        raise CLIError(f"--markdown {markdown}: not a writable file path")
+        raise UsageError(f"--markdown {markdown}: not a writable file path")
+    app, environment = env_scope(args.app, args.env)
     with open_store_for(args) as store:
         result = check(store, Path(args.current), baseline_branch=args.baseline_branch,
-                       threshold=args.threshold, fail_on=args.fail_on,
-                       app=args.app or os.environ.get("PERFTUI_APP"),
-                       environment=args.env or os.environ.get("PERFTUI_ENV"))
+                       threshold=args.threshold, fail_on=args.fail_on, app=app,
+                       environment=environment)
     if markdown is not None:
-        markdown.write_text(result["markdown"], encoding="utf-8")
+        write_text(markdown, result["markdown"])
     if args.format == "json":
         print_json(result)
     else:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from perftui.cli.common import (CLIError, add_format, command_parser, non_negative_int,
+from perftui.cli.common import (add_format, command_parser, non_negative_int,
                                 positive_int, print_json)
+from perftui.errors import UsageError
 
 
 def add_parser(sub) -> None:
@@ -35,10 +36,10 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from perftui.cli.progress import progress_bar
     from perftui.core.demo import generate_demo
-    from perftui.store.location import default_demo_path
+    from perftui.core.demo import default_demo_path
 
     if getattr(args, "read_only", False):
-        raise CLIError("demo creates a store; drop --read-only")
+        raise UsageError("demo creates a store; drop --read-only")
     path = args.output or args.db or default_demo_path()
     with progress_bar("generating demo") as update:
         summary = generate_demo(path, snapshots=args.snapshots, seed=args.seed,

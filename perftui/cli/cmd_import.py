@@ -3,7 +3,6 @@ github-action-benchmark files."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -40,39 +39,27 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from perftui.cli.progress import progress_bar
     from perftui.core.importing import import_batch, load
-    from perftui.core.retention import auto_prune, describe
+    from perftui.core.retention import retention_notes, upkeep
+    from perftui.core.scope import env_scope
 
-    defaults = {"app": args.app or os.environ.get("PERFTUI_APP"),
-                "environment": args.env or os.environ.get("PERFTUI_ENV"),
-                "git_commit": args.commit, "git_branch": args.branch}
+    app, environment = env_scope(args.app, args.env)
+    defaults = {"app": app, "environment": environment, "git_commit": args.commit,
+                "git_branch": args.branch}
     path = Path(args.file)
     batch = load(path, args.format, defaults)      # the whole file is checked before the store
     with open_store_for(args, write=True, create=True) as store:
-        conn = store.raw()
-        note = describe(auto_prune(conn))
+        note = upkeep(store)
         if note:
             print(note, file=sys.stderr)
         with progress_bar("importing") as update:
-            summary = import_batch(conn, batch, path, replay=args.replay, progress=update)
+            summary = import_batch(store, batch, path, replay=args.replay, progress=update)
         summary["store"] = store.path
-        summary["notes"].extend(_retention_notes(conn, summary))
+        summary["notes"].extend(retention_notes(store, summary["first"]))
     if args.json:
         print_json(summary)
     else:
         render(summary)
     return 0
-
-
-def _retention_notes(conn, summary: dict) -> list[str]:
-    from perftui.core.retention import DEFAULT_POLICY, auto_enabled
-    from perftui.timefmt import utcnow
-
-    raw_cutoff = DEFAULT_POLICY.cutoffs(utcnow())[0]
-    if summary["first"] and summary["first"] < raw_cutoff and auto_enabled(conn):
-        return [f"some imported runs are older than {DEFAULT_POLICY.raw_days} days: the daily "
-                "retention will fold them into daily aggregates; keep them raw with "
-                "`perftui prune --auto off`"]
-    return []
 
 
 def render(summary: dict) -> None:

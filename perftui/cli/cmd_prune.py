@@ -29,7 +29,7 @@ def run(args) -> int:
     from perftui.core import retention
 
     with open_store_for(args, write=not args.dry_run or args.auto is not None) as store:
-        conn = store.raw()
+        conn = store
         if args.auto is not None:
             # only the setting: `--auto off` is how people keep imported history raw, so it
             # must never delete anything itself

@@ -36,18 +36,17 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from perftui.core.record_cli import build_snapshot, parse_assignments, record
-    from perftui.core.retention import auto_prune, describe
+    from perftui.core.retention import upkeep
 
     values = parse_assignments(args.pairs)
     snapshot = build_snapshot(values, app=args.app, environment=args.env, commit=args.commit,
                               branch=args.branch, version=args.app_version, at=args.at,
                               cold=args.cold, failed=args.failed)
     with open_store_for(args, write=True, create=True) as store:
-        conn = store.raw()
-        note = describe(auto_prune(conn))
+        note = upkeep(store)
         if note:
             print(note, file=sys.stderr)
-        result = record(conn, snapshot)
+        result = record(store, snapshot)
     if args.format == "json":
         print_json(result)
         return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from perftui.cli.common import days, add_format, command_parser, open_store_for, positive_int, print_json
+from perftui.cli.common import days, add_format, command_parser, open_store_for, print_json
 
 
 def add_parser(sub) -> None:

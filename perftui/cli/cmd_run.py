@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from perftui.cli.common import (CLIError, add_format, command_parser, non_negative_int,
+from perftui.cli.common import (add_format, command_parser, non_negative_int,
                                 open_store_for, positive_int, print_json)
+from perftui.errors import UsageError
 
 
 def add_parser(sub) -> None:
@@ -40,25 +41,24 @@ def run(args) -> int:
     import subprocess
 
     from perftui.cli.progress import progress_bar
-    from perftui.core.retention import auto_prune, describe
+    from perftui.core.retention import upkeep
     from perftui.core.runner import run_series
 
     argv = [a for a in args.argv]
     if argv and argv[0] == "--":
         argv = argv[1:]
     if not argv:
-        raise CLIError("give the command to run after --, e.g. perftui run -- make test")
+        raise UsageError("give the command to run after --, e.g. perftui run -- make test")
     if args.quiet:
         stdout = subprocess.DEVNULL
     else:
         stdout = sys.stderr if args.format == "json" else None
     with open_store_for(args, write=True, create=True) as store:
-        conn = store.raw()
-        note = describe(auto_prune(conn))
+        note = upkeep(store)
         if note:
             print(note, file=sys.stderr)
         with progress_bar("running") as update:
-            result = run_series(conn, argv, metric=args.metric, repeat=args.repeat,
+            result = run_series(store, argv, metric=args.metric, repeat=args.repeat,
                                 warmup=args.warmup, app=args.app, environment=args.env,
                                 commit=args.commit, branch=args.branch,
                                 version=args.app_version, stdout=stdout, progress=update)

@@ -20,7 +20,7 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from perftui.core.status import status
 
-    from perftui.core.errors import InputError
+    from perftui.errors import InputError
 
     with open_store_for(args) as store:
         data = status(store, args.app, args.env)

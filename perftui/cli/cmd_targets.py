@@ -168,13 +168,13 @@ def run_export(args) -> int:
     import json
 
     from perftui.core import targets
+    from perftui.core.files import write_text
 
     with open_store_for(args) as store:
         document = targets.export_catalog(store)
     text = json.dumps(document, indent=2) + "\n"
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as out:
-            out.write(text)
+        write_text(args.output, text)
         print(f"wrote {len(document['metrics'])} metrics to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

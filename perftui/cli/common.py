@@ -1,4 +1,4 @@
-"""Helpers shared by the command modules: opening the store, printing JSON, one-line errors."""
+"""Helpers shared by the command modules: opening the store, printing JSON, shared options."""
 
 from __future__ import annotations
 
@@ -10,18 +10,13 @@ from typing import Any
 EXAMPLES_FOOTER = "examples:\n"
 
 
-class CLIError(Exception):
-    """A usage or input problem: printed as one line, exit code 2."""
-
-
 def open_store_for(args: argparse.Namespace, *, write: bool = False, create: bool = False):
-    """Open the store named by --db / PERFTUI_DB / the default, honouring --read-only."""
-    from perftui.store.db import open_store
+    """The store named by --db / PERFTUI_DB / the default, honouring --read-only (through
+    `perftui.core.session`: the CLI never opens a database itself)."""
+    from perftui.core.session import open_session
 
-    readonly = bool(getattr(args, "read_only", False)) and not write
-    if write and getattr(args, "read_only", False):
-        raise CLIError("this command writes to the store; drop --read-only")
-    return open_store(args.db, readonly=readonly, create=create)
+    return open_session(args.db, readonly=bool(getattr(args, "read_only", False)), write=write,
+                        create=create)
 
 
 def print_json(document: Any, stream=None) -> None:

@@ -11,7 +11,6 @@ import importlib
 import os
 import sys
 
-from perftui.cli.common import CLIError
 
 # Each module defines add_parser(subparsers) and sets `func` on its parser.
 COMMAND_MODULES = [
@@ -109,18 +108,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report_error(exc: BaseException) -> int:
-    from perftui.core.errors import InputError
-    from perftui.store.catalog import CatalogError
-    from perftui.store.errors import StoreError
+    """Every PerftuiError is one line and exit 2; anything else is a bug (exit 1)."""
+    from perftui.errors import PerftuiError
 
-    known: tuple[type[BaseException], ...] = (CLIError, InputError, StoreError, CatalogError)
-    try:
-        from perftui.recorder.evaluate import RecordError
-
-        known += (RecordError,)
-    except Exception:
-        pass
-    if isinstance(exc, known):
+    if isinstance(exc, PerftuiError):
         print(f"perftui: error: {exc}", file=sys.stderr)
         return 2
     if os.environ.get("PERFTUI_DEBUG"):

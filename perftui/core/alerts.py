@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
-from perftui.core.errors import InputError
 from perftui.core.scope import current_user
+from perftui.errors import InputError
+from perftui.severity import ALERT_SEVERITIES as SEVERITIES
 from perftui.store import alerts as store_alerts
-from perftui.store import queries
-from perftui.store.db import Store
+from perftui.store import snapshots
+from perftui.store.engine import Database
+from perftui.store.metrics import find_metric
 from perftui.timefmt import now_iso
 
-SEVERITIES = store_alerts.SEVERITY_ORDER
 STATUS_FILTERS = ("open", "acknowledged", "resolved", "all")
 MAX_NOTES = 2000
 
 
-def list_alerts(store: Store, *, severity: str | None = None, status: str = "open",
+def list_alerts(store: Database, *, severity: str | None = None, status: str = "open",
                 unacknowledged: bool = False, metric: str | None = None, app: str | None = None,
                 environment: str | None = None, limit: int | None = None) -> list[dict]:
     if severity is not None and severity not in SEVERITIES:
         raise InputError(f"--severity must be one of {', '.join(SEVERITIES)}, got {severity!r}")
     if status not in STATUS_FILTERS:
         raise InputError(f"--status must be one of {', '.join(STATUS_FILTERS)}, got {status!r}")
-    if metric is not None and queries.find_metric(metric) is None:
+    if metric is not None and find_metric(store, metric) is None:
         raise InputError(f"unknown metric {metric!r}")
-    return store_alerts.list_alerts(min_severity=severity, status=status,
+    return store_alerts.list_alerts(store, min_severity=severity, status=status,
                                     unacknowledged=unacknowledged, metric_code=metric, app=app,
                                     environment=environment, limit=limit)
 
 
-def get_alert(store: Store, alert_id: int) -> dict:
-    alert = store_alerts.get_alert(_check_id(alert_id))
+def get_alert(store: Database, alert_id: int) -> dict:
+    alert = store_alerts.get_alert(store, _check_id(alert_id))
     if alert is None:
         raise InputError(f"no alert with id {alert_id}")
     return alert
@@ -50,34 +51,34 @@ def _check_notes(notes: str | None) -> str | None:
     return notes or None
 
 
-def acknowledge(store: Store, alert_id: int, by: str | None = None, notes: str | None = None,
+def acknowledge(store: Database, alert_id: int, by: str | None = None, notes: str | None = None,
                 at: str | None = None) -> dict:
     """Record who acknowledged the alert, when and why. A resolved alert cannot be acknowledged."""
     alert = get_alert(store, alert_id)
     if alert["status"] == "resolved":
         raise InputError(f"alert {alert_id} is already resolved")
     notes = _check_notes(notes)
-    with store.atomic():
-        store_alerts.acknowledge(alert_id, by or current_user(), notes, at or now_iso())
+    with store.transaction():
+        store_alerts.acknowledge(store, alert_id, by or current_user(), notes, at or now_iso())
     return get_alert(store, alert_id)
 
 
-def acknowledge_many(store: Store, alert_ids: list[int], by: str | None = None,
+def acknowledge_many(store: Database, alert_ids: list[int], by: str | None = None,
                      notes: str | None = None) -> list[dict]:
     """Acknowledge several alerts in one transaction (skipping resolved ones)."""
     notes = _check_notes(notes)
     who, at = by or current_user(), now_iso()
     done = []
-    with store.atomic():
+    with store.transaction():
         for alert_id in alert_ids:
             alert = get_alert(store, alert_id)
             if alert["status"] != "resolved":
-                store_alerts.acknowledge(alert_id, who, notes, at)
+                store_alerts.acknowledge(store, alert_id, who, notes, at)
                 done.append(alert_id)
     return [get_alert(store, i) for i in done]
 
 
-def accept_as_baseline(store: Store, alert_id: int, by: str | None = None,
+def accept_as_baseline(store: Database, alert_id: int, by: str | None = None,
                        notes: str | None = None) -> list[dict]:
     """The answer to an intended change: the alert's level becomes the metric's new baseline.
 
@@ -90,13 +91,14 @@ def accept_as_baseline(store: Store, alert_id: int, by: str | None = None,
         raise InputError(f"alert {alert_id} is a threshold alert: its target line is absolute; "
                          "change the target instead (perftui targets set)")
     notes = _check_notes(notes)
-    with store.atomic():
-        ids = store_alerts.add_baseline_reset(alert_id, by or current_user(), notes, now_iso())
+    with store.transaction():
+        ids = store_alerts.add_baseline_reset(store, alert_id, by or current_user(), notes, now_iso())
     return [get_alert(store, i) for i in ids]
 
 
-def alert_history(store: Store, alert: dict, limit: int = 60) -> list[tuple[int, str, float]]:
+def alert_history(store: Database, alert: dict, limit: int = 60) -> list[tuple[int, str, float]]:
     """The metric's warm values in the alert's scope, up to and including the run that last
     raised it."""
-    return queries.recent_values(alert["metric_id"], alert["app"], alert["environment"],
-                                 until=alert["last_seen_at"], limit=limit, warm_only=True)
+    metric = find_metric(store, alert["metric_id"])
+    return snapshots.history_rows(store, metric["_pk"], alert["app"], alert["environment"],
+                                  until=alert["last_seen_at"], limit=limit)

@@ -14,24 +14,25 @@ from __future__ import annotations
 
 from perftui.analysis.baseline import compute_baseline, remove_outliers
 from perftui.analysis.types import DEFAULT_CONFIG
-from perftui.core.scoped import require_scope, scope_dict
+from perftui.core.scope import require_scope, scope_dict
 from perftui.core.targets import get_metric
-from perftui.store import queries
-from perftui.store.db import Store
+from perftui.store import snapshots
+from perftui.store.engine import Database
+from perftui.store.metrics import find_metric
 from perftui.timefmt import days_ago_iso
 
 PERIOD_LIMIT = 1_000_000
 
 
-def baseline(store: Store, metric: str, app: str | None = None, environment: str | None = None,
+def baseline(store: Database, metric: str, app: str | None = None, environment: str | None = None,
              days: float | None = None, window: int = DEFAULT_CONFIG.window) -> dict:
     entry = get_metric(store, metric)
-    code = entry["metric_id"]
-    scope = require_scope(app, environment)
-    reset = queries.latest_reset(code, scope[0], scope[1], "9999")
+    pk = find_metric(store, entry["metric_id"])["_pk"]
+    scope = require_scope(store, app, environment)
+    reset = snapshots.baseline_resets(store, scope[0], scope[1], "9999").get(pk)
     period_since = days_ago_iso(days) if days is not None else None
     since = max(filter(None, (reset, period_since)), default=None)
-    rows = queries.recent_values(code, scope[0], scope[1], limit=window, since=since)
+    rows = snapshots.history_rows(store, pk, scope[0], scope[1], limit=window, since=since)
     stats = compute_baseline([v for _, _, v in rows], window, DEFAULT_CONFIG.outlier_k)
     kept = remove_outliers(sorted(v for _, _, v in rows), DEFAULT_CONFIG.outlier_k)
     low, high = (kept[0], kept[-1]) if kept else (None, None)
@@ -42,13 +43,15 @@ def baseline(store: Store, metric: str, app: str | None = None, environment: str
               "reset_since": reset, "baseline": stats.to_dict() if stats else None,
               "values": values, "period": None}
     if days is not None:
-        result["period"] = _period(code, scope, days, period_since)
+        result["period"] = _period(store, pk, scope, days, period_since)
     return result
 
 
-def _period(code: str, scope: tuple[str, str], days: float, period_since: str) -> dict:
+def _period(db: Database, pk: int, scope: tuple[str, str], days: float,
+            period_since: str) -> dict:
     """Every warm run of the last `days` days (an accepted reset does not hide them here)."""
-    rows = queries.recent_values(code, scope[0], scope[1], limit=PERIOD_LIMIT, since=period_since)
+    rows = snapshots.history_rows(db, pk, scope[0], scope[1], limit=PERIOD_LIMIT,
+                                  since=period_since)
     values = sorted(v for _, _, v in rows)
     out = {"days": days, "since": period_since, "count": len(values), "median": None,
            "min": None, "max": None, "p5": None, "p95": None}

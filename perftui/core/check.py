@@ -7,7 +7,7 @@
 The file is a perftui JSON or a pytest-benchmark JSON (any format `perftui import` reads
 works); several runs in it are reduced to their median per metric. Each metric's baseline is
 the median of the last `window` warm runs recorded on the branch in the scope; the change is
-judged by `perftui.core.verdicts` (warning within the threshold, error beyond it, critical
+judged by `perftui.analysis.verdicts` (warning within the threshold, error beyond it, critical
 beyond it and outside the baseline's noise). The check fails when any metric reaches
 `fail_on`. Nothing is written to the store.
 
@@ -23,22 +23,23 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
+from perftui.analysis import verdicts
 from perftui.analysis.baseline import compute_baseline
 from perftui.analysis.types import DEFAULT_CONFIG
-from perftui.core import verdicts
-from perftui.core.errors import InputError
 from perftui.core.importers import read_file
 from perftui.core.importing import harmonise_units
+from perftui.errors import InputError
 from perftui.recorder.context import git_info
-from perftui.store import reports, writer
-from perftui.store.db import Store
+from perftui.store import reports
+from perftui.store.engine import Database
+from perftui.store.metrics import load_catalog
 
 FAIL_LEVELS = verdicts.CHECK_LEVELS
 LABEL = {"improved": "✅ Improved", "unchanged": "➖ Unchanged", "warning": "⚠️ Warning",
          "error": "❌ Regression", "critical": "🚨 Critical regression", "new": "🆕 New"}
 
 
-def check(store: Store, current: Path, *, baseline_branch: str = "main",
+def check(store: Database, current: Path, *, baseline_branch: str = "main",
           threshold: float = 10.0, fail_on: str = "critical", app: str | None = None,
           environment: str | None = None, window: int = DEFAULT_CONFIG.window,
           fmt: str = "auto") -> dict:
@@ -51,8 +52,8 @@ def check(store: Store, current: Path, *, baseline_branch: str = "main",
             if s.fields.get("status", "ok") == "ok" and not s.fields.get("is_cold_start")]
     if not warm:
         raise InputError(f"{current}: no successful warm runs to check")
-    conn = store.raw()
-    catalog = writer.load_catalog(conn)
+    conn = store
+    catalog = load_catalog(conn)
     harmonise_units(batch, catalog)
     notes: list[str] = []
     scope = _scope(conn, warm[0].fields, baseline_branch, app, environment, notes)

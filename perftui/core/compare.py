@@ -9,7 +9,7 @@ Shape:
               change_percent, worse_by_percent, status}],
      summary{improved, unchanged, warning, regressed, new, missing}}
 
-B is judged against A (A is the reference). Statuses follow `perftui.core.verdicts`; a metric
+B is judged against A (A is the reference). Statuses follow `perftui.analysis.verdicts`; a metric
 only B recorded is "new", one only A recorded is "missing". Only warm, successful runs count.
 """
 
@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import statistics
 
-from perftui.core import verdicts
-from perftui.core.errors import InputError
-from perftui.core.scope import resolve_scope
-from perftui.core.scoped import scope_dict
-from perftui.store import reports, writer
-from perftui.store.db import Store
+from perftui.analysis import verdicts
+from perftui.errors import InputError
+from perftui.core.scope import resolve_scope, scope_dict
+from perftui.store import reports
+from perftui.store.engine import Database
+from perftui.store.metrics import MetricRow, load_catalog
 
 STATUS_LABEL = {"improved": "✅ Improved", "unchanged": "➖ Unchanged", "warning": "⚠️ Warning",
                 "regressed": "❌ Regressed", "new": "🆕 New", "missing": "— Missing"}
@@ -54,19 +54,19 @@ def _hexish(ref: str) -> bool:
     return all(c in "0123456789abcdefABCDEF" for c in ref)
 
 
-def compare(store: Store, ref_a: str, ref_b: str, app: str | None = None,
+def compare(store: Database, ref_a: str, ref_b: str, app: str | None = None,
             environment: str | None = None, threshold: float = 10.0) -> dict:
     if not threshold > 0:
         raise InputError(f"--threshold must be above 0, got {threshold}")
-    conn = store.raw()
+    conn = store
     if app or environment:
-        app, environment = resolve_scope(app, environment) or (app, environment)
+        app, environment = resolve_scope(store, app, environment) or (app, environment)
     a = resolve_ref(conn, ref_a, app, environment)
     b = resolve_ref(conn, ref_b, app, environment)
     scope = (app, environment) if app and environment else _shared_scope(conn, a, b)
     values_a = reports.commit_values(conn, a["commit"], *scope)
     values_b = reports.commit_values(conn, b["commit"], *scope)
-    catalog = writer.load_catalog(conn)
+    catalog = load_catalog(conn)
     metrics = [_metric(catalog.find(code), values_a.get(code), values_b.get(code), threshold)
                for code in sorted(set(values_a) | set(values_b)) if catalog.find(code)]
     summary = {s: 0 for s in ("improved", "unchanged", "warning", "regressed", "new", "missing")}
@@ -94,7 +94,7 @@ def _side(ref: dict, values: dict) -> dict:
             "app_version": ref["app_version"], "snapshots": runs, "metrics": len(values)}
 
 
-def _metric(row: writer.MetricRow, a: list[float] | None, b: list[float] | None,
+def _metric(row: MetricRow, a: list[float] | None, b: list[float] | None,
             threshold: float) -> dict:
     median_a = statistics.median(a) if a else None
     median_b = statistics.median(b) if b else None

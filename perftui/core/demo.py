@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import sqlite3
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,11 +24,15 @@ import numpy as np
 from perftui.analysis.index import evaluate_flags, performance_index
 from perftui.analysis.types import MetricSpec
 from perftui.core import demo_model as dm
-from perftui.core.errors import InputError
+from perftui.errors import InputError, StoreError
 from perftui.recorder.evaluate import SnapshotInput, record_snapshot
-from perftui.store import bulk, writer
+from perftui.store import bulk
 from perftui.store import sqlite as sq
-from perftui.store.errors import StoreError
+from perftui.store.alerts import alert_status_counts
+from perftui.store.engine import Database
+from perftui.store.location import default_demo_path  # noqa: F401  (the CLI's default)
+from perftui.store.meta import flag_rules, meta_get, meta_set
+from perftui.store.metrics import load_catalog
 from perftui.timefmt import to_iso, utcnow
 
 DEFAULT_SNAPSHOTS = 2000
@@ -62,22 +65,16 @@ def generate_demo(path: str, snapshots: int = DEFAULT_SNAPSHOTS, seed: int = 0,
     try:
         report = progress or (lambda phase, done, total: None)
         plan = _Plan(snapshots, seed, now)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with conn.transaction():
             _write_history(conn, plan, report)
             _write_daily_aggregates(conn, plan)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        _triage(path, plan)
+        _triage(conn)
         from perftui.core.retention import prune
 
         prune(conn, now=now)
         marker = {"seed": seed, "snapshots": snapshots, "created_at": to_iso(now)}
-        conn.execute("BEGIN IMMEDIATE")
-        bulk.meta_set(conn, DEMO_KEY, json.dumps(marker))
-        conn.execute("COMMIT")
+        with conn.transaction():
+            meta_set(conn, DEMO_KEY, json.dumps(marker))
         summary = _summary(conn, path, plan)
     finally:
         conn.close()
@@ -92,8 +89,8 @@ def is_demo_store(path: str) -> bool:
     except StoreError:
         return False
     try:
-        return bulk.meta_get(conn, DEMO_KEY) is not None
-    except sqlite3.Error:
+        return meta_get(conn, DEMO_KEY) is not None
+    except StoreError:
         return False
     finally:
         conn.close()
@@ -156,12 +153,12 @@ class _Plan:
                 "status": "failed" if self.failed[i] else "ok"}
 
 
-def _write_history(conn: sqlite3.Connection, plan: _Plan, report: Progress) -> None:
-    catalog = writer.load_catalog(conn)
+def _write_history(conn: Database, plan: _Plan, report: Progress) -> None:
+    catalog = load_catalog(conn)
     rows = [catalog.find(code) for code in plan.codes]
     metric_ids = [r.id for r in rows]
     specs = {r.code: MetricSpec(r.code, r.direction, r.target, r.warning, r.error) for r in rows}
-    rules = writer.flag_rules(conn)
+    rules = flag_rules(conn)
     bulk_count = max(0, plan.n - EVALUATED)
     next_id = bulk.next_snapshot_id(conn)
     for start in range(0, bulk_count, CHUNK):
@@ -182,14 +179,14 @@ def _write_history(conn: sqlite3.Connection, plan: _Plan, report: Progress) -> N
     for i in range(bulk_count, plan.n):
         snapshot = SnapshotInput(metrics=dict(zip(plan.codes, plan.matrix[i].tolist())),
                                  **plan.fields(i))
-        record_snapshot(conn, snapshot, transaction=False)
+        record_snapshot(conn, snapshot)
         if (i + 1) % 25 == 0 or i + 1 == plan.n:
             report("history", i + 1, plan.n)
 
 
-def _write_daily_aggregates(conn: sqlite3.Connection, plan: _Plan) -> None:
+def _write_daily_aggregates(conn: Database, plan: _Plan) -> None:
     """Half a year of daily aggregates before the raw window (what retention would leave)."""
-    catalog = writer.load_catalog(conn)
+    catalog = load_catalog(conn)
     first_raw_day = plan.start.date()
     rows = []
     for back in range(1, AGGREGATE_DAYS + 1):
@@ -203,33 +200,29 @@ def _write_daily_aggregates(conn: sqlite3.Connection, plan: _Plan) -> None:
     bulk.upsert_daily_aggregates(conn, rows)
 
 
-def _triage(path: str, plan: _Plan) -> None:
+def _triage(store: Database) -> None:
     """What people did with the alerts: two acknowledged, one accepted; a target edited."""
     from perftui.core import alerts, targets
-    from perftui.store.db import open_store
 
-    with open_store(path) as store:
-        switch = next((a for a in alerts.list_alerts(store, metric="API-001", status="open")
-                       if a["alert_type"] != "threshold" and a["severity"] != "info"), None)
-        if switch is not None:
-            alerts.accept_as_baseline(store, switch["id"], by="bob",
-                                      notes="intended: the larger model is slower per call")
-        known = [a["id"] for a in alerts.list_alerts(store, metric="API-002", status="open")
-                 if a["alert_type"] == "threshold"]
-        if known:
-            alerts.acknowledge_many(store, known, by="alice",
-                                    notes="known issue: duplicated prompt context, fix planned")
-        leak = next((a for a in alerts.list_alerts(store, metric="MEM-001", status="open")
-                     if a["severity"] != "info"), None)
-        if leak is not None:
-            alerts.acknowledge(store, leak["id"], by="alice", notes="investigating: cache growth")
-        targets.set_target(store, "UI-001", target=150, by="bob",
-                           reason="tab switches should feel instant")
+    switch = next((a for a in alerts.list_alerts(store, metric="API-001", status="open")
+                   if a["alert_type"] != "threshold" and a["severity"] != "info"), None)
+    if switch is not None:
+        alerts.accept_as_baseline(store, switch["id"], by="bob",
+                                  notes="intended: the larger model is slower per call")
+    known = [a["id"] for a in alerts.list_alerts(store, metric="API-002", status="open")
+             if a["alert_type"] == "threshold"]
+    if known:
+        alerts.acknowledge_many(store, known, by="alice",
+                                notes="known issue: duplicated prompt context, fix planned")
+    leak = next((a for a in alerts.list_alerts(store, metric="MEM-001", status="open")
+                 if a["severity"] != "info"), None)
+    if leak is not None:
+        alerts.acknowledge(store, leak["id"], by="alice", notes="investigating: cache growth")
+    targets.set_target(store, "UI-001", target=150, by="bob",
+                       reason="tab switches should feel instant")
 
 
-def _summary(conn: sqlite3.Connection, path: str, plan: _Plan) -> dict:
-    from perftui.store import reports
-
+def _summary(conn: Database, path: str, plan: _Plan) -> dict:
     counts = bulk.store_counts(conn)
     return {
         "path": str(path), "snapshots": counts["snapshots"], "measurements": counts["measurements"],
@@ -237,6 +230,6 @@ def _summary(conn: sqlite3.Connection, path: str, plan: _Plan) -> dict:
         "environments": [environment for environment, _, _ in dm.SCOPES],
         "commits": len(plan.commits), "branches": sorted({c.branch for c in plan.commits}),
         "first": plan.times[0], "last": plan.times[-1],
-        "evaluated": min(plan.n, EVALUATED), "alerts": reports.alert_status_counts(conn),
+        "evaluated": min(plan.n, EVALUATED), "alerts": alert_status_counts(conn),
         "daily_aggregates": counts["daily_aggregates"],
     }

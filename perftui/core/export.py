@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
+import os
 from typing import IO, Callable
 
 from perftui.store import bulk
 from perftui.store.catalog import catalog_document
-from perftui.store.writer import SNAPSHOT_FIELDS, flag_rules
+from perftui.store.engine import Database
+from perftui.store.meta import flag_rules
+from perftui.store.metrics import measured_metric_codes, metric_entries
+from perftui.store.snapshots import SNAPSHOT_FIELDS
 from perftui.timefmt import days_ago_iso, now_iso
 
 FORMAT = "perftui-export"
@@ -37,7 +40,7 @@ def _since(days: float | None) -> str | None:
     return days_ago_iso(days) if days is not None else None
 
 
-def export_json(conn: sqlite3.Connection, out: IO[str], *, days: float | None = None,
+def export_json(conn: Database, out: IO[str], *, days: float | None = None,
                 app: str | None = None, environment: str | None = None,
                 progress: Progress | None = None) -> dict:
     """Write the export document to `out`; returns {snapshots, alerts, ...} counts."""
@@ -46,7 +49,7 @@ def export_json(conn: sqlite3.Connection, out: IO[str], *, days: float | None = 
     total = bulk.count_snapshots(conn, since=since, app=app, environment=environment)
     header = {"format": FORMAT, "version": VERSION, "exported_at": now_iso(),
               "filters": {"days": days, "since": since, "app": app, "environment": environment},
-              "catalog": catalog_document(bulk.metric_entries(conn), flag_rules(conn))}
+              "catalog": catalog_document(metric_entries(conn), flag_rules(conn))}
     text = json.dumps(header, indent=1, allow_nan=False)
     out.write(text[:-2] + ',\n "snapshots": [')
     count = 0
@@ -82,7 +85,7 @@ def _alert(row: dict) -> dict:
     return row
 
 
-def export_csv(conn: sqlite3.Connection, out: IO[str], *, days: float | None = None,
+def export_csv(conn: Database, out: IO[str], *, days: float | None = None,
                app: str | None = None, environment: str | None = None,
                progress: Progress | None = None) -> dict:
     """Write a wide CSV: run columns, then one column per measured metric (empty = not
@@ -90,7 +93,7 @@ def export_csv(conn: sqlite3.Connection, out: IO[str], *, days: float | None = N
     since = _since(days)
     report = progress or (lambda done, total: None)
     total = bulk.count_snapshots(conn, since=since, app=app, environment=environment)
-    codes = bulk.measured_metric_codes(conn)
+    codes = measured_metric_codes(conn)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*CSV_RUN_COLUMNS, *codes])
     count = 0
@@ -113,3 +116,18 @@ def _cell(value) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def export_to(store: Database, path: str | None, fmt: str, out: IO[str] | None = None, *,
+              days: float | None = None, app: str | None = None,
+              environment: str | None = None, progress: Progress | None = None) -> dict:
+    """Export as `fmt` ("json" or "csv") to the file `path` (written whole or not at all), or
+    to the stream `out` when no path is given."""
+    export = export_json if fmt == "json" else export_csv
+    options = {"days": days, "app": app, "environment": environment, "progress": progress}
+    if path is None:
+        return export(store, out, **options)
+    from perftui.core.files import write_file
+
+    summary = write_file(path, lambda stream: export(store, stream, **options))
+    return {**summary, "path": os.path.expanduser(path)}

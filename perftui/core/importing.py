@@ -13,15 +13,20 @@ file's catalog lines and target audit trail are applied too. Any failure rolls e
 from __future__ import annotations
 
 import inspect
-import sqlite3
+import json
 import statistics
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from perftui.core.importers import ImportBatch, ImportFileError, read_file
 from perftui.core.importers import model as m
-from perftui.recorder.evaluate import SnapshotInput, record_snapshot
-from perftui.store import bulk, writer
+from perftui.recorder.evaluate import SnapshotInput, judge_unjudged, record_snapshot
+from perftui.store import bulk
+from perftui.store.engine import Database
+from perftui.store.meta import meta_set
+from perftui.store.metrics import Catalog, ensure_metric, load_catalog, register_metric
+from perftui.store.targets import restore_definition
+from perftui.timefmt import now_iso
 
 CHUNK = 2000
 _INPUT_FIELDS = set(inspect.signature(SnapshotInput).parameters) - {"metrics"}
@@ -36,25 +41,25 @@ def load(path: Path, fmt: str = "auto", defaults: dict | None = None) -> ImportB
     return batch
 
 
-def import_file(conn: sqlite3.Connection, path: Path, fmt: str = "auto", *, replay: bool = False,
+def import_file(conn: Database, path: Path, fmt: str = "auto", *, replay: bool = False,
                 defaults: dict | None = None, progress: Progress | None = None) -> dict:
     """Read, validate and import one file (or asv directory). Returns a summary dict."""
     return import_batch(conn, load(path, fmt, defaults), path, replay=replay, progress=progress)
 
 
-def import_batch(conn: sqlite3.Connection, batch: ImportBatch, path: Path, *,
+def import_batch(conn: Database, batch: ImportBatch, path: Path, *,
                  replay: bool = False, progress: Progress | None = None) -> dict:
     """Write a loaded batch in one transaction. Returns a summary dict."""
     try:
         summary = apply_batch(conn, batch, replay=replay, progress=progress)
-    except sqlite3.IntegrityError as exc:
+    except conn.dialect.integrity as exc:
         raise ImportFileError(f"{path}: conflicts with the store ({exc}); "
                               "nothing was imported") from None
     summary["file"] = str(path)
     return summary
 
 
-def harmonise_units(batch: ImportBatch, catalog: writer.Catalog) -> None:
+def harmonise_units(batch: ImportBatch, catalog: Catalog) -> None:
     """Give every rescalable (seconds) metric one time unit: the store's if it knows the
     metric, else the most readable one for its median; values are converted in place."""
     for metric_id, hint in batch.hints.items():
@@ -75,19 +80,18 @@ def harmonise_units(batch: ImportBatch, catalog: writer.Catalog) -> None:
                 snap.metrics[metric_id] = m.convert_seconds(snap.metrics[metric_id], unit)
 
 
-def apply_batch(conn: sqlite3.Connection, batch: ImportBatch, *, replay: bool = False,
+def apply_batch(conn: Database, batch: ImportBatch, *, replay: bool = False,
                 progress: Progress | None = None, by: str = "import") -> dict:
     report = progress or (lambda done, total: None)
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with conn.transaction():
         restore = bulk.count_snapshots(conn) == 0
-        catalog = writer.load_catalog(conn)
+        catalog = load_catalog(conn)
         harmonise_units(batch, catalog)
         registered, kept = _apply_catalog(conn, catalog, batch, restore, by)
         snapshots, skipped = _new_snapshots(conn, batch)
         for name in sorted(set().union(*(s.metrics for s in snapshots))):
             if catalog.find(name) is None:
-                writer.register_metric(conn, catalog, name)
+                register_metric(conn, catalog, name)
                 registered.append(name)
         summary = {"format": batch.source_format, "in_file": len(batch.snapshots),
                    "imported": len(snapshots), "skipped_duplicates": skipped,
@@ -105,14 +109,11 @@ def apply_batch(conn: sqlite3.Connection, batch: ImportBatch, *, replay: bool = 
             id_map = _bulk_insert(conn, catalog, snapshots, report)
             summary["alerts_imported"] = _import_alerts(conn, catalog, batch, id_map)
         _import_extras(conn, catalog, batch, restore)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        judge_unjudged(conn)  # the newest run of each scope, as `status` shows it
     return summary
 
 
-def _apply_catalog(conn: sqlite3.Connection, catalog: writer.Catalog, batch: ImportBatch,
+def _apply_catalog(conn: Database, catalog: Catalog, batch: ImportBatch,
                    restore: bool, by: str) -> tuple[list[str], list[str]]:
     """Register unknown metrics (file catalog first, then hints); on a restore the file's
     definitions replace the store's. Returns (registered ids, ids whose store definition was
@@ -121,16 +122,16 @@ def _apply_catalog(conn: sqlite3.Connection, catalog: writer.Catalog, batch: Imp
     for entry in batch.catalog or []:
         found = catalog.find(entry["id"])
         if found is None:
-            bulk.ensure_metric(conn, catalog, entry, by)
+            ensure_metric(conn, catalog, entry, by)
             registered.append(entry["id"])
         elif restore:
-            bulk.update_metric_definition(conn, found.id, entry, by)
+            restore_definition(conn, found.id, entry, by, now_iso())
         elif (found.target, found.warning, found.error, found.active) != (
                 entry["target"], entry["warning"], entry["error"], entry["active"]):
             kept.append(entry["id"])
     for metric_id, hint in batch.hints.items():
         if catalog.find(metric_id) is None:
-            bulk.ensure_metric(conn, catalog, hint.entry(), by)
+            ensure_metric(conn, catalog, hint.entry(), by)
             registered.append(metric_id)
     return registered, kept
 
@@ -140,7 +141,7 @@ def _key(snap: m.ImportedSnapshot) -> tuple[str, str, str, str]:
     return f["recorded_at"], f["app"], f["environment"], f.get("git_commit") or ""
 
 
-def _new_snapshots(conn: sqlite3.Connection, batch: ImportBatch
+def _new_snapshots(conn: Database, batch: ImportBatch
                    ) -> tuple[list[m.ImportedSnapshot], int]:
     """The batch's snapshots the store does not hold yet, oldest first; and how many were not."""
     ordered = sorted(batch.snapshots, key=lambda s: s.fields["recorded_at"])
@@ -157,7 +158,7 @@ def _new_snapshots(conn: sqlite3.Connection, batch: ImportBatch
     return fresh, len(ordered) - len(fresh)
 
 
-def _bulk_insert(conn: sqlite3.Connection, catalog: writer.Catalog,
+def _bulk_insert(conn: Database, catalog: Catalog,
                  snapshots: list[m.ImportedSnapshot], report: Progress) -> dict[int, int]:
     """Insert without evaluation; returns source snapshot id -> new id."""
     ids = {name: row.id for name, row in catalog.by_name.items()}
@@ -178,26 +179,25 @@ def _bulk_insert(conn: sqlite3.Connection, catalog: writer.Catalog,
     return id_map
 
 
-def _replay(conn: sqlite3.Connection, snapshots: list[m.ImportedSnapshot],
+def _replay(conn: Database, snapshots: list[m.ImportedSnapshot],
             report: Progress) -> int:
     """Evaluate each snapshot as if recorded live; returns how many new alerts it raised."""
     raised = 0
     for i, snap in enumerate(snapshots, start=1):
         fields = {k: v for k, v in snap.fields.items() if k in _INPUT_FIELDS}
-        result = record_snapshot(conn, SnapshotInput(metrics=snap.metrics, **fields),
-                                 transaction=False)
+        result = record_snapshot(conn, SnapshotInput(metrics=snap.metrics, **fields))
         raised += sum(1 for a in result.alerts if a.is_new)
         if i % 50 == 0 or i == len(snapshots):
             report(i, len(snapshots))
     return raised
 
 
-def _metric_pk(conn: sqlite3.Connection, catalog: writer.Catalog, code: str) -> int:
-    row = catalog.find(code) or writer.register_metric(conn, catalog, code)
+def _metric_pk(conn: Database, catalog: Catalog, code: str) -> int:
+    row = catalog.find(code) or register_metric(conn, catalog, code)
     return row.id
 
 
-def _import_alerts(conn: sqlite3.Connection, catalog: writer.Catalog, batch: ImportBatch,
+def _import_alerts(conn: Database, catalog: Catalog, batch: ImportBatch,
                    id_map: dict[int, int]) -> int:
     existing = bulk.existing_alert_keys(conn)
     rows = []
@@ -217,7 +217,7 @@ def _import_alerts(conn: sqlite3.Connection, catalog: writer.Catalog, batch: Imp
     return bulk.insert_alert_rows(conn, rows)
 
 
-def _import_extras(conn: sqlite3.Connection, catalog: writer.Catalog, batch: ImportBatch,
+def _import_extras(conn: Database, catalog: Catalog, batch: ImportBatch,
                    restore: bool) -> None:
     resets = bulk.existing_reset_keys(conn)
     rows = []
@@ -234,9 +234,7 @@ def _import_extras(conn: sqlite3.Connection, catalog: writer.Catalog, batch: Imp
              t.get("new_value"), t.get("changed_by"), t["changed_at"], t.get("reason"))
             for t in batch.target_changes])
     if batch.flag_rules and restore:
-        import json
-
-        bulk.meta_set(conn, "flag_rules", json.dumps(batch.flag_rules))
+        meta_set(conn, "flag_rules", json.dumps(batch.flag_rules))
     bulk.upsert_daily_aggregates(conn, [
         (a["day"], a["app"], a["environment"], _metric_pk(conn, catalog, a["metric_code"]),
          a["count"], a["mean"], a["median"], a["min"], a["max"], a["p95"])

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import math
 import os
-import sqlite3
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from perftui.core.errors import InputError
+from perftui.errors import InputError
 from perftui.recorder import context
-from perftui.recorder.evaluate import RecordError, SnapshotInput, record_snapshot
+from perftui.recorder.evaluate import SnapshotInput, record_snapshot
 from perftui.recorder.sanitize import valid_name
-from perftui.store import writer
+from perftui.store.engine import Database
+from perftui.store.location import env_scope
+from perftui.store.metrics import load_catalog
+from perftui.store.snapshots import newest_scope
 from perftui.timefmt import parse_iso, to_iso, utcnow
 
 FUTURE_SLACK_S = 86_400  # clocks disagree; a day ahead is a typo, not skew
@@ -79,11 +82,11 @@ def build_snapshot(values: dict[str, float], *, app: str | None, environment: st
         at = to_iso(moment)
     git_commit, git_branch = (commit, branch) if commit and branch else context.git_info()
     system = context.system_context()
+    app, environment = env_scope(app, environment)
     return SnapshotInput(
         metrics=values, recorded_at=at,
         # None: filled from the store by `with_default_scope` (the newest snapshot's scope)
-        app=app or os.environ.get("PERFTUI_APP"),
-        environment=environment or os.environ.get("PERFTUI_ENV"),
+        app=app, environment=environment,
         host=system["host"], git_commit=commit or git_commit, git_branch=branch or git_branch,
         app_version=version or os.environ.get("PERFTUI_APP_VERSION"),
         python_version=system["python_version"], platform=system["platform"],
@@ -91,25 +94,23 @@ def build_snapshot(values: dict[str, float], *, app: str | None, environment: st
         is_cold_start=cold, status="failed" if failed else "ok")
 
 
-def with_default_scope(conn: sqlite3.Connection, snapshot: SnapshotInput) -> SnapshotInput:
+def with_default_scope(conn: Database, snapshot: SnapshotInput) -> SnapshotInput:
     """Fill an app or environment nobody named with the newest snapshot's (the same default
     the read commands use), else 'default' / 'local' on an empty store."""
     if snapshot.app is None or snapshot.environment is None:
-        newest = writer.newest_scope(conn, snapshot.app, snapshot.environment)
+        newest = newest_scope(conn, snapshot.app, snapshot.environment)
         snapshot.app = snapshot.app or (newest[0] if newest else "default")
         snapshot.environment = snapshot.environment or (newest[1] if newest else "local")
     return snapshot
 
 
-def record(conn: sqlite3.Connection, snapshot: SnapshotInput) -> dict:
-    """Store and evaluate one snapshot; returns its JSON-able result (see `result_dict`)."""
+def record(conn: Database, snapshot: SnapshotInput) -> dict:
+    """Store and evaluate one snapshot; returns its JSON-able result (see `result_dict`).
+    A snapshot that cannot be stored raises RecordError (an InputError) naming the field."""
     snapshot = with_default_scope(conn, snapshot)
-    catalog = writer.load_catalog(conn)
+    catalog = load_catalog(conn)
     new = [name for name in snapshot.metrics if catalog.find(name) is None]
-    try:
-        result = record_snapshot(conn, snapshot)
-    except RecordError as exc:
-        raise InputError(str(exc)) from None
+    result = record_snapshot(conn, snapshot)
     return result_dict(result, new)
 
 

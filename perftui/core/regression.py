@@ -7,66 +7,59 @@ Shape of `regression(...)`:
               baseline_runs, change_percent, worse_by_percent, status}],
      regressions[metric ids with status "regressed"]}
 
-The latest warm, successful run of the scope is compared with the baseline it was judged
-against (the last 20 warm runs before it). `regression_score` is the original design's figure:
-the mean direction-aware change over metrics with a confident baseline, negative = regression.
+The latest warm, successful run of the scope, with the verdicts stored when it was written:
+its baseline (the last 20 warm runs before it), its change from that baseline, and the
+snapshot's `regression_score` (the original design's figure: the mean direction-aware change
+over metrics with a confident baseline, negative = regression). Only the threshold that turns a
+change into "regressed" is this command's own.
 """
 
 from __future__ import annotations
 
-from perftui.analysis.baseline import compute_baseline
+from perftui.analysis import verdicts
 from perftui.analysis.types import DEFAULT_CONFIG
-from perftui.core import verdicts
-from perftui.core.errors import InputError
-from perftui.core.scoped import require_scope, scope_dict
-from perftui.store import queries
-from perftui.store.db import Store
-
-FULL_CONFIDENCE = DEFAULT_CONFIG.full_confidence
+from perftui.core.scope import require_scope, scope_dict
+from perftui.errors import InputError
+from perftui.store import snapshots
+from perftui.store.engine import Database
+from perftui.store.metrics import metric_rows
 
 
-def regression(store: Store, app: str | None = None, environment: str | None = None,
+def regression(db: Database, app: str | None = None, environment: str | None = None,
                threshold: float = 10.0) -> dict:
     if not threshold > 0:
         raise InputError(f"--threshold must be above 0, got {threshold}")
-    scope = require_scope(app, environment)
-    snap = queries.latest_snapshot(scope[0], scope[1], warm_only=True)
+    scope = require_scope(db, app, environment)
+    snap = snapshots.latest_snapshot(db, scope[0], scope[1], warm_only=True)
     result = {"scope": scope_dict(scope), "threshold": threshold, "snapshot": None,
               "regression_score": None, "metrics": [], "regressions": []}
     if snap is None:
         return result
     result["snapshot"] = {k: snap[k] for k in ("id", "recorded_at", "git_commit", "git_branch",
                                                 "app_version")}
-    catalog = {m["metric_id"]: m for m in queries.metric_rows()}
-    scores = []
-    for code, value in sorted(queries.snapshot_values(snap["id"]).items()):
-        meta = catalog[code]
+    result["regression_score"] = snap["regression_score"]
+    catalog = {m["metric_id"]: m for m in metric_rows(db)}
+    for stored in snapshots.measurements(db, snap["id"]):
+        meta = catalog[stored["metric_id"]]
         if not meta["active"]:
             continue
-        row = _metric(code, meta, value, scope, snap["recorded_at"], threshold)
+        row = _metric(meta, stored, threshold)
         result["metrics"].append(row)
         if row["status"] == "regressed":
-            result["regressions"].append(code)
-        if row["worse_by_percent"] is not None and row["baseline_confidence"] >= FULL_CONFIDENCE:
-            scores.append(-row["worse_by_percent"])
-    if scores:
-        result["regression_score"] = sum(scores) / len(scores)
+            result["regressions"].append(row["metric_id"])
     return result
 
 
-def _metric(code: str, meta: dict, value: float, scope: tuple[str, str], at: str,
-            threshold: float) -> dict:
-    since = queries.latest_reset(code, scope[0], scope[1], at)
-    past = queries.recent_values(code, scope[0], scope[1], before=at,
-                                 limit=DEFAULT_CONFIG.window, since=since)
-    base = compute_baseline([v for _, _, v in past], DEFAULT_CONFIG.window,
-                            DEFAULT_CONFIG.outlier_k)
-    change = verdicts.change_percent(value, base.median) if base else None
-    return {"metric_id": code, "name": meta["name"], "unit": meta["unit"],
-            "direction": meta["direction"], "value": value,
-            "baseline_median": base.median if base else None,
-            "baseline_confidence": base.confidence if base else 0.0,
-            "baseline_runs": base.sample_size if base else 0,
+def _metric(meta: dict, stored: dict, threshold: float) -> dict:
+    runs = stored["baseline_runs"] or 0
+    judged = stored["expected"] is not None
+    change = stored["deviation"]
+    return {"metric_id": meta["metric_id"], "name": meta["name"], "unit": meta["unit"],
+            "direction": meta["direction"], "value": stored["value"],
+            "baseline_median": stored["expected"],
+            "baseline_confidence": min(1.0, runs / DEFAULT_CONFIG.window) if judged else 0.0,
+            "baseline_runs": runs,
             "change_percent": change,
             "worse_by_percent": verdicts.worse_by(change, meta["direction"]),
-            "status": verdicts.classify(change, meta["direction"], threshold) if base else "new"}
+            "status": verdicts.classify(change, meta["direction"], threshold) if judged
+            else "new"}

@@ -18,32 +18,33 @@ import math
 
 from perftui.analysis.threshold import check_threshold
 from perftui.analysis.types import MetricSpec
-from perftui.core import verdicts
-from perftui.core.errors import InputError
-from perftui.core.scoped import require_scope, scope_dict
-from perftui.store import queries
+from perftui.analysis import verdicts
+from perftui.core.scope import require_scope, scope_dict
+from perftui.errors import InputError
 from perftui.store import reports as store_reports
-from perftui.store.db import Store
+from perftui.store.alerts import open_alert_counts
+from perftui.store.engine import Database
+from perftui.store.metrics import metric_rows
 from perftui.timefmt import days_ago_iso, now_iso
 
 TREND_BAND = 5.0
 
 
-def report(store: Store, app: str | None = None, environment: str | None = None,
+def report(store: Database, app: str | None = None, environment: str | None = None,
            days: float = 7) -> dict:
     if not days > 0:
         raise InputError(f"--days must be above 0, got {days}")
-    scope = require_scope(app, environment)
+    scope = require_scope(store, app, environment)
     since = days_ago_iso(days)
-    conn = store.raw()
+    conn = store
     values = store_reports.series_since(conn, scope[0], scope[1], since)
     alerts = store_reports.alerts_in_period(conn, scope[0], scope[1], since)
-    catalog = {m["metric_id"]: m for m in queries.metric_rows()}
+    catalog = {m["metric_id"]: m for m in metric_rows(store)}
     metrics = [_metric(catalog[code], series, alerts.get(code, {}))
                for code, series in sorted(values.items()) if code in catalog]
     return {"scope": scope_dict(scope), "days": days, "since": since, "generated_at": now_iso(),
             "period": store_reports.period_counts(conn, scope[0], scope[1], since),
-            "open_alerts": queries.open_alert_counts(scope[0], scope[1]), "metrics": metrics}
+            "open_alerts": open_alert_counts(store, scope[0], scope[1]), "metrics": metrics}
 
 
 def _metric(meta: dict, series: list[float], alerts: dict) -> dict:

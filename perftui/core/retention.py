@@ -13,14 +13,15 @@ day is folded whole.
 from __future__ import annotations
 
 import math
-import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from perftui.core.errors import InputError
+from perftui.errors import InputError, StoreError
 from perftui.store import bulk
 from perftui.store import retention as store_retention
+from perftui.store.engine import Database
+from perftui.store.meta import meta_get, meta_set
 from perftui.timefmt import parse_iso, to_iso, utcnow
 
 LAST_RUN_KEY = "retention_last_run"
@@ -67,7 +68,7 @@ def merge(old: tuple, new: tuple) -> tuple:
     return n, weighted[0], weighted[1], min(old[3], new[3]), max(old[4], new[4]), weighted[2]
 
 
-def plan(conn: sqlite3.Connection, policy: Policy = DEFAULT_POLICY,
+def plan(conn: Database, policy: Policy = DEFAULT_POLICY,
          now: datetime | None = None) -> dict:
     """What a prune would do now, without changing anything."""
     now = now or utcnow()
@@ -76,7 +77,7 @@ def plan(conn: sqlite3.Connection, policy: Policy = DEFAULT_POLICY,
             "aggregate_cutoff_day": first_day, **store_retention.counts(conn, raw, cold, first_day)}
 
 
-def prune(conn: sqlite3.Connection, *, policy: Policy = DEFAULT_POLICY,
+def prune(conn: Database, *, policy: Policy = DEFAULT_POLICY,
           now: datetime | None = None, dry_run: bool = False,
           progress: Callable[[int, int], None] | None = None) -> dict:
     """Apply the policy in one transaction; returns the plan plus what was done.
@@ -93,7 +94,7 @@ def prune(conn: sqlite3.Connection, *, policy: Policy = DEFAULT_POLICY,
         return result
     raw, cold, first_day = policy.cutoffs(now)
     total = result["daily_groups"]
-    with store_retention.prune_transaction(conn):
+    with conn.transaction():
         rows = []
         for day, app, env, metric_id, values in store_retention.daily_groups(conn, raw):
             summary = summarise(values)
@@ -106,33 +107,28 @@ def prune(conn: sqlite3.Connection, *, policy: Policy = DEFAULT_POLICY,
         bulk.upsert_daily_aggregates(conn, rows)
         result["aggregated"] = len(rows)
         result["deleted"] = store_retention.delete_expired(conn, raw, cold, first_day)
-        bulk.meta_set(conn, LAST_RUN_KEY, to_iso(now))
+        meta_set(conn, LAST_RUN_KEY, to_iso(now))
     if progress:
         progress(total, total)
     return result
 
 
-def auto_enabled(conn: sqlite3.Connection) -> bool:
-    return bulk.meta_get(conn, AUTO_KEY) != "off"
+def auto_enabled(conn: Database) -> bool:
+    return meta_get(conn, AUTO_KEY) != "off"
 
 
-def set_auto(conn: sqlite3.Connection, enabled: bool) -> None:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        bulk.meta_set(conn, AUTO_KEY, "on" if enabled else "off")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+def set_auto(conn: Database, enabled: bool) -> None:
+    with conn.transaction():
+        meta_set(conn, AUTO_KEY, "on" if enabled else "off")
 
 
-def maybe_prune(conn: sqlite3.Connection, now: datetime | None = None) -> dict | None:
+def maybe_prune(conn: Database, now: datetime | None = None) -> dict | None:
     """Run the policy if automatic retention is on and it last ran over a day ago (or never).
     Returns the prune result, or None when nothing ran."""
     now = now or utcnow()
     if not auto_enabled(conn):
         return None
-    last = bulk.meta_get(conn, LAST_RUN_KEY)
+    last = meta_get(conn, LAST_RUN_KEY)
     if last:
         try:
             if now - parse_iso(last) < AUTO_INTERVAL:
@@ -151,14 +147,12 @@ def parse_auto(text: str) -> bool:
     raise InputError(f"--auto must be on or off, got {text!r}")
 
 
-def auto_prune(conn: sqlite3.Connection, now: datetime | None = None) -> dict | None:
+def auto_prune(conn: Database, now: datetime | None = None) -> dict | None:
     """`maybe_prune` for commands that write: a store that is busy or read-only right now is
     simply left for the next run (retention never makes a recording fail)."""
-    from perftui.store.errors import StoreError
-
     try:
         return maybe_prune(conn, now)
-    except (sqlite3.Error, StoreError):
+    except StoreError:
         return None
 
 
@@ -170,3 +164,19 @@ def describe(result: dict | None) -> str | None:
     return (f"retention: folded {result['raw_snapshots']:,} runs older than "
             f"{result['raw_cutoff'][:10]} into {result['aggregated']:,} daily aggregates; "
             f"removed {d['snapshots']:,} snapshots and {d['aggregates']:,} expired aggregates")
+
+
+def upkeep(conn: Database) -> str | None:
+    """What every command that records runs first: the daily automatic prune (when it is due
+    and the store is free). Returns one line about what it did, or None."""
+    return describe(auto_prune(conn))
+
+
+def retention_notes(conn: Database, first: str | None) -> list[str]:
+    """A note for an import whose oldest run (`first`) the automatic retention will fold."""
+    raw_cutoff = DEFAULT_POLICY.cutoffs(utcnow())[0]
+    if first and first < raw_cutoff and auto_enabled(conn):
+        return [f"some imported runs are older than {DEFAULT_POLICY.raw_days} days: the daily "
+                "retention will fold them into daily aggregates; keep them raw with "
+                "`perftui prune --auto off`"]
+    return []

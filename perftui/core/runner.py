@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -22,10 +21,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Callable, Sequence
 
-from perftui.core.errors import InputError
 from perftui.core.record_cli import build_snapshot, result_dict, with_default_scope
+from perftui.errors import InputError
 from perftui.recorder.evaluate import record_snapshot
-from perftui.store import bulk, writer
+from perftui.store.engine import Database
+from perftui.store.metrics import ensure_metric, load_catalog
 
 MAX_PREFIX = 60
 _BAD = re.compile(r"[^A-Za-z0-9_.:/-]+")
@@ -152,29 +152,24 @@ def _wait4(pid: int):
             continue
 
 
-def ensure_metrics(conn: sqlite3.Connection, prefix: str, command: str) -> dict[str, str]:
+def ensure_metrics(conn: Database, prefix: str, command: str) -> dict[str, str]:
     """Register the three metrics with proper names and units; returns {kind: metric id}."""
     ids = {"wall": f"{prefix}.wall_ms", "cpu": f"{prefix}.cpu_ms",
            "memory": f"{prefix}.peak_rss_mb"}
     names = {"wall": ("wall time", "ms"), "cpu": ("CPU time", "ms"),
              "memory": ("peak memory", "MB")}
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        catalog = writer.load_catalog(conn)
+    with conn.transaction():
+        catalog = load_catalog(conn)
         for kind, metric_id in ids.items():
             label, unit = names[kind]
-            bulk.ensure_metric(conn, catalog, {
+            ensure_metric(conn, catalog, {
                 "id": metric_id, "name": f"{prefix} {label}", "unit": unit,
                 "direction": "lower", "description": f"`perftui run` of {command[:150]}",
                 "source": "perftui run"}, by="perftui run")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return ids
 
 
-def run_series(conn: sqlite3.Connection, argv: Sequence[str], *, metric: str | None = None,
+def run_series(conn: Database, argv: Sequence[str], *, metric: str | None = None,
                repeat: int = 1, warmup: int = 0, app: str | None = None,
                environment: str | None = None, commit: str | None = None,
                branch: str | None = None, version: str | None = None,

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import getpass
-import os
 
-from perftui.store import queries
+from perftui.errors import InputError
+from perftui.store.engine import Database
+from perftui.store.location import env_scope
+from perftui.store.snapshots import newest_scope
 
 
-def resolve_scope(app: str | None, environment: str | None) -> tuple[str, str] | None:
+def resolve_scope(db: Database, app: str | None,
+                  environment: str | None) -> tuple[str, str] | None:
     """Explicit app/env, else PERFTUI_APP/PERFTUI_ENV, else the scope of the newest snapshot."""
-    app = app or os.environ.get("PERFTUI_APP")
-    environment = environment or os.environ.get("PERFTUI_ENV")
+    app, environment = env_scope(app, environment)
     if app and environment:
         return app, environment
-    newest = queries.newest_scope(app, environment)
+    newest = newest_scope(db, app, environment)
     if newest is None:
         if app or environment:
             return app or "default", environment or "local"
@@ -22,8 +24,22 @@ def resolve_scope(app: str | None, environment: str | None) -> tuple[str, str] |
     return newest
 
 
+def require_scope(db: Database, app: str | None, environment: str | None) -> tuple[str, str]:
+    """(app, environment) from the arguments, the environment or the newest snapshot;
+    InputError when the store has no snapshots to take a scope from."""
+    scope = resolve_scope(db, app, environment)
+    if scope is None:
+        raise InputError("the store has no snapshots yet (record one, import history, or try "
+                         "`perftui demo`)")
+    return scope
+
+
+def scope_dict(scope: tuple[str, str]) -> dict:
+    return {"app": scope[0], "environment": scope[1]}
+
+
 def current_user() -> str:
     try:
         return getpass.getuser()
-    except Exception:
+    except Exception:  # noqa: BLE001 - no login name (containers, odd environments)
         return "unknown"

@@ -4,34 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from perftui.core.errors import InputError
 from perftui.core.scope import current_user
-from perftui.store import queries
 from perftui.store import targets as store_targets
-from perftui.store.catalog import (CatalogError, catalog_document, check_number, normalise_entry,
+from perftui.errors import CatalogError, InputError
+from perftui.store.catalog import (catalog_document, check_number, normalise_entry,
                                    parse_catalog, read_catalog_file, validate_lines)
-from perftui.store.db import Store
+from perftui.store.engine import Database
+from perftui.store.meta import flag_rules
+from perftui.store.metrics import find_metric, metric_entries, metric_rows
 from perftui.timefmt import now_iso
 
 UNSET: Any = object()
 
 
-def list_targets(store: Store) -> list[dict]:
-    return [_public(m) for m in queries.metric_rows()]
+def list_targets(store: Database) -> list[dict]:
+    return [_public(m) for m in metric_rows(store)]
 
 
 def _public(row: dict) -> dict:
     return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
-def get_metric(store: Store, name: str) -> dict:
-    metric = queries.find_metric(name)
+def get_metric(store: Database, name: str) -> dict:
+    metric = find_metric(store, name)
     if metric is None:
         raise InputError(f"unknown metric {name!r} (see `perftui targets` for the catalog)")
-    return _public(queries.metric_dict(metric))
+    return _public(metric)
 
 
-def set_target(store: Store, name: str, *, target: Any = UNSET, warning: Any = UNSET,
+def set_target(store: Database, name: str, *, target: Any = UNSET, warning: Any = UNSET,
                error: Any = UNSET, active: bool | None = None, by: str | None = None,
                reason: str | None = None) -> dict:
     """Change a metric's lines and/or active flag. Values may be numbers, numeric text, or None
@@ -53,47 +54,36 @@ def set_target(store: Store, name: str, *, target: Any = UNSET, warning: Any = U
         changes["active"] = bool(active)
     if not changes:
         raise InputError("nothing to change: give --target, --warning, --error, --active or --inactive")
-    with store.atomic():
-        row = store_targets.update_metric(current["metric_id"], changes, by or current_user(),
+    with store.transaction():
+        row = store_targets.update_metric(store, current["metric_id"], changes, by or current_user(),
                                           now_iso(), reason)
     return _public(row)
 
 
-def add_metric(store: Store, entry: dict, by: str | None = None) -> dict:
+def add_metric(store: Database, entry: dict, by: str | None = None) -> dict:
     try:
         clean = normalise_entry(entry)
     except CatalogError as exc:
         raise InputError(str(exc)) from None
     for name in (clean["id"], clean["key"]):
-        if name and queries.find_metric(name) is not None:
+        if name and find_metric(store, name) is not None:
             raise InputError(f"metric {name!r} already exists")
-    with store.atomic():
-        row = store_targets.add_metric(clean, by or current_user(), now_iso())
+    with store.transaction():
+        row = store_targets.add_metric(store, clean, by or current_user(), now_iso())
     return _public(row)
 
 
-def audit_trail(store: Store, name: str | None = None, limit: int = 200) -> list[dict]:
+def audit_trail(store: Database, name: str | None = None, limit: int = 200) -> list[dict]:
     code = get_metric(store, name)["metric_id"] if name else None
-    return store_targets.audit_trail(code, limit)
+    return store_targets.audit_trail(store, code, limit)
 
 
-def export_catalog(store: Store) -> dict:
+def export_catalog(store: Database) -> dict:
     """The store's catalog as a catalog document (the format `targets import` reads)."""
-    from perftui.store.writer import flag_rules
-
-    metrics = []
-    for m in list_targets(store):
-        entry = {"id": m["metric_id"], "key": m["key"], "name": m["name"], "unit": m["unit"],
-                 "direction": m["direction"], "target": m["target"], "warning": m["warning"],
-                 "error": m["error"], "description": m["description"], "source": m["source"],
-                 "active": m["active"]}
-        if m["operation"]:
-            entry["operation"] = m["operation"]
-        metrics.append(entry)
-    return catalog_document(metrics, flag_rules(store.raw()))
+    return catalog_document(metric_entries(store), flag_rules(store))
 
 
-def import_catalog(store: Store, path: str, by: str | None = None) -> dict:
+def import_catalog(store: Database, path: str, by: str | None = None) -> dict:
     """Apply a catalog file: new metrics are added, existing ones updated (audited).
     The whole file is validated first; on any error nothing changes."""
     try:
@@ -102,21 +92,23 @@ def import_catalog(store: Store, path: str, by: str | None = None) -> dict:
         raise InputError(str(exc)) from None
     who, at = by or current_user(), now_iso()
     added, updated, unchanged = [], [], []
-    with store.atomic():
+    with store.transaction():
         for entry in metrics:
-            existing = queries.find_metric(entry["id"])
+            existing = find_metric(store, entry["id"])
+            if existing is not None and existing["metric_id"] != entry["id"]:
+                existing = None  # that name is another metric's key
             if existing is None:
-                if entry["key"] and queries.find_metric(entry["key"]) is not None:
+                if entry["key"] and find_metric(store, entry["key"]) is not None:
                     raise InputError(f"metric {entry['id']}: key {entry['key']!r} belongs to "
                                      "another metric")
-                store_targets.add_metric(entry, who, at)
+                store_targets.add_metric(store, entry, who, at)
                 added.append(entry["id"])
                 continue
-            current = queries.metric_dict(existing)
+            current = existing
             changes = {f: entry[f] for f in store_targets.EDITABLE
                        if f in entry and entry[f] != current.get(f)}
             if changes:
-                store_targets.update_metric(entry["id"], changes, who, at, f"targets import {path}")
+                store_targets.update_metric(store, entry["id"], changes, who, at, f"targets import {path}")
                 updated.append(entry["id"])
             else:
                 unchanged.append(entry["id"])

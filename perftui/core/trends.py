@@ -15,17 +15,17 @@ from datetime import datetime, timedelta, timezone
 from itertools import compress
 
 from perftui.analysis import compute_baseline, downsample
-from perftui.analysis.types import DetectorConfig
-from perftui.core.errors import InputError
-from perftui.store import series, writer
-from perftui.store.db import Store
+from perftui.analysis.types import DEFAULT_CONFIG as CONFIG
+from perftui.errors import InputError
+from perftui.store import series, snapshots
+from perftui.store.engine import Database
+from perftui.store.metrics import MetricRow, load_catalog
 from perftui.timefmt import to_iso, utcnow
 
 RANGES: dict[str, timedelta | None] = {
     "24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
 RANGE_LABELS = {"24h": "last 24 hours", "7d": "last 7 days", "30d": "last 30 days",
                 "all": "all time"}
-CONFIG = DetectorConfig()
 EXACT_LIMIT = 5000  # runs in range up to which points are read one by one
 
 
@@ -75,8 +75,8 @@ class Trend:
         return self.total == 0 and not self.daily_x
 
 
-def _metric(store: Store, name: str) -> writer.MetricRow:
-    row = writer.load_catalog(store.raw()).find(name)
+def _metric(store: Database, name: str) -> MetricRow:
+    row = load_catalog(store).find(name)
     if row is None:
         raise InputError(f"unknown metric {name!r}")
     return row
@@ -89,22 +89,21 @@ def _since(range_: str, now: datetime) -> str:
     return "" if span is None else to_iso(now - span)
 
 
-def _metric_dict(m: writer.MetricRow) -> dict:
+def _metric_dict(m: MetricRow) -> dict:
     return {"metric_id": m.code, "key": m.key, "name": m.name, "unit": m.unit,
             "direction": m.direction, "target": m.target, "warning": m.warning,
             "error": m.error, "active": m.active}
 
 
-def current_baseline(store: Store, metric_pk: int, app: str, environment: str) -> dict | None:
+def current_baseline(store: Database, metric_pk: int, app: str, environment: str) -> dict | None:
     """The baseline the next run will be judged against (last warm runs since any reset)."""
-    conn = store.raw()
-    since = writer.baseline_resets(conn, app, environment, "9999").get(metric_pk)
-    values = writer.history(conn, metric_pk, app, environment, "9999", CONFIG.window, since)
+    since = snapshots.baseline_resets(store, app, environment, "9999").get(metric_pk)
+    values = snapshots.history(store, metric_pk, app, environment, "9999", CONFIG.window, since)
     base = compute_baseline(values, CONFIG.window, CONFIG.outlier_k)
     return base.to_dict() if base is not None else None
 
 
-def trend(store: Store, metric: str, app: str, environment: str, range: str = "7d",
+def trend(store: Database, metric: str, app: str, environment: str, range: str = "7d",
           cold_starts: bool = True, max_points: int = 400,
           now: datetime | None = None) -> Trend:
     """A metric's history in a scope, reduced to at most about `max_points` warm points.
@@ -118,7 +117,7 @@ def trend(store: Store, metric: str, app: str, environment: str, range: str = "7
     now = now or utcnow()
     since = _since(range, now)
     m = _metric(store, metric)
-    conn = store.raw()
+    conn = store
     max_points = max(4, max_points)
     reduced = None
     span = series.id_span(conn, app, environment, since)
@@ -199,7 +198,7 @@ def _bucketed(conn, metric_pk: int, app: str, environment: str, since: str,
     return total, cold_total, wx, wy, cx, cy, stats[0][6], stats[-1][7]
 
 
-def trend_points(store: Store, metric: str, app: str, environment: str, range: str = "7d",
+def trend_points(store: Database, metric: str, app: str, environment: str, range: str = "7d",
                  cold_starts: bool = True, limit: int = 500,
                  now: datetime | None = None) -> dict:
     """The newest runs behind a trend, for a table: {total, rows: [{snapshot_id, recorded_at,
@@ -207,7 +206,7 @@ def trend_points(store: Store, metric: str, app: str, environment: str, range: s
     now = now or utcnow()
     since = _since(range, now)
     m = _metric(store, metric)
-    conn = store.raw()
+    conn = store
     base = current_baseline(store, m.id, app, environment)
     median = base["median"] if base else None
     rows = []

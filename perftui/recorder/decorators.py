@@ -9,6 +9,10 @@ from __future__ import annotations
 import functools
 import time
 
+TYPE_CHECKING = False  # typing costs milliseconds inside a host app's start-up
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
 _CO_COROUTINE = 0x0080  # inspect.CO_COROUTINE, without importing inspect (20 ms)
 
 

@@ -3,29 +3,34 @@ needs both the store and the analysis; the CLI and imports call it too).
 
 The recorder inside a host app, `perftui record`, and `perftui import --replay` all come through
 `record_snapshot`, so a snapshot is judged the same way wherever it came from. It runs on a plain
-sqlite3 connection (see `perftui.store.writer`) and the pure `perftui.analysis` functions, so it is
-cheap enough for a host application's start-up: no ORM, no numpy.
+store `Database` (standard library sqlite3 underneath) and the pure `perftui.analysis`
+functions, so it is cheap enough for a host application's start-up: no ORM, no numpy.
+
+This is the only place a snapshot is judged. The verdict of each metric is stored with its
+measurement (severity, tier, expected value, deviation, baseline runs); every reader reads it.
 """
 
 from __future__ import annotations
 
 import math
-import sqlite3
 from collections.abc import Mapping
+
+TYPE_CHECKING = False  # typing costs milliseconds to import inside a host app's start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 from perftui.analysis.detect import evaluate_metric
 from perftui.analysis.index import evaluate_flags, performance_index, regression_score
 from perftui.analysis.lifecycle import OpenAlert, plan_alerts
-from perftui.analysis.types import DetectorConfig, MetricSpec, MetricVerdict
-from perftui.store import writer
+from perftui.analysis.types import (DEFAULT_CONFIG, DetectorConfig, MetricSpec, MetricVerdict,
+                                    severity_rank)
+from perftui.errors import RecordError
+from perftui.store import alerts as store_alerts
+from perftui.store import snapshots
+from perftui.store.engine import Database
+from perftui.store.meta import flag_rules
+from perftui.store.metrics import Catalog, MetricRow, load_catalog, register_metric
 from perftui.timefmt import normalise_iso, now_iso
-
-
-class RecordError(ValueError):
-    """A snapshot that cannot be stored; the message names the field. Nothing was written."""
-
-
-DEFAULT_CONFIG = DetectorConfig()
 
 
 class SnapshotInput:
@@ -128,47 +133,38 @@ def validate(snapshot: SnapshotInput) -> tuple[str, dict[str, float]]:
     return recorded_at, values
 
 
-def record_snapshot(conn: sqlite3.Connection, snapshot: SnapshotInput, *,
+def record_snapshot(db: Database, snapshot: SnapshotInput, *,
                     config: DetectorConfig = DEFAULT_CONFIG, evaluate: bool = True,
-                    transaction: bool = True, catalog: writer.Catalog | None = None
-                    ) -> RecordResult:
-    """Store a snapshot with its measurements and, for a warm successful run, evaluate it.
+                    catalog: Catalog | None = None) -> RecordResult:
+    """Store a snapshot with its measurements and, for a warm successful run, evaluate it and
+    store the verdicts.
 
-    With `transaction=True` (the default) everything happens in one IMMEDIATE transaction:
-    a killed process leaves no half snapshot. Raises RecordError before writing on bad input.
+    Everything happens in one write transaction (joining the caller's, if one is open): a
+    killed process leaves no half snapshot. Raises RecordError before writing on bad input.
     """
     recorded_at, values = validate(snapshot)
-    if transaction:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
-        result = _record(conn, snapshot, recorded_at, values, config, evaluate, catalog)
-        if transaction:
-            conn.execute("COMMIT")
-    except BaseException:
-        if transaction:
-            conn.execute("ROLLBACK")
-        raise
-    return result
+    with db.transaction():
+        return _record(db, snapshot, recorded_at, values, config, evaluate, catalog)
 
 
-def _record(conn: sqlite3.Connection, snap: SnapshotInput, recorded_at: str,
+def _record(conn: Database, snap: SnapshotInput, recorded_at: str,
             values: dict[str, float], config: DetectorConfig, evaluate: bool,
-            catalog: writer.Catalog | None = None) -> RecordResult:
+            catalog: Catalog | None = None) -> RecordResult:
     if catalog is None:
-        catalog = writer.load_catalog(conn)
-    rows: list[tuple[writer.MetricRow, float]] = []
+        catalog = load_catalog(conn)
+    rows: list[tuple[MetricRow, float]] = []
     seen: set[int] = set()
     for name, value in values.items():
-        row = catalog.find(name) or writer.register_metric(conn, catalog, name)
+        row = catalog.find(name) or register_metric(conn, catalog, name)
         if row.id in seen:
             raise RecordError(f"metric {row.code} given twice (as {name!r} and another name)")
         seen.add(row.id)
         rows.append((row, value))
 
-    fields = {k: getattr(snap, k) for k in writer.SNAPSHOT_FIELDS if k in SnapshotInput.__slots__}
+    fields = {k: getattr(snap, k) for k in snapshots.SNAPSHOT_FIELDS
+              if k in SnapshotInput.__slots__}
     fields["recorded_at"] = recorded_at
-    snapshot_id = writer.insert_snapshot(conn, fields)
-    writer.insert_measurements(conn, snapshot_id, [(row.id, v) for row, v in rows])
+    snapshot_id = snapshots.insert_snapshot(conn, fields)
 
     by_code = {row.code: v for row, v in rows}
     result = RecordResult(snapshot_id, recorded_at, snap.app, snap.environment, by_code)
@@ -180,7 +176,7 @@ def _record(conn: sqlite3.Connection, snap: SnapshotInput, recorded_at: str,
     result.performance_index = performance_index(
         {c: v for c, v in by_code.items() if c in specs}, specs)
     result.regression_score = regression_score(result.verdicts) if result.verdicts else None
-    result.flags = evaluate_flags(by_code, writer.flag_rules(conn))
+    result.flags = evaluate_flags(by_code, flag_rules(conn))
     confidences = [v.baseline.confidence for v in result.verdicts if v.baseline is not None]
     result.baseline_confidence = (sum(confidences) / len(confidences)) if confidences else (
         0.0 if result.evaluated else None)
@@ -195,25 +191,42 @@ def _record(conn: sqlite3.Connection, snap: SnapshotInput, recorded_at: str,
             "change_percent": verdict.change_percent if verdict else None,
             "severity": verdict.severity if verdict else "ok",
         })
-    writer.update_snapshot_scores(conn, snapshot_id, result.performance_index,
-                                  result.regression_score, result.flags)
+    snapshots.insert_measurements(conn, [(row.id, snapshot_id, value,
+                                          *verdict_columns(verdict_by_code.get(row.code)))
+                                         for row, value in rows])
+    snapshots.update_snapshot_scores(conn, snapshot_id, result.performance_index,
+                                     result.regression_score, result.flags)
     return result
 
 
-def _evaluate(conn: sqlite3.Connection, snap: SnapshotInput, recorded_at: str, snapshot_id: int,
-              rows: list[tuple[writer.MetricRow, float]], specs: dict[str, MetricSpec],
+def verdict_columns(verdict: MetricVerdict | None) -> tuple:
+    """(severity, tier, expected, deviation, baseline runs) as stored with a measurement;
+    all None for a metric that was not judged."""
+    if verdict is None:
+        return (None, None, None, None, None)
+    base = verdict.baseline
+    tier = None
+    if verdict.findings:
+        tier = max(verdict.findings, key=lambda f: severity_rank(f.severity)).alert_type
+    return (verdict.severity, tier, base.median if base is not None else None,
+            verdict.change_percent, base.sample_size if base is not None else None)
+
+
+def _evaluate(conn: Database, snap: SnapshotInput, recorded_at: str, snapshot_id: int,
+              rows: list[tuple[MetricRow, float]], specs: dict[str, MetricSpec],
               config: DetectorConfig, result: RecordResult) -> None:
-    resets = writer.baseline_resets(conn, snap.app, snap.environment, recorded_at)
-    open_by_metric: dict[int, list[writer.OpenAlertRow]] = {}
-    for alert in writer.open_alerts(conn, snap.app, snap.environment):
+    resets = snapshots.baseline_resets(conn, snap.app, snap.environment, recorded_at)
+    open_by_metric: dict[int, list[store_alerts.OpenAlertRow]] = {}
+    for alert in store_alerts.open_alerts(conn, snap.app, snap.environment):
         open_by_metric.setdefault(alert.metric_id, []).append(alert)
-    baseline_snapshot = writer.last_warm_snapshot(conn, snap.app, snap.environment, recorded_at)
+    baseline_snapshot = snapshots.last_warm_snapshot(conn, snap.app, snap.environment,
+                                                     recorded_at)
     for row, value in rows:
         spec = specs.get(row.code)
         if spec is None:
             continue
-        past = writer.history(conn, row.id, snap.app, snap.environment, recorded_at,
-                              config.history, resets.get(row.id))
+        past = snapshots.history(conn, row.id, snap.app, snap.environment, recorded_at,
+                                 config.history, resets.get(row.id))
         verdict = evaluate_metric(value, past, spec, config)
         result.verdicts.append(verdict)
         mine = open_by_metric.get(row.id, ())
@@ -223,7 +236,7 @@ def _evaluate(conn: sqlite3.Connection, snap: SnapshotInput, recorded_at: str, s
         plan = plan_alerts(verdict, current, config)
         base_ctx = verdict.baseline.to_dict() if verdict.baseline is not None else None
         for finding in plan.new:
-            alert_id = writer.insert_alert(
+            alert_id = store_alerts.insert_alert(
                 conn, snapshot_id=snapshot_id, baseline_snapshot_id=baseline_snapshot,
                 metric_id=row.id, app=snap.app, environment=snap.environment,
                 alert_type=finding.alert_type, severity=finding.severity,
@@ -233,16 +246,16 @@ def _evaluate(conn: sqlite3.Connection, snap: SnapshotInput, recorded_at: str, s
             result.alerts.append(_event(alert_id, row, finding, True))
         for alert_id, finding in plan.repeats:
             expected, deviation = _expectation(finding, expected_of.get(alert_id), row.direction)
-            writer.repeat_alert(conn, alert_id, alert_type=finding.alert_type,
+            store_alerts.repeat_alert(conn, alert_id, alert_type=finding.alert_type,
                                 severity=finding.severity,
                                 current_value=finding.current_value, expected_value=expected,
                                 deviation_percent=deviation,
                                 message=_message(finding, expected, deviation), at=recorded_at)
             result.alerts.append(_event(alert_id, row, finding, False))
         for alert_id, streak in plan.streaks:
-            writer.set_normal_streak(conn, alert_id, streak)
+            store_alerts.set_normal_streak(conn, alert_id, streak)
         for alert_id in plan.resolve:
-            writer.resolve_alert(conn, alert_id, recorded_at,
+            store_alerts.auto_resolve(conn, alert_id, recorded_at,
                                  f"auto-resolved: back to normal for {config.resolve_after} runs")
             result.resolved.append(alert_id)
 
@@ -280,7 +293,40 @@ def _message(finding: Any, expected: float | None, deviation: float | None) -> s
     return f"{abs(deviation):.0f}% worse than {fmt_number(expected)}, the level before this alert"
 
 
-def _event(alert_id: int, row: writer.MetricRow, finding: Any, is_new: bool) -> AlertEvent:
+def _event(alert_id: int, row: MetricRow, finding: Any, is_new: bool) -> AlertEvent:
     return AlertEvent(alert_id, row.code, row.name, row.unit, finding.alert_type, finding.severity,
                       finding.message, finding.current_value, finding.expected_value,
                       finding.deviation_percent, is_new)
+
+
+def judge_unjudged(db: Database, config: DetectorConfig = DEFAULT_CONFIG) -> int:
+    """Judge the newest snapshot of every scope whose measurements carry no verdict yet: stores
+    written before verdicts were stored (migration 0004), and bulk writes (demo, import) that
+    store history without judging each run. No alerts are raised; returns how many snapshots
+    were judged."""
+    judged = 0
+    with db.transaction():
+        catalog = load_catalog(db)
+        by_id = {row.id: row for row in catalog.by_code.values()}
+        for scope in snapshots.scopes(db):
+            app, environment = scope["app"], scope["environment"]
+            snap = snapshots.latest_snapshot(db, app, environment)
+            if snap is None or snap["is_cold_start"] or snap["status"] != "ok":
+                continue
+            rows = snapshots.unjudged_values(db, snap["id"])
+            if not rows:
+                continue
+            resets = snapshots.baseline_resets(db, app, environment, snap["recorded_at"])
+            verdicts = []
+            for metric_id, value in rows:
+                row = by_id.get(metric_id)
+                if row is None or not row.active:
+                    continue
+                past = snapshots.history(db, metric_id, app, environment, snap["recorded_at"],
+                                         config.history, resets.get(metric_id))
+                spec = MetricSpec(row.code, row.direction, row.target, row.warning, row.error)
+                verdict = evaluate_metric(value, past, spec, config)
+                verdicts.append((metric_id, *verdict_columns(verdict)))
+            snapshots.set_verdicts(db, snap["id"], verdicts)
+            judged += 1
+    return judged

@@ -7,6 +7,7 @@ import json
 import os
 
 from perftui.fmt import format_percent, format_value
+from perftui.severity import severity_rank
 
 RULE = "─" * 60
 _ICON = {"ok": "✅", "info": "ℹ", "warning": "⚠", "error": "✖", "critical": "✖"}
@@ -33,7 +34,7 @@ def summary_lines(result) -> list[tuple[str, str]]:
     if alerts:
         lines.append(("", "ok"))
         lines.append(("⚠ WARNINGS:", "warning"))
-        for a in sorted(alerts, key=lambda a: _rank(a.severity), reverse=True)[:5]:
+        for a in sorted(alerts, key=lambda a: severity_rank(a.severity), reverse=True)[:5]:
             repeat = "" if a.is_new else " (again)"
             lines.append((f"  • {a.metric_name}: {format_value(a.current_value, a.unit)} "
                           f"— {a.message} [{a.severity}{repeat}]", a.severity))
@@ -46,10 +47,6 @@ def summary_lines(result) -> list[tuple[str, str]]:
     elif not result.evaluated:
         lines.append(("Trend: not evaluated (cold start or failed run; kept out of baselines)", "info"))
     return lines
-
-
-def _rank(severity: str) -> int:
-    return ("ok", "info", "warning", "error", "critical").index(severity)
 
 
 def print_summary(result, stream) -> None:

@@ -16,6 +16,10 @@ import time
 from perftui.recorder import context as ctx
 from perftui.recorder.sanitize import hash_session_id, safe_number, sanitize_context, valid_name
 
+TYPE_CHECKING = False  # typing costs milliseconds inside a host app's start-up
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
 _TRUE = ("1", "true", "yes", "on")
 
 
@@ -230,23 +234,23 @@ class PerformanceTracker:
 
     def _record_with_retry(self, cold_start: bool | None, failed: bool, attempts: int = 3):
         """Write the snapshot; a store still locked after the busy timeout is tried again."""
-        import sqlite3
+        from perftui.errors import StoreLocked
 
         for attempt in range(attempts):
             try:
                 return self._record(cold_start, failed)
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc).lower() or attempt == attempts - 1:
+            except StoreLocked:
+                if attempt == attempts - 1:
                     raise
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
 
     def _record(self, cold_start: bool | None, failed: bool):
         from perftui.recorder.evaluate import SnapshotInput, record_snapshot
-        from perftui.store import writer
+        from perftui.store.metrics import load_catalog
 
         conn = self._connection()
-        catalog = writer.load_catalog(conn)  # for the operation -> metric mapping
+        catalog = load_catalog(conn)  # for the operation -> metric mapping
         with self._lock:
             metrics = dict(self._metrics)
             ops = {name: list(e) for name, e in self._ops.items()}
@@ -295,11 +299,11 @@ class PerformanceTracker:
             return False
         from datetime import datetime, timezone
 
-        from perftui.store import writer
+        from perftui.store.snapshots import has_snapshot_since
         from perftui.timefmt import to_iso
 
         since = to_iso(datetime.fromtimestamp(booted, timezone.utc))
-        return not writer.has_snapshot_since(conn, self.app, self.environment, host, since)
+        return not has_snapshot_since(conn, self.app, self.environment, host, since)
 
     def _report(self, result) -> None:
         try:

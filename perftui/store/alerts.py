@@ -1,106 +1,251 @@
-"""Alert rows: listing, acknowledging, resolving, accepting a new baseline (peewee)."""
+"""The alerts table: what the recorder writes as it judges a run (insert, repeat, streaks,
+auto-resolve) and what people do with alerts (list, acknowledge, resolve, accept a new
+baseline)."""
 
 from __future__ import annotations
 
-from perftui.store.models import Alert, BaselineReset, Metric, Snapshot
+import json
 
-SEVERITY_ORDER = ("info", "warning", "error", "critical")
+from perftui.severity import at_least, sql_rank
+from perftui.store.engine import Database
+
 STATUSES = ("open", "acknowledged", "resolved")
+UNRESOLVED = "status IN ('open', 'acknowledged')"
 
 
-def alert_dict(a: Alert, metric: Metric | None = None) -> dict:
-    m = metric or a.metric
-    return {
-        "id": a.id, "snapshot_id": a.snapshot_id, "baseline_snapshot_id": a.baseline_snapshot_id,
-        "metric_id": m.code, "metric_name": m.name, "unit": m.unit, "direction": m.direction,
-        "app": a.app, "environment": a.environment, "alert_type": a.alert_type,
-        "severity": a.severity, "status": a.status, "current_value": a.current_value,
-        "expected_value": a.expected_value, "deviation_percent": a.deviation_percent,
-        "message": a.message, "triggered_at": a.triggered_at, "last_seen_at": a.last_seen_at,
-        "occurrences": a.occurrences, "acknowledged_by": a.acknowledged_by,
-        "acknowledged_at": a.acknowledged_at, "resolution_notes": a.resolution_notes,
-        "resolved_at": a.resolved_at, "context": a.context,
-    }
+# ---------------------------------------------------------------- the recorder's side
+
+class OpenAlertRow:
+    __slots__ = ("id", "metric_id", "alert_type", "severity", "normal_streak", "status",
+                 "expected_value")
+
+    def __init__(self, id: int, metric_id: int, alert_type: str, severity: str,
+                 normal_streak: int, status: str, expected_value: float | None):
+        self.id, self.metric_id, self.alert_type = id, metric_id, alert_type
+        self.severity, self.normal_streak, self.status = severity, normal_streak, status
+        self.expected_value = expected_value
 
 
-def list_alerts(*, min_severity: str | None = None, status: str = "open",
+def open_alerts(db: Database, app: str, environment: str) -> list[OpenAlertRow]:
+    """Unresolved alerts of one scope, as the alert lifecycle needs them."""
+    return [OpenAlertRow(*r) for r in db.execute(
+        "SELECT id, metric_id, alert_type, severity, normal_streak, status, expected_value"
+        f" FROM alerts WHERE app = ? AND environment = ? AND {UNRESOLVED}", (app, environment))]
+
+
+def insert_alert(db: Database, *, snapshot_id: int, baseline_snapshot_id: int | None,
+                 metric_id: int, app: str, environment: str, alert_type: str, severity: str,
+                 current_value: float, expected_value: float | None,
+                 deviation_percent: float | None, message: str, at: str,
+                 context: dict | None) -> int:
+    return db.execute(
+        "INSERT INTO alerts (snapshot_id, baseline_snapshot_id, metric_id, app, environment,"
+        " alert_type, severity, current_value, expected_value, deviation_percent, message,"
+        " triggered_at, last_seen_at, occurrences, normal_streak, status, context)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1,0,'open',?) RETURNING id",
+        (snapshot_id, baseline_snapshot_id, metric_id, app, environment, alert_type, severity,
+         current_value, expected_value, deviation_percent, message, at, at,
+         json.dumps(context or {}, separators=(",", ":"), default=float))).scalar()
+
+
+def repeat_alert(db: Database, alert_id: int, *, alert_type: str, severity: str,
+                 current_value: float, expected_value: float | None,
+                 deviation_percent: float | None, message: str, at: str) -> None:
+    """A repeat of an open alert: count it, move last-seen, keep the worst severity seen.
+
+    Type, value, expectation, deviation and message all come from the latest finding (a
+    regression may be seen next as a change point or a trend: one incident, one row, whose
+    fields never mix two findings). The caller decides the expected value (see
+    perftui.recorder.evaluate._expectation)."""
+    db.execute(
+        "UPDATE alerts SET occurrences = occurrences + 1,"
+        " last_seen_at = CASE WHEN last_seen_at > ? THEN last_seen_at ELSE ? END,"
+        " normal_streak = 0, alert_type = ?, current_value = ?, expected_value = ?,"
+        " deviation_percent = ?, message = ?, severity = CASE WHEN "
+        + sql_rank("?") + " > " + sql_rank("severity") + " THEN ? ELSE severity END WHERE id = ?",
+        (at, at, alert_type, current_value, expected_value, deviation_percent, message, severity,
+         severity, alert_id))
+
+
+def set_normal_streak(db: Database, alert_id: int, streak: int) -> None:
+    db.execute("UPDATE alerts SET normal_streak = ? WHERE id = ?", (streak, alert_id))
+
+
+def auto_resolve(db: Database, alert_id: int, at: str, note: str) -> None:
+    """Resolve an alert whose metric is back to normal, appending `note` to its notes."""
+    db.execute(
+        "UPDATE alerts SET status = 'resolved', resolved_at = ?, resolution_notes = coalesce("
+        "resolution_notes || ' | ', '') || ? WHERE id = ?", (at, note, alert_id))
+
+
+# ---------------------------------------------------------------- reading
+
+_LIST_COLUMNS = ("a.id, a.snapshot_id, a.baseline_snapshot_id, m.code, m.name, m.unit,"
+                 " m.direction, a.app, a.environment, a.alert_type, a.severity, a.status,"
+                 " a.current_value, a.expected_value, a.deviation_percent, a.message,"
+                 " a.triggered_at, a.last_seen_at, a.occurrences, a.acknowledged_by,"
+                 " a.acknowledged_at, a.resolution_notes, a.resolved_at, a.context")
+_KEYS = ("id", "snapshot_id", "baseline_snapshot_id", "metric_id", "metric_name", "unit",
+         "direction", "app", "environment", "alert_type", "severity", "status", "current_value",
+         "expected_value", "deviation_percent", "message", "triggered_at", "last_seen_at",
+         "occurrences", "acknowledged_by", "acknowledged_at", "resolution_notes", "resolved_at",
+         "context")
+
+
+def _alert_dict(row) -> dict:
+    d = dict(zip(_KEYS, row))
+    try:
+        d["context"] = json.loads(d["context"]) if d["context"] else None
+    except ValueError:
+        d["context"] = None
+    return d
+
+
+def list_alerts(db: Database, *, min_severity: str | None = None, status: str = "open",
                 unacknowledged: bool = False, metric_code: str | None = None,
                 app: str | None = None, environment: str | None = None,
                 limit: int | None = None) -> list[dict]:
     """Newest first. status: open (open + acknowledged, i.e. unresolved), acknowledged,
     resolved, or all. min_severity keeps that severity and worse."""
-    query = Alert.select(Alert, Metric).join(Metric)
+    where, args = [], []
     if status == "open":
-        query = query.where(Alert.status.in_(("open", "acknowledged")))
+        where.append("a." + UNRESOLVED)
     elif status in ("acknowledged", "resolved"):
-        query = query.where(Alert.status == status)
+        where.append("a.status = ?")
+        args.append(status)
     if unacknowledged:
-        query = query.where(Alert.acknowledged_at.is_null())
+        where.append("a.acknowledged_at IS NULL")
     if min_severity:
-        allowed = SEVERITY_ORDER[SEVERITY_ORDER.index(min_severity):]
-        query = query.where(Alert.severity.in_(allowed))
+        allowed = at_least(min_severity)
+        where.append(f"a.severity IN ({', '.join('?' * len(allowed))})")
+        args.extend(allowed)
     if metric_code:
-        query = query.where((Metric.code == metric_code) | (Metric.key == metric_code))
+        where.append("(m.code = ? OR m.key = ?)")
+        args.extend((metric_code, metric_code))
     if app is not None:
-        query = query.where(Alert.app == app)
+        where.append("a.app = ?")
+        args.append(app)
     if environment is not None:
-        query = query.where(Alert.environment == environment)
-    query = query.order_by(Alert.last_seen_at.desc(), Alert.id.desc())
+        where.append("a.environment = ?")
+        args.append(environment)
+    sql = f"SELECT {_LIST_COLUMNS} FROM alerts a JOIN metrics m ON m.id = a.metric_id"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY a.last_seen_at DESC, a.id DESC"
     if limit:
-        query = query.limit(limit)
-    return [alert_dict(a, a.metric) for a in query]
+        sql += " LIMIT ?"
+        args.append(limit)
+    return [_alert_dict(r) for r in db.execute(sql, args)]
 
 
-def get_alert(alert_id: int) -> dict | None:
-    a = Alert.select(Alert, Metric).join(Metric).where(Alert.id == alert_id).first()
-    return alert_dict(a, a.metric) if a else None
+def get_alert(db: Database, alert_id: int) -> dict | None:
+    row = db.execute(f"SELECT {_LIST_COLUMNS} FROM alerts a JOIN metrics m ON m.id = a.metric_id"
+                     " WHERE a.id = ?", (alert_id,)).fetchone()
+    return _alert_dict(row) if row else None
 
 
-def acknowledge(alert_id: int, by: str | None, notes: str | None, at: str) -> None:
+def open_alert_counts(db: Database, app: str | None = None,
+                      environment: str | None = None) -> dict[str, int]:
+    """Unresolved alerts by severity, in one scope or the whole store."""
+    sql, args = f"SELECT severity, count(*) FROM alerts WHERE {UNRESOLVED}", []
+    if app is not None:
+        sql += " AND app = ?"
+        args.append(app)
+    if environment is not None:
+        sql += " AND environment = ?"
+        args.append(environment)
+    counts = {"critical": 0, "error": 0, "warning": 0, "info": 0}
+    for severity, n in db.execute(sql + " GROUP BY severity", args):
+        counts[severity] = n
+    return counts
+
+
+def open_alert_severity_by_metric(db: Database, app: str, environment: str) -> dict[str, str]:
+    """metric code -> worst severity among its unresolved alerts."""
+    rank = sql_rank("a.severity")
+    return dict(db.execute(
+        f"SELECT m.code, a.severity FROM alerts a JOIN metrics m ON m.id = a.metric_id"
+        f" WHERE a.app = ? AND a.environment = ? AND a.{UNRESOLVED}"
+        f" ORDER BY m.code, {rank}", (app, environment)).fetchall())
+
+
+def messages_seen_at(db: Database, app: str, environment: str, at: str) -> dict[str, list[str]]:
+    """metric code -> messages of the alerts raised or repeated by the run recorded at `at`."""
+    out: dict[str, list[str]] = {}
+    for code, message in db.execute(
+            "SELECT m.code, a.message FROM alerts a JOIN metrics m ON m.id = a.metric_id"
+            " WHERE a.app = ? AND a.environment = ? AND a.last_seen_at = ? ORDER BY a.id",
+            (app, environment, at)):
+        out.setdefault(code, []).append(message)
+    return out
+
+
+def alert_status_counts(db: Database, app: str | None = None,
+                        environment: str | None = None) -> dict[str, int]:
+    counts = {"open": 0, "acknowledged": 0, "resolved": 0}
+    sql, args = "SELECT status, count(*) FROM alerts", []
+    if app is not None and environment is not None:
+        sql += " WHERE app = ? AND environment = ?"
+        args = [app, environment]
+    for status, n in db.execute(sql + " GROUP BY status", args):
+        counts[status] = n
+    return counts
+
+
+# ---------------------------------------------------------------- people's actions
+
+def acknowledge(db: Database, alert_id: int, by: str | None, notes: str | None, at: str) -> None:
     """Mark acknowledged. Acknowledging again keeps the trail: earlier notes stay and the new
     note is appended with who wrote it; the first acknowledger and time stay on the alert."""
-    a = Alert.get_by_id(alert_id)
-    if a.acknowledged_at is None:
-        Alert.update(status="acknowledged", acknowledged_by=by, acknowledged_at=at,
-                     resolution_notes=notes).where(Alert.id == alert_id).execute()
+    first_by, first_at, earlier = db.execute(
+        "SELECT acknowledged_by, acknowledged_at, resolution_notes FROM alerts WHERE id = ?",
+        (alert_id,)).fetchone()
+    if first_at is None:
+        db.execute("UPDATE alerts SET status = 'acknowledged', acknowledged_by = ?,"
+                   " acknowledged_at = ?, resolution_notes = ? WHERE id = ?",
+                   (by, at, notes, alert_id))
         return
-    merged = a.resolution_notes
+    merged = earlier
     if notes:
-        entry = notes if by in (None, a.acknowledged_by) else f"{by}: {notes}"
+        entry = notes if by in (None, first_by) else f"{by}: {notes}"
         merged = f"{merged} | {entry}" if merged else entry
-    Alert.update(status="acknowledged", resolution_notes=merged).where(
-        Alert.id == alert_id).execute()
+    db.execute("UPDATE alerts SET status = 'acknowledged', resolution_notes = ? WHERE id = ?",
+               (merged, alert_id))
 
 
-def resolve(alert_id: int, by: str | None, notes: str | None, at: str) -> None:
-    a = Alert.get_by_id(alert_id)
-    note = notes if not a.resolution_notes else f"{a.resolution_notes} | {notes}" if notes else a.resolution_notes
-    Alert.update(status="resolved", resolved_at=at, resolution_notes=note,
-                 acknowledged_by=a.acknowledged_by or by,
-                 acknowledged_at=a.acknowledged_at or at).where(Alert.id == alert_id).execute()
+def resolve(db: Database, alert_id: int, by: str | None, notes: str | None, at: str) -> None:
+    """Resolve by hand: notes are appended; who resolved counts as having acknowledged."""
+    ack_by, ack_at, earlier = db.execute(
+        "SELECT acknowledged_by, acknowledged_at, resolution_notes FROM alerts WHERE id = ?",
+        (alert_id,)).fetchone()
+    note = notes if not earlier else f"{earlier} | {notes}" if notes else earlier
+    db.execute("UPDATE alerts SET status = 'resolved', resolved_at = ?, resolution_notes = ?,"
+               " acknowledged_by = ?, acknowledged_at = ? WHERE id = ?",
+               (at, note, ack_by or by, ack_at or at, alert_id))
 
 
-def add_baseline_reset(alert_id: int, by: str | None, notes: str | None, at: str) -> list[int]:
+def add_baseline_reset(db: Database, alert_id: int, by: str | None, notes: str | None,
+                       at: str) -> list[int]:
     """Accept the alert's level as the new baseline of its metric in its scope.
 
     Runs before the triggering snapshot leave that metric's baseline; every unresolved
     statistical alert (not threshold: a target line is absolute) of that metric in that scope
     is resolved. Returns the ids resolved.
     """
-    a = Alert.get_by_id(alert_id)
-    since = a.triggered_at
-    if a.snapshot_id is not None:
-        snap = Snapshot.get_or_none(Snapshot.id == a.snapshot_id)
-        if snap is not None:
-            since = snap.recorded_at
-    BaselineReset.create(metric=a.metric_id, app=a.app, environment=a.environment, since=since,
-                         created_by=by, created_at=at, notes=notes)
-    ids = [x.id for x in Alert.select(Alert.id).where(
-        (Alert.metric == a.metric_id) & (Alert.app == a.app) & (Alert.environment == a.environment)
-        & (Alert.status.in_(("open", "acknowledged"))) & (Alert.alert_type != "threshold"))]
-    if a.id not in ids and a.status != "resolved":
-        ids.append(a.id)
+    metric_id, app, environment, status, since = db.execute(
+        "SELECT a.metric_id, a.app, a.environment, a.status,"
+        " coalesce(s.recorded_at, a.triggered_at) FROM alerts a"
+        " LEFT JOIN snapshots s ON s.id = a.snapshot_id WHERE a.id = ?", (alert_id,)).fetchone()
+    db.execute("INSERT INTO baseline_resets (metric_id, app, environment, since, created_by,"
+               " created_at, notes) VALUES (?,?,?,?,?,?,?)",
+               (metric_id, app, environment, since, by, at, notes))
+    ids = [r[0] for r in db.execute(
+        f"SELECT id FROM alerts WHERE metric_id = ? AND app = ? AND environment = ?"
+        f" AND {UNRESOLVED} AND alert_type != 'threshold' ORDER BY id",
+        (metric_id, app, environment))]
+    if alert_id not in ids and status != "resolved":
+        ids.append(alert_id)
     text = "accepted as new baseline" + (f": {notes}" if notes else "")
     for alert in ids:
-        resolve(alert, by, text, at)
+        resolve(db, alert, by, text, at)
     return ids

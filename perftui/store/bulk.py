@@ -1,97 +1,60 @@
-"""Fast bulk writes and whole-store reads on a plain sqlite3 connection.
+"""Fast bulk writes and whole-store reads.
 
 Imports and the demo generator insert many snapshots at once: ids are assigned here (one
 `max(id)` read per batch) so snapshots and their measurements go in with two `executemany`
 calls, and no evaluation runs. Export reads stream snapshots in batches so a 100,000-snapshot
-store never sits in memory whole. Callers own the transaction (BEGIN IMMEDIATE ... COMMIT).
+store never sits in memory whole. Callers own the transaction (`db.transaction()`).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from typing import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
-from perftui.store import writer
-from perftui.timefmt import now_iso
+from perftui.store.engine import Database
+from perftui.store.metrics import metric_codes
+from perftui.store.snapshots import JSON_FIELDS as _JSON_FIELDS
+from perftui.store.snapshots import SNAPSHOT_FIELDS, snapshot_values
 
-_SNAPSHOT_INSERT = (f"INSERT INTO snapshots (id, {', '.join(writer.SNAPSHOT_FIELDS)}) VALUES "
-                    f"({', '.join('?' * (len(writer.SNAPSHOT_FIELDS) + 1))})")
-_JSON_FIELDS = ("flags", "operations", "cache_stats", "errors")
+_SNAPSHOT_INSERT = (f"INSERT INTO snapshots (id, {', '.join(SNAPSHOT_FIELDS)}) VALUES "
+                    f"({', '.join('?' * (len(SNAPSHOT_FIELDS) + 1))})")
 EXPORT_BATCH = 500
 
 
-def next_snapshot_id(conn: sqlite3.Connection) -> int:
+def next_snapshot_id(conn: Database) -> int:
     """The id the next snapshot inserted with an explicit id should take."""
     return conn.execute("SELECT coalesce(max(id), 0) + 1 FROM snapshots").fetchone()[0]
 
 
-_JSON_AT = tuple(1 + writer.SNAPSHOT_FIELDS.index(n) for n in _JSON_FIELDS)
-_COLD_AT = 1 + writer.SNAPSHOT_FIELDS.index("is_cold_start")
-_STATUS_AT = 1 + writer.SNAPSHOT_FIELDS.index("status")
-
-
 def snapshot_row(snapshot_id: int, fields: dict) -> tuple:
-    """A snapshots row (id first, then writer.SNAPSHOT_FIELDS) from a dict of fields; JSON
-    fields may be Python objects."""
-    row = [snapshot_id]
-    row.extend(map(fields.get, writer.SNAPSHOT_FIELDS))
-    for i in _JSON_AT:
-        value = row[i]
-        if value is not None and not isinstance(value, str):
-            row[i] = json.dumps(value, separators=(",", ":"), sort_keys=True)
-    row[_COLD_AT] = 1 if row[_COLD_AT] else 0
-    if row[_STATUS_AT] is None:
-        row[_STATUS_AT] = "ok"
-    return tuple(row)
+    """A snapshots row (id first, then SNAPSHOT_FIELDS) from a dict of fields; JSON fields may
+    be Python objects."""
+    return (snapshot_id, *snapshot_values(fields))
 
 
-def insert_snapshot_rows(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+def insert_snapshot_rows(conn: Database, rows: Iterable[tuple]) -> None:
     """Insert rows built by `snapshot_row` (explicit ids)."""
     conn.executemany(_SNAPSHOT_INSERT, rows)
 
 
-def insert_measurement_rows(conn: sqlite3.Connection,
+def insert_measurement_rows(conn: Database,
                             rows: Iterable[tuple[int, int, float]]) -> None:
     """Insert (metric_id, snapshot_id, value) rows."""
     conn.executemany("INSERT INTO measurements (metric_id, snapshot_id, value) VALUES (?,?,?)",
                      rows)
 
 
-def ensure_metric(conn: sqlite3.Connection, catalog: writer.Catalog, entry: dict,
-                  by: str = "import") -> writer.MetricRow:
-    """The catalog row for entry["id"] (or its key), registering it with the entry's unit,
-    direction and name when the store does not know it yet."""
-    found = catalog.find(entry["id"]) or (catalog.find(entry["key"]) if entry.get("key") else None)
-    if found is not None:
-        return found
-    cur = conn.execute(
-        "INSERT INTO metrics (code, key, name, unit, direction, target, warning, error,"
-        " description, source, active, operation, updated_at, updated_by)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (entry["id"], entry.get("key"), entry.get("name") or entry["id"], entry.get("unit", ""),
-         entry.get("direction", "lower"), entry.get("target"), entry.get("warning"),
-         entry.get("error"), entry.get("description", ""), entry.get("source", ""),
-         int(entry.get("active", True)), entry.get("operation"), now_iso(), by))
-    row = writer.MetricRow(cur.lastrowid, entry["id"], entry.get("key"),
-                           entry.get("name") or entry["id"], entry.get("unit", ""),
-                           entry.get("direction", "lower"), entry.get("target"),
-                           entry.get("warning"), entry.get("error"),
-                           bool(entry.get("active", True)), entry.get("operation"))
-    catalog.add(row)
-    return row
-
-
-def existing_snapshot_keys(conn: sqlite3.Connection, first: str, last: str
+def existing_snapshot_keys(conn: Database, first: str, last: str
                            ) -> set[tuple[str, str, str, str]]:
     """(recorded_at, app, environment, git_commit or '') of stored snapshots in [first, last]:
     the key an import uses to skip snapshots the store already holds."""
     return {tuple(r) for r in conn.execute(
         "SELECT recorded_at, app, environment, coalesce(git_commit, '') FROM snapshots"
-        " INDEXED BY snapshots_time WHERE recorded_at BETWEEN ? AND ?", (first, last))}
+        + conn.dialect.indexed("snapshots_time") + " WHERE recorded_at BETWEEN ? AND ?",
+        (first, last))}
 
 
-def store_counts(conn: sqlite3.Connection) -> dict[str, int]:
+def store_counts(conn: Database) -> dict[str, int]:
     """Row counts of the tables an import or prune changes."""
     tables = ("snapshots", "measurements", "alerts", "metrics", "daily_aggregates",
               "baseline_resets", "target_changes")
@@ -100,17 +63,13 @@ def store_counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 # ---------------------------------------------------------------- reads for export
 
-def metric_codes(conn: sqlite3.Connection) -> dict[int, str]:
-    return dict(conn.execute("SELECT id, code FROM metrics"))
-
-
-def iter_snapshots(conn: sqlite3.Connection, *, since: str | None = None,
+def iter_snapshots(conn: Database, *, since: str | None = None,
                    app: str | None = None, environment: str | None = None,
                    batch: int = EXPORT_BATCH) -> Iterator[dict]:
     """Every snapshot (oldest first) as a dict with a `metrics` {code: value} mapping."""
     codes = metric_codes(conn)
     where, params = _scope_filter(since, app, environment)
-    columns = ("id",) + writer.SNAPSHOT_FIELDS
+    columns = ("id",) + SNAPSHOT_FIELDS
     cursor = conn.execute(f"SELECT {', '.join(columns)} FROM snapshots{where}"
                           " ORDER BY recorded_at, id", params)
     while True:
@@ -137,7 +96,7 @@ def iter_snapshots(conn: sqlite3.Connection, *, since: str | None = None,
             yield item
 
 
-def count_snapshots(conn: sqlite3.Connection, *, since: str | None = None,
+def count_snapshots(conn: Database, *, since: str | None = None,
                     app: str | None = None, environment: str | None = None) -> int:
     where, params = _scope_filter(since, app, environment)
     return conn.execute(f"SELECT count(*) FROM snapshots{where}", params).fetchone()[0]
@@ -154,13 +113,13 @@ def _scope_filter(since: str | None, app: str | None, environment: str | None,
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: Sequence = ()) -> list[dict]:
+def _rows(conn: Database, sql: str, params: Sequence = ()) -> list[dict]:
     cursor = conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, r)) for r in cursor]
 
 
-def alert_rows(conn: sqlite3.Connection, *, since: str | None = None, app: str | None = None,
+def alert_rows(conn: Database, *, since: str | None = None, app: str | None = None,
                environment: str | None = None) -> list[dict]:
     where, params = _scope_filter(None, app, environment, "a.")
     if since is not None:
@@ -173,19 +132,19 @@ def alert_rows(conn: sqlite3.Connection, *, since: str | None = None, app: str |
     return rows
 
 
-def baseline_reset_rows(conn: sqlite3.Connection) -> list[dict]:
+def baseline_reset_rows(conn: Database) -> list[dict]:
     return _rows(conn, "SELECT r.app, r.environment, r.since, r.created_by, r.created_at,"
                        " r.notes, m.code AS metric_code FROM baseline_resets r JOIN metrics m"
                        " ON m.id = r.metric_id ORDER BY r.id")
 
 
-def target_change_rows(conn: sqlite3.Connection) -> list[dict]:
+def target_change_rows(conn: Database) -> list[dict]:
     return _rows(conn, "SELECT t.field, t.old_value, t.new_value, t.changed_by, t.changed_at,"
                        " t.reason, m.code AS metric_code FROM target_changes t JOIN metrics m"
                        " ON m.id = t.metric_id ORDER BY t.id")
 
 
-def daily_aggregate_rows(conn: sqlite3.Connection, *, since_day: str | None = None,
+def daily_aggregate_rows(conn: Database, *, since_day: str | None = None,
                          app: str | None = None, environment: str | None = None) -> list[dict]:
     where, params = _scope_filter(None, app, environment, "d.")
     if since_day is not None:
@@ -206,7 +165,7 @@ _ALERT_COLUMNS = ("snapshot_id", "baseline_snapshot_id", "metric_id", "app", "en
                   "resolution_notes", "resolved_at", "context")
 
 
-def insert_alert_rows(conn: sqlite3.Connection, rows: Iterable[dict]) -> int:
+def insert_alert_rows(conn: Database, rows: Iterable[dict]) -> int:
     """Insert alerts given as dicts with the alerts columns (metric_id = the metric's row id)."""
     data = []
     for row in rows:
@@ -219,78 +178,36 @@ def insert_alert_rows(conn: sqlite3.Connection, rows: Iterable[dict]) -> int:
     return len(data)
 
 
-def insert_baseline_resets(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+def insert_baseline_resets(conn: Database, rows: Iterable[tuple]) -> None:
     """(metric_id, app, environment, since, created_by, created_at, notes) rows."""
     conn.executemany("INSERT INTO baseline_resets (metric_id, app, environment, since, created_by,"
                      " created_at, notes) VALUES (?,?,?,?,?,?,?)", rows)
 
 
-def insert_target_changes(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+def insert_target_changes(conn: Database, rows: Iterable[tuple]) -> None:
     """(metric_id, field, old_value, new_value, changed_by, changed_at, reason) rows."""
     conn.executemany("INSERT INTO target_changes (metric_id, field, old_value, new_value,"
                      " changed_by, changed_at, reason) VALUES (?,?,?,?,?,?,?)", rows)
 
 
-def upsert_daily_aggregates(conn: sqlite3.Connection, rows: Iterable[tuple],
+def upsert_daily_aggregates(conn: Database, rows: Iterable[tuple],
                             replace: bool = True) -> None:
     """(day, app, environment, metric_id, count, mean, median, min, max, p95) rows; with
     replace=False a day the store already has is left as it is."""
-    verb = "REPLACE" if replace else "IGNORE"
-    conn.executemany(f"INSERT OR {verb} INTO daily_aggregates (day, app, environment, metric_id,"
-                     " count, mean, median, min, max, p95) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+    action = ("DO UPDATE SET count = excluded.count, mean = excluded.mean, median ="
+              " excluded.median, min = excluded.min, max = excluded.max, p95 = excluded.p95"
+              if replace else "DO NOTHING")
+    conn.executemany("INSERT INTO daily_aggregates (day, app, environment, metric_id, count,"
+                     " mean, median, min, max, p95) VALUES (?,?,?,?,?,?,?,?,?,?)"
+                     f" ON CONFLICT (day, app, environment, metric_id) {action}", rows)
 
 
-def meta_get(conn: sqlite3.Connection, key: str) -> str | None:
-    row = conn.execute("SELECT value FROM store_meta WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
-
-
-def meta_set(conn: sqlite3.Connection, key: str, value: str | None) -> None:
-    conn.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES (?, ?)", (key, value))
-
-
-def existing_alert_keys(conn: sqlite3.Connection) -> set[tuple[int, str, str, str, str]]:
+def existing_alert_keys(conn: Database) -> set[tuple[int, str, str, str, str]]:
     """(metric_id, app, environment, alert_type, triggered_at) of every stored alert."""
     return {tuple(r) for r in conn.execute(
         "SELECT metric_id, app, environment, alert_type, triggered_at FROM alerts")}
 
 
-def existing_reset_keys(conn: sqlite3.Connection) -> set[tuple[int, str, str, str]]:
+def existing_reset_keys(conn: Database) -> set[tuple[int, str, str, str]]:
     return {tuple(r) for r in conn.execute(
         "SELECT metric_id, app, environment, since FROM baseline_resets")}
-
-
-_DEFINITION_FIELDS = ("name", "unit", "direction", "target", "warning", "error", "description",
-                      "source", "active", "operation")
-
-
-def update_metric_definition(conn: sqlite3.Connection, metric_id: int, entry: dict,
-                             by: str) -> None:
-    """Overwrite a metric's definition with a catalog entry (a restore, not an edit: the
-    audit rows come from the file being restored)."""
-    values = [int(entry[f]) if f == "active" else entry.get(f) for f in _DEFINITION_FIELDS]
-    conn.execute(f"UPDATE metrics SET {', '.join(f + ' = ?' for f in _DEFINITION_FIELDS)},"
-                 " updated_at = ?, updated_by = ? WHERE id = ?",
-                 (*values, now_iso(), by, metric_id))
-
-
-def metric_entries(conn: sqlite3.Connection) -> list[dict]:
-    """The catalog as entries of the catalog file format, by code."""
-    cursor = conn.execute("SELECT code, key, name, unit, direction, target, warning, error,"
-                          " description, source, active, operation FROM metrics ORDER BY code")
-    out = []
-    for code, key, name, unit, direction, target, warning, error, desc, source, active, op in cursor:
-        entry = {"id": code, "key": key, "name": name, "unit": unit, "direction": direction,
-                 "target": target, "warning": warning, "error": error, "description": desc,
-                 "source": source, "active": bool(active)}
-        if op:
-            entry["operation"] = op
-        out.append(entry)
-    return out
-
-
-def measured_metric_codes(conn: sqlite3.Connection) -> list[str]:
-    """Codes of metrics with at least one measurement, in code order."""
-    return [r[0] for r in conn.execute(
-        "SELECT code FROM metrics WHERE EXISTS (SELECT 1 FROM measurements"
-        " WHERE measurements.metric_id = metrics.id) ORDER BY code")]

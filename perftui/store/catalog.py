@@ -13,7 +13,10 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
+
+from perftui.errors import CatalogError
 
 DEFAULT_CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
 CATALOG_FORMAT = "perftui-catalog"
@@ -21,10 +24,6 @@ CATALOG_FORMAT = "perftui-catalog"
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,79}$")
 _FIELDS = {"id", "key", "name", "unit", "direction", "target", "warning", "error",
            "description", "source", "active", "operation"}
-
-
-class CatalogError(ValueError):
-    """A catalog entry or target edit that cannot be accepted; the message names the field."""
 
 
 def check_number(value: Any, field: str) -> float | None:

@@ -1,47 +1,83 @@
-"""Store failures, each with one sentence a person can act on."""
+"""Classifying the store's failures, once, where they happen (see `perftui.store.engine`).
+
+The driver says what went wrong by an error code (`sqlite_errorname`, Python 3.11+) or, on older
+Pythons, by its message; this is the only place that reads either.
+"""
 
 from __future__ import annotations
 
+import errno
 
-class StoreError(Exception):
-    """Base class: `str(error)` is the single line shown to the user."""
+from perftui.errors import (StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreNotAStore,
+                            StoreReadOnly, StoreUnwritable)
 
-
-class StoreMissing(StoreError):
-    pass
-
-
-class StoreUnwritable(StoreError):
-    pass
-
-
-class StoreCorrupt(StoreError):
-    pass
-
-
-class StoreTooNew(StoreError):
-    pass
-
-
-class StoreLocked(StoreError):
-    pass
+# SQLite primary result codes (the part of sqlite_errorname before any "_" suffix)
+_BY_CODE = {
+    "SQLITE_BUSY": "locked", "SQLITE_LOCKED": "locked",
+    "SQLITE_READONLY": "readonly",
+    "SQLITE_FULL": "full",
+    "SQLITE_CORRUPT": "corrupt",
+    "SQLITE_NOTADB": "notadb",
+    "SQLITE_CANTOPEN": "cantopen", "SQLITE_PERM": "cantopen", "SQLITE_AUTH": "cantopen",
+    "SQLITE_IOERR": "ioerror",
+}
+_BY_TEXT = (("not a database", "notadb"), ("file is encrypted", "notadb"),
+            ("malformed", "corrupt"), ("locked", "locked"), ("busy", "locked"),
+            ("readonly", "readonly"), ("read-only", "readonly"), ("disk is full", "full"),
+            ("unable to open", "cantopen"), ("disk i/o error", "ioerror"))
 
 
-class StoreReadOnly(StoreError):
-    pass
+def _kind(exc: BaseException) -> str | None:
+    name = getattr(exc, "sqlite_errorname", None)
+    if name:
+        if name == "SQLITE_IOERR_WRITE" or name == "SQLITE_IOERR_TRUNCATE":
+            return "full"  # a write the file system refused: no space, or a file size limit
+        if name.startswith("SQLITE_READONLY"):
+            return "readonly"
+        if name.startswith("SQLITE_CANTOPEN"):
+            return "cantopen"
+        return _BY_CODE.get(name) or _BY_CODE.get("_".join(name.split("_")[:2]))
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            return "full"
+        if exc.errno in (errno.EROFS,):
+            return "readonly"
+        if isinstance(exc, PermissionError):
+            return "cantopen"
+        return None
+    text = str(exc).lower()
+    for fragment, kind in _BY_TEXT:
+        if fragment in text:
+            return kind
+    return None
 
 
-def classify(exc: Exception, path: str) -> StoreError:
-    """Turn a sqlite3 / OS error into the StoreError a person understands."""
+def classify(exc: BaseException, path: str) -> StoreError:
+    """Turn a driver or OS error into the StoreError a person understands."""
     if isinstance(exc, StoreError):
         return exc
-    text = str(exc).lower()
-    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
-        return StoreCorrupt(f"{path} is not a perftui store (not a readable SQLite database)")
-    if "locked" in text or "busy" in text:
+    return known_failure(exc, path) or StoreError(f"store error at {path}: {exc}")
+
+
+def known_failure(exc: BaseException, path: str) -> StoreError | None:
+    """The StoreError for a failure of the store itself (locked, read-only, full, damaged …);
+    None for anything else, such as an SQL syntax error, which is a bug to report as such."""
+    kind = _kind(exc)
+    if kind == "notadb":
+        return StoreNotAStore(f"{path} is not a perftui store (not a readable SQLite database)")
+    if kind == "corrupt":
+        return StoreCorrupt(f"{path} is damaged (database disk image is malformed); restore it "
+                            "from a backup, or `perftui export` what can still be read")
+    if kind == "locked":
         return StoreLocked(f"{path} is locked by another process; try again in a moment")
-    if "readonly" in text or "read-only" in text or "attempt to write" in text:
-        return StoreReadOnly(f"{path} is read-only; open it with --read-only, or fix its permissions")
-    if "unable to open" in text or isinstance(exc, PermissionError):
+    if kind == "readonly":
+        return StoreReadOnly(f"{path} is read-only; open it with --read-only, or fix its "
+                             "permissions")
+    if kind == "full":
+        return StoreFull(f"cannot write to {path}: the disk is full (or a file size limit was "
+                         "reached); nothing was written")
+    if kind == "cantopen":
         return StoreUnwritable(f"cannot open or create the store at {path}: {exc}")
-    return StoreError(f"store error at {path}: {exc}")
+    if kind == "ioerror":
+        return StoreError(f"cannot read or write {path}: disk I/O error")
+    return None

@@ -1,4 +1,5 @@
-"""Where the store lives: --db, else PERFTUI_DB, else the user data directory.
+"""Where the store lives (--db, else PERFTUI_DB, else the user data directory) and which scope
+the environment names (PERFTUI_APP, PERFTUI_ENV): the settings read from the environment.
 
 Plain os.path (no pathlib): the recorder resolves the path inside host apps' start-up.
 """
@@ -36,3 +37,10 @@ def resolve_store_path(explicit: str | os.PathLike | None = None) -> str:
 
 def default_demo_path() -> str:
     return os.path.join(user_data_dir(), DEMO_FILENAME)
+
+
+def env_scope(app: str | None = None,
+              environment: str | None = None) -> tuple[str | None, str | None]:
+    """The scope the arguments name, else PERFTUI_APP / PERFTUI_ENV (each may stay None)."""
+    return (app or os.environ.get("PERFTUI_APP") or None,
+            environment or os.environ.get("PERFTUI_ENV") or None)

@@ -1,15 +1,16 @@
-"""Peewee models of the store's tables. They do not know the path: `perftui.store.db` binds
-them at one composition root. The schema itself is owned by the SQL files in `migrations/`
-(a test checks that models and migrated tables agree)."""
+"""Peewee models: the description of the store's tables.
+
+The schema itself is created by the numbered SQL files in `migrations/`; a test checks that
+these models and the migrated tables agree, so either side drifting fails the suite. The models
+are bound to no database: queries are SQL text in the other `perftui.store` modules (see the
+package docstring for why)."""
 
 from __future__ import annotations
 
 import json
 
-from peewee import (AutoField, BooleanField, CompositeKey, DatabaseProxy, FloatField,
-                    ForeignKeyField, IntegerField, Model, TextField)
-
-database = DatabaseProxy()
+from peewee import (AutoField, BooleanField, CompositeKey, FloatField, ForeignKeyField,
+                    IntegerField, Model, TextField)
 
 
 class JSONField(TextField):
@@ -29,7 +30,6 @@ class JSONField(TextField):
 
 class BaseModel(Model):
     class Meta:
-        database = database
         legacy_table_names = False
 
 
@@ -86,6 +86,12 @@ class Measurement(BaseModel):
     metric = ForeignKeyField(Metric, column_name="metric_id", on_delete="CASCADE")
     snapshot = ForeignKeyField(Snapshot, column_name="snapshot_id", on_delete="CASCADE")
     value = FloatField()
+    # the verdict the snapshot was judged with when it was written (migration 0004)
+    severity = TextField(null=True)
+    tier = TextField(null=True)
+    expected = FloatField(null=True)
+    deviation = FloatField(null=True)
+    baseline_runs = IntegerField(null=True)
 
     class Meta:
         table_name = "measurements"

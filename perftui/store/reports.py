@@ -7,31 +7,19 @@ baselines are made of.
 
 from __future__ import annotations
 
-import sqlite3
+from perftui.store.engine import Database
 from collections import defaultdict
 
 _WARM = "s.is_cold_start = 0 AND s.status = 'ok'"
 
 
-def alert_status_counts(conn: sqlite3.Connection, app: str | None = None,
-                        environment: str | None = None) -> dict[str, int]:
-    counts = {"open": 0, "acknowledged": 0, "resolved": 0}
-    sql, params = "SELECT status, count(*) FROM alerts", []
-    if app is not None and environment is not None:
-        sql += " WHERE app = ? AND environment = ?"
-        params = [app, environment]
-    for status, n in conn.execute(sql + " GROUP BY status", params):
-        counts[status] = n
-    return counts
-
-
-def series_since(conn: sqlite3.Connection, app: str, environment: str,
+def series_since(conn: Database, app: str, environment: str,
                  since: str | None) -> dict[str, list[float]]:
     """metric code -> its warm values of the period, oldest first."""
     codes = dict(conn.execute("SELECT id, code FROM metrics"))
     out: dict[int, list[float]] = {}
     for metric_id, value in conn.execute(
-            "SELECT m.metric_id, m.value FROM snapshots s INDEXED BY snapshots_scope_time"
+            "SELECT m.metric_id, m.value FROM snapshots s" + conn.dialect.indexed("snapshots_scope_time") +
             " JOIN measurements m ON m.snapshot_id = s.id"
             f" WHERE s.app = ? AND s.environment = ? AND s.recorded_at >= ? AND {_WARM}"
             " ORDER BY s.recorded_at, s.id", (app, environment, since or "")):
@@ -42,21 +30,21 @@ def series_since(conn: sqlite3.Connection, app: str, environment: str,
     return {codes[k]: v for k, v in out.items()}
 
 
-def period_counts(conn: sqlite3.Connection, app: str, environment: str,
+def period_counts(conn: Database, app: str, environment: str,
                   since: str | None) -> dict[str, int]:
     """Snapshots in the period: total, cold starts, failed runs, first and last time, mean
     performance index, distinct commits."""
     row = conn.execute(
         "SELECT count(*), coalesce(sum(is_cold_start), 0), coalesce(sum(status = 'failed'), 0),"
         " min(recorded_at), max(recorded_at), avg(performance_index), count(DISTINCT git_commit)"
-        " FROM snapshots INDEXED BY snapshots_scope_time"
+        " FROM snapshots" + conn.dialect.indexed("snapshots_scope_time") +
         " WHERE app = ? AND environment = ? AND recorded_at >= ?",
         (app, environment, since or "")).fetchone()
     return {"snapshots": row[0], "cold_starts": row[1], "failed": row[2], "first": row[3],
             "last": row[4], "performance_index_mean": row[5], "commits": row[6]}
 
 
-def alerts_in_period(conn: sqlite3.Connection, app: str, environment: str,
+def alerts_in_period(conn: Database, app: str, environment: str,
                      since: str | None) -> dict[str, dict[str, int]]:
     """metric code -> {severity: number of alerts triggered or seen in the period}."""
     out: dict[str, dict[str, int]] = defaultdict(dict)
@@ -69,7 +57,7 @@ def alerts_in_period(conn: sqlite3.Connection, app: str, environment: str,
     return dict(out)
 
 
-def daily_aggregates(conn: sqlite3.Connection, app: str, environment: str,
+def daily_aggregates(conn: Database, app: str, environment: str,
                      since_day: str) -> dict[str, list[tuple]]:
     """metric code -> [(day, count, mean, median, min, max, p95)] oldest first."""
     out: dict[str, list[tuple]] = defaultdict(list)
@@ -82,7 +70,7 @@ def daily_aggregates(conn: sqlite3.Connection, app: str, environment: str,
     return dict(out)
 
 
-def commits_matching(conn: sqlite3.Connection, prefix: str, app: str | None = None,
+def commits_matching(conn: Database, prefix: str, app: str | None = None,
                      environment: str | None = None) -> list[dict]:
     """Commits whose hash starts with `prefix` (case-insensitive), newest first."""
     sql = ("SELECT git_commit, count(*), min(recorded_at), max(recorded_at), max(git_branch),"
@@ -100,12 +88,12 @@ def commits_matching(conn: sqlite3.Connection, prefix: str, app: str | None = No
             for c, n, f, l, b, v in rows]
 
 
-def commit_values(conn: sqlite3.Connection, commit: str, app: str,
+def commit_values(conn: Database, commit: str, app: str,
                   environment: str) -> dict[str, list[float]]:
     """metric code -> warm values recorded on one commit in one scope."""
     out: dict[str, list[float]] = defaultdict(list)
     for code, value in conn.execute(
-            "SELECT mt.code, m.value FROM snapshots s INDEXED BY snapshots_commit"
+            "SELECT mt.code, m.value FROM snapshots s" + conn.dialect.indexed("snapshots_commit") +
             " JOIN measurements m ON m.snapshot_id = s.id JOIN metrics mt ON mt.id = m.metric_id"
             f" WHERE s.git_commit = ? AND s.app = ? AND s.environment = ? AND {_WARM}",
             (commit, app, environment)):
@@ -113,20 +101,20 @@ def commit_values(conn: sqlite3.Connection, commit: str, app: str,
     return dict(out)
 
 
-def commit_scopes(conn: sqlite3.Connection, commit: str) -> list[tuple[str, str]]:
+def commit_scopes(conn: Database, commit: str) -> list[tuple[str, str]]:
     """(app, environment) pairs that recorded this commit, most snapshots first."""
     return [(a, e) for a, e, _ in conn.execute(
         "SELECT app, environment, count(*) FROM snapshots WHERE git_commit = ?"
         " GROUP BY app, environment ORDER BY count(*) DESC", (commit,))]
 
 
-def branch_history(conn: sqlite3.Connection, branch: str, app: str, environment: str,
+def branch_history(conn: Database, branch: str, app: str, environment: str,
                    metric_codes: list[str], limit: int) -> dict[str, list[float]]:
     """metric code -> the last `limit` warm values recorded on `branch`, oldest first."""
     out: dict[str, list[float]] = {}
     for code in metric_codes:
         rows = conn.execute(
-            "SELECT m.value FROM snapshots s INDEXED BY snapshots_warm_scope_time"
+            "SELECT m.value FROM snapshots s" + conn.dialect.indexed("snapshots_warm_scope_time") +
             " JOIN measurements m ON m.snapshot_id = s.id"
             " JOIN metrics mt ON mt.id = m.metric_id AND mt.code = ?"
             f" WHERE s.app = ? AND s.environment = ? AND {_WARM} AND s.git_branch = ?"
@@ -137,7 +125,7 @@ def branch_history(conn: sqlite3.Connection, branch: str, app: str, environment:
     return out
 
 
-def branch_head(conn: sqlite3.Connection, branch: str, app: str,
+def branch_head(conn: Database, branch: str, app: str,
                 environment: str) -> dict | None:
     """The newest snapshot recorded on `branch` in the scope: its commit and time."""
     row = conn.execute(
@@ -147,14 +135,14 @@ def branch_head(conn: sqlite3.Connection, branch: str, app: str,
     return {"commit": row[0], "recorded_at": row[1], "app_version": row[2]} if row else None
 
 
-def branch_scopes(conn: sqlite3.Connection, branch: str) -> list[tuple[str, str]]:
+def branch_scopes(conn: Database, branch: str) -> list[tuple[str, str]]:
     """(app, environment) pairs with runs on `branch`, newest first."""
     return [(a, e) for a, e, _ in conn.execute(
         "SELECT app, environment, max(recorded_at) FROM snapshots WHERE git_branch = ?"
         " GROUP BY app, environment ORDER BY max(recorded_at) DESC", (branch,))]
 
 
-def branches(conn: sqlite3.Connection, app: str, environment: str) -> list[str]:
+def branches(conn: Database, app: str, environment: str) -> list[str]:
     """Git branches that have warm, successful runs in this scope, most runs first."""
     return [b for (b,) in conn.execute(
         "SELECT git_branch FROM snapshots WHERE app = ? AND environment = ? AND status = 'ok'"

@@ -9,8 +9,7 @@ snapshot.
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import contextmanager
+from perftui.store.engine import Database
 from typing import Iterator
 
 # Which snapshots a prune removes, as a WHERE clause over `snapshots`:
@@ -18,7 +17,7 @@ from typing import Iterator
 _DOOMED = "(recorded_at < :raw OR (is_cold_start = 1 AND recorded_at < :cold))"
 
 
-def counts(conn: sqlite3.Connection, raw_cutoff: str, cold_cutoff: str,
+def counts(conn: Database, raw_cutoff: str, cold_cutoff: str,
            aggregate_cutoff_day: str) -> dict[str, int]:
     """How many rows a prune with these cutoffs would fold or delete."""
     p = {"raw": raw_cutoff, "cold": cold_cutoff}
@@ -39,13 +38,13 @@ def counts(conn: sqlite3.Connection, raw_cutoff: str, cold_cutoff: str,
             "daily_groups": groups, "expired_aggregates": aggregates}
 
 
-def daily_groups(conn: sqlite3.Connection, raw_cutoff: str
+def daily_groups(conn: Database, raw_cutoff: str
                  ) -> Iterator[tuple[str, str, str, int, list[float]]]:
     """(day, app, environment, metric_id, sorted values) of warm, successful runs older than
     the raw cutoff: what becomes daily aggregates."""
     cursor = conn.execute(
         "SELECT substr(s.recorded_at, 1, 10) AS day, s.app, s.environment, m.metric_id, m.value"
-        " FROM snapshots s INDEXED BY snapshots_time CROSS JOIN measurements m"
+        " FROM snapshots s" + conn.dialect.indexed("snapshots_time") + " CROSS JOIN measurements m"
         " ON m.snapshot_id = s.id"
         " WHERE s.recorded_at < ? AND s.is_cold_start = 0 AND s.status = 'ok'"
         " ORDER BY day, s.app, s.environment, m.metric_id, m.value", (raw_cutoff,))
@@ -62,7 +61,7 @@ def daily_groups(conn: sqlite3.Connection, raw_cutoff: str
         yield (*key, values)
 
 
-def existing_aggregate(conn: sqlite3.Connection, day: str, app: str, environment: str,
+def existing_aggregate(conn: Database, day: str, app: str, environment: str,
                        metric_id: int) -> tuple | None:
     """(count, mean, median, min, max, p95) already stored for this day and scope, if any."""
     return conn.execute(
@@ -71,7 +70,7 @@ def existing_aggregate(conn: sqlite3.Connection, day: str, app: str, environment
         (day, app, environment, metric_id)).fetchone()
 
 
-def delete_expired(conn: sqlite3.Connection, raw_cutoff: str, cold_cutoff: str,
+def delete_expired(conn: Database, raw_cutoff: str, cold_cutoff: str,
                    aggregate_cutoff_day: str) -> dict[str, int]:
     """Delete old raw snapshots, old cold starts and expired aggregates; alerts stay (their
     snapshot references become NULL). Runs inside the caller's transaction."""
@@ -93,16 +92,3 @@ def delete_expired(conn: sqlite3.Connection, raw_cutoff: str, cold_cutoff: str,
     aggregates = conn.execute("DELETE FROM daily_aggregates WHERE day < ?",
                               (aggregate_cutoff_day,)).rowcount
     return {"snapshots": snapshots, "measurements": measurements, "aggregates": aggregates}
-
-
-@contextmanager
-def prune_transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """One IMMEDIATE transaction. Foreign keys stay enforced: migration 0003 indexes the
-    alerts' snapshot references, so the checks behind each deletion are index lookups."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise

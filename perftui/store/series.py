@@ -8,7 +8,7 @@ an index; `tests/tui/test_tui_series.py` checks the plans with EXPLAIN QUERY PLA
 
 from __future__ import annotations
 
-import sqlite3
+from perftui.store.engine import Database
 
 # Epoch seconds of an ISO-8601 UTC text column, computed inside SQLite.
 EPOCH = "(julianday({col}) - 2440587.5) * 86400.0"
@@ -83,7 +83,7 @@ LATEST_SQL = (
     " WHERE app = ? AND environment = ?")
 
 
-def metric_points(conn: sqlite3.Connection, metric_pk: int, app: str, environment: str,
+def metric_points(conn: Database, metric_pk: int, app: str, environment: str,
                   since: str = "", cold_starts: bool = True
                   ) -> tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...]]:
     """(epoch seconds, values, cold flags) of successful runs at or after `since`, oldest first.
@@ -104,27 +104,27 @@ def metric_points(conn: sqlite3.Connection, metric_pk: int, app: str, environmen
     return xs, ys, (0,) * len(xs)
 
 
-def metric_rows(conn: sqlite3.Connection, metric_pk: int, app: str, environment: str,
+def metric_rows(conn: Database, metric_pk: int, app: str, environment: str,
                 since: str = "", cold_starts: bool = True, limit: int = 500) -> list[tuple]:
     """The newest `limit` runs as (snapshot id, recorded_at, value, is_cold_start, commit, host)."""
     sql = ROWS_SQL.format(cold="" if cold_starts else "AND s.is_cold_start = 0")
     return conn.execute(sql, (metric_pk, app, environment, since, limit)).fetchall()
 
 
-def count_points(conn: sqlite3.Connection, metric_pk: int, app: str, environment: str,
+def count_points(conn: Database, metric_pk: int, app: str, environment: str,
                  since: str = "", cold_starts: bool = True) -> int:
     sql = COUNT_SQL.format(cold="" if cold_starts else "AND s.is_cold_start = 0")
     return conn.execute(sql, (metric_pk, app, environment, since)).fetchone()[0]
 
 
-def alert_marks(conn: sqlite3.Connection, metric_pk: int, app: str, environment: str,
+def alert_marks(conn: Database, metric_pk: int, app: str, environment: str,
                 since: str = "") -> list[tuple[int, str, str, str, float, float]]:
     """Alerts of one metric seen at or after `since`: (id, severity, type, status, epoch x, value
     at the triggering run)."""
     return conn.execute(ALERTS_SQL, (metric_pk, app, environment, since)).fetchall()
 
 
-def id_span(conn: sqlite3.Connection, app: str, environment: str,
+def id_span(conn: Database, app: str, environment: str,
             since: str = "") -> tuple[int, int] | None:
     """Snapshot ids of the earliest and the latest run at or after `since` (two index seeks)."""
     first = conn.execute(SPAN_SQL.format(order="ASC"), (app, environment, since)).fetchone()
@@ -134,7 +134,7 @@ def id_span(conn: sqlite3.Connection, app: str, environment: str,
     return first[0], last[0]
 
 
-def bucket_stats(conn: sqlite3.Connection, metric_pk: int, app: str, environment: str,
+def bucket_stats(conn: Database, metric_pk: int, app: str, environment: str,
                  since: str, bounds: list[int], cold_starts: bool = True) -> list[tuple]:
     """Per bucket of snapshot ids [bounds[i], bounds[i+1]): (runs, cold runs, warm min, warm max,
     cold min, cold max, first epoch, last epoch); empty buckets give runs = 0."""
@@ -147,7 +147,7 @@ def bucket_stats(conn: sqlite3.Connection, metric_pk: int, app: str, environment
             for lo, hi in zip(bounds, bounds[1:])]
 
 
-def daily_points(conn: sqlite3.Connection, metric_pk: int, app: str, environment: str,
+def daily_points(conn: Database, metric_pk: int, app: str, environment: str,
                  since_day: str = "", before_day: str = "9999") -> list[tuple]:
     """Daily aggregates of one metric in one scope for days in [since_day, before_day):
     (epoch seconds of the day's noon, median, min, max, runs), oldest first."""
@@ -155,11 +155,11 @@ def daily_points(conn: sqlite3.Connection, metric_pk: int, app: str, environment
                                     metric_pk)).fetchall()
 
 
-def latest_time(conn: sqlite3.Connection, app: str, environment: str) -> str | None:
+def latest_time(conn: Database, app: str, environment: str) -> str | None:
     return conn.execute(LATEST_SQL, (app, environment)).fetchone()[0]
 
 
-def query_plans(conn: sqlite3.Connection) -> dict[str, list[str]]:
+def query_plans(conn: Database) -> dict[str, list[str]]:
     """EXPLAIN QUERY PLAN of every query above (details only), for tests and benchmarks."""
     args = {POINTS_SQL: (1, "a", "e", ""), WARM_POINTS_SQL: (1, "a", "e", ""),
             ROWS_SQL.format(cold=""): (1, "a", "e", "", 10),
@@ -172,9 +172,3 @@ def query_plans(conn: sqlite3.Connection) -> dict[str, list[str]]:
              "bucket_warm", "daily")
     return {name: [row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
             for name, (sql, params) in zip(names, args.items())}
-
-
-def data_version(conn: sqlite3.Connection) -> int:
-    """SQLite's change counter for this connection: it moves whenever another connection (any
-    process) commits to the store. Costs microseconds; the TUI polls it for live refresh."""
-    return conn.execute("PRAGMA data_version").fetchone()[0]

@@ -12,8 +12,10 @@ import json
 import os
 import sqlite3
 
-from perftui.store.errors import (StoreCorrupt, StoreError, StoreMissing, StoreTooNew,
-                                  StoreUnwritable, classify)
+from perftui.errors import (StoreError, StoreMissing, StoreNotAStore, StoreTooNew,
+                            StoreUnwritable)
+from perftui.store.engine import Database
+from perftui.store.errors import classify
 from perftui.timefmt import now_iso
 
 BUSY_TIMEOUT_MS = 5000
@@ -70,23 +72,23 @@ def _create_private_file(path: str) -> None:
 
 
 def connect(path: str, *, create: bool = True, readonly: bool = False,
-            migrate: bool = True, busy_timeout_ms: int | None = None) -> sqlite3.Connection:
-    """Open (and by default create and migrate) the store at `path`.
+            migrate: bool = True, busy_timeout_ms: int | None = None) -> Database:
+    """Open (and by default create and migrate) the SQLite store at `path`.
 
-    The connection is in autocommit mode (`isolation_level=None`): callers open their own
-    transactions with BEGIN IMMEDIATE so that one snapshot is one transaction.
+    The connection is in autocommit mode (`isolation_level=None`): writers use
+    `Database.transaction()`, so that one snapshot is one transaction.
     Raises a StoreError subclass with a one-line message on every failure.
     """
     timeout_ms = busy_timeout_ms if busy_timeout_ms is not None else BUSY_TIMEOUT_MS
     file = os.fspath(path)
     if os.path.isdir(file):
-        raise StoreUnwritable(f"{path} is a directory, not a store file")
+        raise StoreNotAStore(f"{path} is a directory, not a store file")
     exists = os.path.exists(file)
     if not exists and (readonly or not create):
         raise StoreMissing(f"no store at {path} (record a snapshot first, or run `perftui demo`)")
     if exists and (readonly or not create) and os.path.getsize(file) == 0:
         # an empty file is a valid empty SQLite database; a read must not turn it into a store
-        raise StoreCorrupt(f"{path} is an empty file, not a perftui store")
+        raise StoreNotAStore(f"{path} is an empty file, not a perftui store")
     if not exists:
         _create_private_file(file)
     try:
@@ -105,14 +107,15 @@ def connect(path: str, *, create: bool = True, readonly: bool = False,
             if name == "busy_timeout":
                 value = timeout_ms
             conn.execute(f"PRAGMA {name}={value}")
-        check_schema(conn, path, readonly=readonly, migrate=migrate)
+        db = Database(conn, file, readonly=readonly)
+        check_schema(db, path, readonly=readonly, migrate=migrate)
     except StoreError:
         conn.close()
         raise
     except sqlite3.Error as exc:
         conn.close()
         raise classify(exc, path) from None
-    return conn
+    return db
 
 
 def readonly_uri(path: str) -> str:
@@ -137,7 +140,7 @@ def readonly_uri(path: str) -> str:
         return f"{base}?mode=ro&immutable=1"
 
 
-def current_version(conn: sqlite3.Connection) -> int:
+def current_version(conn: Database) -> int:
     row = conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_migrations'").fetchone()
     if row is None:
@@ -147,24 +150,24 @@ def current_version(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
 
 
-def check_schema(conn: sqlite3.Connection, path: str, *, readonly: bool, migrate: bool) -> None:
+def check_schema(conn: Database, path: str, *, readonly: bool, migrate: bool) -> None:
     version = current_version(conn)
     latest = latest_version()
     if version < 0:
-        raise StoreCorrupt(f"{path} is an SQLite database but not a perftui store")
+        raise StoreNotAStore(f"{path} is an SQLite database but not a perftui store")
     if version > latest:
         raise StoreTooNew(
             f"{path} has schema version {version}, newer than this perftui understands ({latest}); "
             "upgrade perftui")
     if version < latest:
         if readonly or not migrate:
-            raise StoreError(
+            raise StoreTooNew(
                 f"{path} has schema version {version} and needs upgrading to {latest}; "
                 "open it once without --read-only")
         apply_migrations(conn, path)
 
 
-def apply_migrations(conn: sqlite3.Connection, path: str = "", upto: int | None = None) -> list[int]:
+def apply_migrations(conn: Database, path: str = "", upto: int | None = None) -> list[int]:
     """Apply every pending migration; returns the versions applied.
 
     All pending migrations run in one IMMEDIATE transaction, each recorded in
@@ -173,8 +176,7 @@ def apply_migrations(conn: sqlite3.Connection, path: str = "", upto: int | None 
     the store is left exactly as it was.
     """
     applied: list[int] = []
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with conn.transaction():
         conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
                      "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
         start = conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
@@ -188,10 +190,6 @@ def apply_migrations(conn: sqlite3.Connection, path: str = "", upto: int | None 
             applied.append(version)
         if start == 0 and applied and (upto is None or upto >= latest_version()):
             _seed_catalog(conn)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return applied
 
 
@@ -212,16 +210,17 @@ def _statements(sql: str) -> list[str]:
     return statements
 
 
-def _seed_catalog(conn: sqlite3.Connection) -> None:
+def _seed_catalog(conn: Database) -> None:
     from perftui.store.catalog import default_catalog
 
     metrics, flags = default_catalog()
     insert_catalog_rows(conn, metrics, "catalog")
-    conn.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('flag_rules', ?)",
-                 (json.dumps(flags),))
+    from perftui.store.meta import meta_set
+
+    meta_set(conn, "flag_rules", json.dumps(flags))
 
 
-def insert_catalog_rows(conn: sqlite3.Connection, metrics: list[dict], by: str) -> None:
+def insert_catalog_rows(conn: Database, metrics: list[dict], by: str) -> None:
     now = now_iso()
     conn.executemany(
         "INSERT INTO metrics (code, key, name, unit, direction, target, warning, error, description,"

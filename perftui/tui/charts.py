@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from perftui.severity import ALERT_SEVERITIES
 from perftui.tui.format import format_value
 from perftui.tui.widgets.plot import HLine, PlotSpec, Series, hex_to_rgb, nice_ticks
 
@@ -90,7 +91,7 @@ def trend_spec(trend, app, show_lines: bool = True) -> PlotSpec:
     else:
         x0, x1 = min(starts), max(ends)
     marks = [a for a in trend.alerts if x0 <= a.x <= x1]
-    for severity in ("info", "warning", "error", "critical"):
+    for severity in ALERT_SEVERITIES:
         points = [(a.x, a.y) for a in marks if a.severity == severity]
         if points:
             xs, ys = zip(*points)

@@ -2,23 +2,21 @@
 
 Screens never touch the store: their thread workers call a source method and post the answer
 back as a message. The source is injected (`PerftuiApp(source=StoreSource(path))`), so tests
-point it at a temporary store and a fixed clock. Every call takes the source's lock: the
-ORM binding and the raw connection are shared by all worker threads, and SQLite reads are
-short, so serialising them costs nothing a person would notice.
+point it at a temporary store and a fixed clock. Every call takes the source's lock: the one
+open store is shared by all worker threads, and reads are short, so serialising them costs
+nothing a person would notice. The store is opened through `perftui.core.session`: the TUI
+never opens a database itself.
 
-Heavy imports (peewee, the core modules) happen on first use, inside a worker thread, so the
-first paint never waits for them.
+Heavy imports (the core modules) happen on first use, inside a worker thread, so the first paint
+never waits for them.
 """
 
 from __future__ import annotations
 
 import threading
 from datetime import datetime
-from typing import Any, Callable
-
-
-class ReadOnlyStore(Exception):
-    """A write was asked of a store opened with --read-only."""
+from collections.abc import Callable
+from typing import Any
 
 
 class StoreSource:
@@ -26,9 +24,9 @@ class StoreSource:
 
     def __init__(self, path: str | None = None, read_only: bool = False,
                  clock: Callable[[], datetime] | None = None):
-        from perftui.store.location import resolve_store_path
+        from perftui.core.session import store_location
 
-        self.path = resolve_store_path(path)
+        self.path = store_location(path)
         self.read_only = read_only
         self._clock = clock
         self._store = None
@@ -44,20 +42,20 @@ class StoreSource:
 
     def _open(self):
         if self._store is None:
-            from perftui.store.db import open_store
+            from perftui.core.session import open_session
 
-            self._store = open_store(self.path, readonly=self.read_only)
+            self._store = open_session(self.path, readonly=self.read_only)
         return self._store
 
     def _read(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
         with self._lock:
-            store = self._open()
-            with store.db.connection_context():
-                return fn(store, *args, **kwargs)
+            return fn(self._open(), *args, **kwargs)
 
     def _write(self, what: str, fn: Callable[..., Any], *args, **kwargs) -> Any:
         if self.read_only:
-            raise ReadOnlyStore(f"the store is open read-only: {what} is not available "
+            from perftui.errors import StoreReadOnly
+
+            raise StoreReadOnly(f"the store is open read-only: {what} is not available "
                                 "(reopen without --read-only)")
         return self._read(fn, *args, **kwargs)
 
@@ -80,7 +78,7 @@ class StoreSource:
     def resolve_scope(self, app: str | None, environment: str | None) -> tuple[str, str] | None:
         from perftui.core.scope import resolve_scope
 
-        return self._read(lambda store: resolve_scope(app, environment))
+        return self._read(resolve_scope, app, environment)
 
     def status(self, app: str | None, environment: str | None) -> dict:
         from perftui.core.status import status
@@ -131,39 +129,17 @@ class StoreSource:
     def export(self, path: str, app: str | None = None,
                environment: str | None = None) -> dict:
         """Export to `path` (.csv: wide CSV, else full-fidelity JSON) through
-        `perftui.core.export`, written to a temporary file and moved into place."""
-        import os
-        import tempfile
-        from pathlib import Path
+        `perftui.core.export`, written whole or not at all."""
+        from perftui.core.export import export_to
 
-        from perftui.core.errors import InputError
-        from perftui.core.export import export_csv, export_json
-
-        target = Path(path).expanduser()
-        if target.is_dir():
-            raise InputError(f"{target} is a directory; give a file name")
-        if not target.parent.exists():
-            raise InputError(f"no such directory: {target.parent}")
-        export = export_csv if target.suffix.lower() == ".csv" else export_json
-
-        def run(store) -> dict:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                    summary = export(store.raw(), out, app=app, environment=environment)
-                os.chmod(tmp, 0o644)
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-            return {**summary, "path": str(target)}
-
-        return self._read(run)
+        fmt = "csv" if path.lower().endswith(".csv") else "json"
+        return self._read(lambda store: export_to(store, path, fmt, app=app,
+                                                  environment=environment))
 
     def retention_plan(self) -> dict:
         from perftui.core.retention import plan
 
-        return self._read(lambda store: plan(store.raw(), now=self.now()))
+        return self._read(lambda store: plan(store, now=self.now()))
 
     # -- writes ---------------------------------------------------------------------------------
     def acknowledge(self, alert_ids: list[int], notes: str | None) -> list[dict]:
@@ -192,4 +168,4 @@ class StoreSource:
     def prune(self) -> dict:
         from perftui.core.retention import prune
 
-        return self._write("pruning", lambda store: prune(store.raw(), now=self.now()))
+        return self._write("pruning", lambda store: prune(store, now=self.now()))

@@ -11,8 +11,9 @@ from datetime import datetime, timezone
 from rich.text import Text
 
 from perftui.fmt import age_text, format_percent, format_value  # age_text: for the widgets
+from perftui.severity import SEVERITIES
 
-SEVERITY_ORDER = ("ok", "info", "warning", "error", "critical")
+SEVERITY_ORDER = SEVERITIES  # the one order (perftui.severity), under the name screens import
 SEVERITY_LABEL = {"ok": "ok", "info": "info", "warning": "warn", "error": "error",
                   "critical": "CRIT"}
 SEVERITY_VARIABLE = {"ok": "success", "info": "accent", "warning": "warning", "error": "error",

@@ -1,7 +1,7 @@
 """Live refresh: a polling thread that notices when another process writes to the store.
 
-Every `interval` seconds it reads `PRAGMA data_version` on a dedicated read-only connection
-(microseconds, no lock taken) and calls `on_change` when it moved. A store that cannot be
+Every `interval` seconds it reads the store's change token (`perftui.core.session.change_token`)
+on a dedicated read-only handle (microseconds, no lock taken) and calls `on_change` when it moved. A store that cannot be
 opened yet (missing, being created) is retried each interval, so a TUI started before the
 first recording comes alive when it lands. Switched off in tests with `live=False`.
 """
@@ -49,20 +49,17 @@ class StoreWatcher:
 
     def poll(self) -> bool:
         """One check; True when the store changed since the previous check."""
-        from perftui.store.errors import StoreError
-        from perftui.store.series import data_version
+        from perftui.core.session import change_token, open_session
 
         try:
             if self._conn is None:
-                from perftui.store.sqlite import connect
-
-                self._conn = connect(self.path, create=False, readonly=True, migrate=False)
+                self._conn = open_session(self.path, readonly=True)
                 appeared = self._version is None and self._exists is False
-                self._version = data_version(self._conn)
+                self._version = change_token(self._conn)
                 self._exists = True
                 return appeared
-            version = data_version(self._conn)
-        except (StoreError, Exception):
+            version = change_token(self._conn)
+        except Exception:  # noqa: BLE001 - the poller outlives any failure; screens report it
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None

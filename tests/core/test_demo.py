@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from perftui.core.demo import generate_demo, is_demo_store
-from perftui.core.errors import InputError
+from perftui.errors import InputError
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
 

@@ -10,7 +10,7 @@ import pytest
 from perftui.core.importers import ImportFileError, read_file
 from perftui.core.importers.model import metric_slug
 from perftui.core.importing import harmonise_units
-from perftui.store.writer import Catalog
+from perftui.store.metrics import Catalog
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "importers"
 

@@ -9,7 +9,8 @@ import sqlite3
 import pytest
 
 from perftui import PerformanceTracker
-from perftui.store import writer
+from perftui.store import snapshots
+from perftui.store import sqlite as sq
 
 
 def make_tracker(store_path, **kwargs):
@@ -147,9 +148,9 @@ def test_cold_and_failed_runs_stay_out_of_baselines(store_path):
     tracker.record_metric("VAL-001", 9000)
     failed = tracker.record_baseline_snapshot(failed=True)
     assert not cold.evaluated and not failed.evaluated
-    conn = sqlite3.connect(store_path)
-    mid = conn.execute("SELECT id FROM metrics WHERE code='VAL-001'").fetchone()[0]
-    past = writer.history(conn, mid, "shop", "local", "9999", 60)
+    conn = sq.connect(str(store_path))
+    mid = conn.scalar("SELECT id FROM metrics WHERE code='VAL-001'")
+    past = snapshots.history(conn, mid, "shop", "local", "9999", 60)
     assert past == [400.0] * 5
 
 
@@ -201,7 +202,7 @@ def test_one_transaction_per_snapshot(store_path, monkeypatch):
     def die(*args, **kwargs):
         raise KeyboardInterrupt("killed mid-write")
 
-    monkeypatch.setattr(writer, "update_snapshot_scores", die)
+    monkeypatch.setattr(snapshots, "update_snapshot_scores", die)
     tracker.record_metric("APP-001", 401)
     with pytest.raises(KeyboardInterrupt):
         tracker._record(cold_start=False, failed=False)

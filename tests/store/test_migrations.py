@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from perftui.store import sqlite as sq
-from perftui.store.errors import (StoreCorrupt, StoreLocked, StoreMissing, StoreTooNew,
-                                  StoreUnwritable, classify)
+from perftui.errors import (StoreLocked, StoreMissing, StoreNotAStore, StoreReadOnly,
+                            StoreTooNew, StoreUnwritable)
+from perftui.store.engine import Database
 
 EXPECTED_TABLES = {"metrics", "snapshots", "measurements", "alerts", "daily_aggregates",
                    "target_changes", "schema_migrations", "store_meta", "baseline_resets"}
@@ -53,7 +54,7 @@ def test_reopening_applies_nothing(store_path):
 
 
 def test_upgrade_from_first_migration_keeps_data(store_path):
-    conn = sqlite3.connect(str(store_path), isolation_level=None)
+    conn = Database(sqlite3.connect(str(store_path), isolation_level=None), str(store_path))
     assert sq.apply_migrations(conn, upto=1) == [1]
     assert "store_meta" not in tables(conn)
     conn.execute("INSERT INTO metrics (code, name, updated_at) VALUES ('X-1', 'x', 'now')")
@@ -93,7 +94,7 @@ def test_newer_schema_is_refused_with_one_line(store_path):
 
 def test_not_a_database(store_path):
     store_path.write_bytes(b"this is a text file, not SQLite\n" * 100)
-    with pytest.raises(StoreCorrupt) as info:
+    with pytest.raises(StoreNotAStore) as info:
         sq.connect(str(store_path))
     assert "not a perftui store" in str(info.value)
 
@@ -103,7 +104,7 @@ def test_some_other_sqlite_database(store_path):
     other.execute("CREATE TABLE people (name TEXT)")
     other.commit()
     other.close()
-    with pytest.raises(StoreCorrupt, match="not a perftui store"):
+    with pytest.raises(StoreNotAStore, match="not a perftui store"):
         sq.connect(str(store_path))
 
 
@@ -116,7 +117,7 @@ def test_unwritable_location(tmp_path):
 
 
 def test_directory_instead_of_file(tmp_path):
-    with pytest.raises(StoreUnwritable, match="is a directory"):
+    with pytest.raises(StoreNotAStore, match="is a directory"):
         sq.connect(str(tmp_path))
 
 
@@ -129,10 +130,10 @@ def test_missing_store_when_not_creating(store_path):
 
 
 def test_read_only_store_needing_upgrade_is_refused(store_path):
-    conn = sqlite3.connect(str(store_path), isolation_level=None)
+    conn = Database(sqlite3.connect(str(store_path), isolation_level=None), str(store_path))
     sq.apply_migrations(conn, upto=1)
     conn.close()
-    with pytest.raises(Exception, match="needs upgrading"):
+    with pytest.raises(StoreTooNew, match="needs upgrading"):
         sq.connect(str(store_path), readonly=True)
 
 
@@ -141,12 +142,11 @@ def test_locked_store_is_classified(store_path):
     holder = sqlite3.connect(str(store_path), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     conn = sq.connect(str(store_path), busy_timeout_ms=50)
-    with pytest.raises(sqlite3.OperationalError) as info:
-        conn.execute("BEGIN IMMEDIATE")
-    error = classify(info.value, str(store_path))
-    assert isinstance(error, StoreLocked)
-    assert "locked by another process" in str(error)
+    with pytest.raises(StoreLocked, match="locked by another process"):
+        with conn.transaction():
+            conn.execute("INSERT INTO store_meta VALUES ('x', 'y')")
     holder.execute("ROLLBACK")
+    assert conn.scalar("SELECT count(*) FROM store_meta WHERE key = 'x'") == 0
 
 
 def test_statement_splitter_ignores_semicolons_in_comments():
@@ -175,13 +175,13 @@ def test_read_only_falls_back_to_immutable_where_it_cannot_write(store_path, mon
     ro = sq.connect(str(store_path), readonly=True)
     assert ro.execute("SELECT value FROM store_meta WHERE key='probe'").fetchone() == ("x",)
     assert any("immutable=1" in a for a in attempts)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreReadOnly):
         ro.execute("INSERT INTO store_meta VALUES ('other', 'y')")
 
 
 def test_reading_an_empty_file_does_not_turn_it_into_a_store(store_path):
     store_path.write_bytes(b"")
-    with pytest.raises(StoreCorrupt, match="empty file"):
+    with pytest.raises(StoreNotAStore, match="empty file"):
         sq.connect(str(store_path), create=False)
     assert store_path.read_bytes() == b""
     sq.connect(str(store_path)).close()            # the recorder (create=True) may initialise it

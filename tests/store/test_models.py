@@ -1,13 +1,14 @@
-"""The peewee models and the migrated tables agree, and the ORM side opens stores correctly."""
+"""The peewee models (the schema's description) and the migrated tables agree; opening a store
+gives one Database over it."""
 
 from __future__ import annotations
 
 import pytest
 
+from perftui.errors import StoreMissing, StoreReadOnly
 from perftui.store import sqlite as sq
 from perftui.store.db import open_store
-from perftui.store.errors import StoreMissing
-from perftui.store.models import ALL_MODELS, Metric
+from perftui.store.models import ALL_MODELS
 
 
 def test_every_model_matches_its_table(store_path):
@@ -19,11 +20,15 @@ def test_every_model_matches_its_table(store_path):
         assert fields == columns, f"{model.__name__} vs table {table}"
 
 
+def test_models_are_bound_to_no_database():
+    """Queries are SQL text over an explicit connection: no global binding to forget."""
+    assert all(model._meta.database is None for model in ALL_MODELS)
+
+
 def test_open_store_reads_the_seeded_catalog(store_path):
     with open_store(str(store_path), create=True) as store:
-        assert Metric.select().count() == 21
-        assert Metric.get(Metric.code == "VAL-003").direction == "higher"
-        assert store.raw().execute("SELECT count(*) FROM metrics").fetchone()[0] == 21
+        assert store.scalar("SELECT count(*) FROM metrics") == 21
+        assert store.scalar("SELECT direction FROM metrics WHERE code = 'VAL-003'") == "higher"
 
 
 def test_open_store_refuses_missing_by_default(store_path):
@@ -35,9 +40,12 @@ def test_open_store_refuses_missing_by_default(store_path):
 def test_read_only_store_refuses_writes(store_path):
     open_store(str(store_path), create=True).close()
     with open_store(str(store_path), readonly=True) as store:
-        assert Metric.select().count() == 21
-        with pytest.raises(Exception, match="readonly|read-only"):
-            Metric.update(name="x").where(Metric.code == "APP-001").execute()
+        assert store.scalar("SELECT count(*) FROM metrics") == 21
+        with pytest.raises(StoreReadOnly):
+            with store.transaction():
+                store.execute("UPDATE metrics SET name = 'x' WHERE code = 'APP-001'")
+        with pytest.raises(StoreReadOnly):
+            store.execute("UPDATE metrics SET name = 'x' WHERE code = 'APP-001'")
         assert store.readonly
 
 

@@ -9,9 +9,10 @@ from datetime import timedelta
 
 import pytest
 
-from perftui.core.errors import InputError
+from perftui.errors import InputError
 from perftui.core.trends import EXACT_LIMIT, next_range, trend, trend_points
-from perftui.store import series, writer
+from perftui.store import series, snapshots
+from perftui.store.metrics import load_catalog
 from perftui.store.db import open_store
 from perftui.store.sqlite import connect
 from perftui.timefmt import to_iso
@@ -26,19 +27,19 @@ def bulk(path, n: int, *, shuffle_tail: int = 0, spike_at: int | None = None):
     """n runs of APP-001 one minute apart, inserted through the writer (no evaluation).
     With shuffle_tail, the last rows inserted are the oldest (an import of older history)."""
     conn = connect(str(path))
-    pk = writer.load_catalog(conn).find("APP-001").id
+    pk = load_catalog(conn).find("APP-001").id
     rnd = random.Random(3)
     order = list(range(n))
     if shuffle_tail:
         order = order[shuffle_tail:] + order[:shuffle_tail]
-    conn.execute("BEGIN IMMEDIATE")
-    for i in order:
-        at = to_iso(NOW - timedelta(minutes=n - i))
-        sid = writer.insert_snapshot(conn, {"recorded_at": at, "app": "a", "environment": "e",
-                                            "is_cold_start": i % 50 == 0})
-        value = 5000.0 if i == spike_at else rnd.gauss(400, 10)
-        writer.insert_measurements(conn, sid, [(pk, value)])
-    conn.execute("COMMIT")
+    with conn.transaction():
+        for i in order:
+            at = to_iso(NOW - timedelta(minutes=n - i))
+            sid = snapshots.insert_snapshot(conn, {"recorded_at": at, "app": "a",
+                                                   "environment": "e",
+                                                   "is_cold_start": i % 50 == 0})
+            value = 5000.0 if i == spike_at else rnd.gauss(400, 10)
+            snapshots.insert_measurements(conn, [(pk, sid, value, None, None, None, None, None)])
     conn.close()
     return path
 
@@ -115,8 +116,8 @@ class TestDownsampling:
         from perftui.core import trends as core
 
         with open_store(str(long_store), readonly=True) as s:
-            conn = s.raw()
-            pk = writer.load_catalog(conn).find("APP-001").id
+            conn = s
+            pk = load_catalog(conn).find("APP-001").id
             exact = core._exact(conn, pk, "a", "e", "", True, 200)
             span = series.id_span(conn, "a", "e", "")
             reduced = core._bucketed(conn, pk, "a", "e", "", span, True, 200)

@@ -5,9 +5,20 @@ from __future__ import annotations
 import pytest
 
 from perftui.core import alerts
-from perftui.core.errors import InputError
-from perftui.store.models import Alert, BaselineReset
+from perftui.errors import InputError
 
+
+
+def alert_row(store, alert_id: int) -> dict:
+    """The alert's row as stored (read with SQL, not through the code under test)."""
+    rows = store.execute("SELECT status, acknowledged_by, acknowledged_at, resolution_notes"
+                         " FROM alerts WHERE id = ?", (alert_id,)).fetchall()
+    return dict(zip(("status", "acknowledged_by", "acknowledged_at", "resolution_notes"),
+                    rows[0]))
+
+
+def all_alerts(store) -> list[tuple]:
+    return store.execute("SELECT id, status, acknowledged_by FROM alerts ORDER BY id").fetchall()
 
 def regression_alert(store):
     found = [a for a in alerts.list_alerts(store, metric="VAL-001")
@@ -40,9 +51,10 @@ def test_filters(regressed_store):
 def test_acknowledge_records_who_when_why(regressed_store):
     alert = regression_alert(regressed_store)
     done = alerts.acknowledge(regressed_store, alert["id"], by="ana", notes="  known: PR #12  ")
-    row = Alert.get_by_id(alert["id"])
-    assert (row.status, row.acknowledged_by, row.resolution_notes) == ("acknowledged", "ana", "known: PR #12")
-    assert row.acknowledged_at and done["status"] == "acknowledged"
+    row = alert_row(regressed_store, alert["id"])
+    assert (row["status"], row["acknowledged_by"], row["resolution_notes"]) == (
+        "acknowledged", "ana", "known: PR #12")
+    assert row["acknowledged_at"] and done["status"] == "acknowledged"
     assert alert["id"] not in [a["id"] for a in
                                alerts.list_alerts(regressed_store, unacknowledged=True)]
 
@@ -59,7 +71,7 @@ def test_accept_as_new_baseline_stops_alerting(regressed_store, store_path, reco
     resolved = alerts.accept_as_baseline(regressed_store, alert["id"], by="ana", notes="intended")
     assert alert["id"] in [a["id"] for a in resolved]
     assert all(a["status"] == "resolved" for a in resolved)
-    assert BaselineReset.select().count() == 1
+    assert regressed_store.scalar("SELECT count(*) FROM baseline_resets") == 1
     record_series(store_path, {"VAL-001": [561, 559, 563]}, start_day=10)
     fresh = [a for a in alerts.list_alerts(regressed_store, metric="VAL-001")
              if a["severity"] != "info"]
@@ -75,10 +87,10 @@ def test_accept_as_new_baseline_stops_alerting(regressed_store, store_path, reco
     (lambda s: alerts.list_alerts(s, metric="NOPE-1"), "unknown metric 'NOPE-1'"),
 ])
 def test_bad_inputs_are_refused(regressed_store, call, needle):
-    before = [(a.id, a.status, a.acknowledged_by) for a in Alert.select()]
+    before = all_alerts(regressed_store)
     with pytest.raises(InputError, match=needle):
         call(regressed_store)
-    assert [(a.id, a.status, a.acknowledged_by) for a in Alert.select()] == before
+    assert all_alerts(regressed_store) == before
 
 
 def test_threshold_alerts_cannot_be_accepted_and_notes_are_bounded(regressed_store):
@@ -87,7 +99,7 @@ def test_threshold_alerts_cannot_be_accepted_and_notes_are_bounded(regressed_sto
         alerts.accept_as_baseline(regressed_store, threshold["id"])
     with pytest.raises(InputError, match="too long"):
         alerts.acknowledge(regressed_store, threshold["id"], notes="x" * 5000)
-    assert Alert.get_by_id(threshold["id"]).status == "open"
+    assert alert_row(regressed_store, threshold["id"])["status"] == "open"
 
 
 def test_resolved_alerts_cannot_be_acknowledged(regressed_store):
@@ -101,9 +113,9 @@ def test_acknowledging_again_keeps_the_first_note_and_acknowledger(regressed_sto
     alert = regression_alert(regressed_store)
     alerts.acknowledge(regressed_store, alert["id"], by="ana", notes="investigating, PR #12")
     alerts.acknowledge(regressed_store, alert["id"], by="bo")             # no note: nothing lost
-    row = Alert.get_by_id(alert["id"])
-    assert (row.acknowledged_by, row.resolution_notes) == ("ana", "investigating, PR #12")
+    row = alert_row(regressed_store, alert["id"])
+    assert (row["acknowledged_by"], row["resolution_notes"]) == ("ana", "investigating, PR #12")
     alerts.acknowledge_many(regressed_store, [alert["id"]], by="bo", notes="fixed in PR #13")
-    row = Alert.get_by_id(alert["id"])
-    assert row.acknowledged_by == "ana"
-    assert row.resolution_notes == "investigating, PR #12 | bo: fixed in PR #13"
+    row = alert_row(regressed_store, alert["id"])
+    assert row["acknowledged_by"] == "ana"
+    assert row["resolution_notes"] == "investigating, PR #12 | bo: fixed in PR #13"

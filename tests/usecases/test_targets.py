@@ -7,9 +7,8 @@ import json
 import pytest
 
 from perftui.core import targets
-from perftui.core.errors import InputError
+from perftui.errors import InputError
 from perftui.store.db import open_store
-from perftui.store.models import Metric, TargetChange
 
 
 @pytest.fixture
@@ -18,8 +17,9 @@ def store(store_path):
         yield s
 
 
-def snapshot_of_metrics():
-    return [(m.code, m.target, m.warning, m.error, m.active) for m in Metric.select().order_by(Metric.id)]
+def snapshot_of_metrics(store):
+    return store.execute("SELECT code, target, warning, error, active FROM metrics"
+                         " ORDER BY id").fetchall()
 
 
 def test_set_target_is_applied_and_audited(store):
@@ -38,7 +38,7 @@ def test_key_names_the_metric_too_and_lines_can_be_cleared(store):
 
 def test_toggle_active(store):
     assert targets.set_target(store, "VAL-003", active=False)["active"] is False
-    assert Metric.get(Metric.code == "VAL-003").active is False
+    assert store.scalar("SELECT active FROM metrics WHERE code = 'VAL-003'") == 0
     assert targets.audit_trail(store, "VAL-003")[0]["field"] == "active"
 
 
@@ -51,11 +51,11 @@ def test_toggle_active(store):
     ({}, "nothing to change"),
 ])
 def test_invalid_edits_leave_the_store_unchanged(store, kwargs, needle):
-    before = snapshot_of_metrics()
+    before = snapshot_of_metrics(store)
     with pytest.raises(InputError, match=needle):
         targets.set_target(store, "APP-001", **kwargs)
-    assert snapshot_of_metrics() == before
-    assert TargetChange.select().count() == 0
+    assert snapshot_of_metrics(store) == before
+    assert store.scalar("SELECT count(*) FROM target_changes") == 0
 
 
 def test_higher_is_better_lines_go_downwards(store):
@@ -89,7 +89,7 @@ def test_export_import_round_trip(store, tmp_path):
     path.write_text(json.dumps(document))
     summary = targets.import_catalog(store, str(path), by="ci")
     assert summary["updated"] == ["APP-001"] and len(summary["unchanged"]) == 20
-    assert Metric.get(Metric.code == "APP-001").target == 400
+    assert store.scalar("SELECT target FROM metrics WHERE code = 'APP-001'") == 400
 
 
 def test_import_of_a_bad_file_changes_nothing(store, tmp_path):
@@ -98,7 +98,7 @@ def test_import_of_a_bad_file_changes_nothing(store, tmp_path):
     document["metrics"][5]["warning"] = "high"
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(document))
-    before = snapshot_of_metrics()
+    before = snapshot_of_metrics(store)
     with pytest.raises(InputError, match="warning must be a number"):
         targets.import_catalog(store, str(path))
-    assert snapshot_of_metrics() == before
+    assert snapshot_of_metrics(store) == before

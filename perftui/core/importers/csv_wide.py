@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 
 from perftui.core.importers import model as m
-from perftui.store.writer import SNAPSHOT_FIELDS
+from perftui.store.snapshots import SNAPSHOT_FIELDS
 
 _RUN_COLUMNS = set(SNAPSHOT_FIELDS) | {"id", "flags", "operations", "cache_stats", "errors"}
 _TRUE = {"1", "true", "yes", "y", "t"}

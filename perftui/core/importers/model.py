@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from perftui.core.errors import InputError
+from perftui.errors import InputError
 from perftui.timefmt import normalise_iso, to_iso
 
 _SLUG_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,79}$")

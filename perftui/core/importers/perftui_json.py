@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from perftui.core.importers import model as m
-from perftui.store.catalog import CatalogError, parse_catalog
-from perftui.store.writer import SNAPSHOT_FIELDS
+from perftui.errors import CatalogError
+from perftui.store.catalog import parse_catalog
+from perftui.store.snapshots import SNAPSHOT_FIELDS
 
 EXPORT_FORMAT = "perftui-export"
 _TOP_KEYS = {"format", "version", "exported_at", "filters", "app", "environment", "catalog",

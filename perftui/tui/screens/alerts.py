@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from perftui.severity import at_least
 from perftui.tui.css import tcss
 from perftui.tui.format import (SEVERITY_LABEL, format_percent, severity_text, value_or_dash,
                                 when_text)
@@ -23,7 +24,7 @@ from perftui.tui.screens.base import FAILED, DataScreen
 from perftui.tui.widgets.cards import SHORT_UNITS
 from perftui.tui.widgets.tables import KeyTable
 
-SEVERITY_FILTERS = (None, "warning", "error", "critical")
+SEVERITY_FILTERS = (None, *at_least("warning"))  # None: any
 STATUS_FILTERS = ("open", "acknowledged", "resolved", "all")
 STATUS_SHORT = {"open": "open", "acknowledged": "acked", "resolved": "resolved"}
 

@@ -9,8 +9,8 @@ they are shown again.
 
 from __future__ import annotations
 
-import sqlite3
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -29,20 +29,15 @@ def describe_failure(exc: BaseException, path: str, write: bool = False
     A store that cannot be read is a `StoreFailed` (the error screen, with retry); a write
     refused because another process holds the lock is only an `ActionFailed` (a notice: try
     again), as is bad input or a read-only store."""
-    from perftui.core.errors import InputError
-    from perftui.store.catalog import CatalogError
-    from perftui.store.errors import StoreError, classify
-    from perftui.tui.data import ReadOnlyStore
+    from perftui.errors import PerftuiError, StoreError
 
-    if isinstance(exc, (InputError, ReadOnlyStore, CatalogError)):
-        return ActionFailed, str(exc), type(exc).__name__
-    if isinstance(exc, sqlite3.Error) or type(exc).__module__ == "peewee":
-        exc = classify(exc, path)
     if isinstance(exc, StoreError):
         kind = type(exc).__name__
         if kind == "StoreReadOnly" or (write and kind == "StoreLocked"):
             return ActionFailed, str(exc), kind
         return StoreFailed, str(exc), kind
+    if isinstance(exc, PerftuiError):  # bad input, a file that cannot be written
+        return ActionFailed, str(exc), type(exc).__name__
     return ActionFailed, f"internal error: {type(exc).__name__}: {exc}", "internal"
 
 

@@ -18,7 +18,10 @@ HINTS = {
                     "store appears.",
     "StoreLocked": "Another process holds a write lock. It is usually released in a moment: "
                    "press r to retry.",
-    "StoreCorrupt": "Point --db at a perftui store, or move this file aside and record again.",
+    "StoreNotAStore": "Point --db at a perftui store, or move this file aside and record again.",
+    "StoreCorrupt": "The file is damaged: restore it from a backup, or export what can still "
+                    "be read with `perftui export`.",
+    "StoreFull": "Free some disk space (or raise the file size limit), then press r to retry.",
     "StoreTooNew": "This store was written by a newer perftui: upgrade perftui to open it.",
     "StoreReadOnly": "Open it with --read-only, or fix the file's permissions.",
     "StoreUnwritable": "Check the path and its permissions, or choose another with --db.",

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 
+from perftui.severity import SEVERITIES
 from perftui.tui.format import SEVERITY_LABEL, format_percent, severity_color, sparkline, \
     value_or_dash
 
@@ -41,7 +42,7 @@ class MetricCard(Widget, can_focus=True):
             return
         self.metric = metric
         severity = metric["severity"] if metric["active"] else "inactive"
-        for name in ("ok", "info", "warning", "error", "critical", "inactive"):
+        for name in (*SEVERITIES, "inactive"):
             self.set_class(name == severity, f"-{name}")
         self.border_title = self._title()
         label = "inactive" if not metric["active"] else SEVERITY_LABEL.get(severity, severity)

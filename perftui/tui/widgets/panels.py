@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from perftui.severity import ALERT_SEVERITIES
 from perftui.tui.format import SEVERITY_LABEL, age_text, severity_color
 
 
@@ -57,7 +58,7 @@ def health_text(app, index: float | None, counts: dict[str, int]) -> Text:
     if not open_total:
         text.append("none open", style=severity_color(app, "ok"))
         return text
-    parts = [(sev, counts.get(sev, 0)) for sev in ("critical", "error", "warning", "info")]
+    parts = [(sev, counts.get(sev, 0)) for sev in ALERT_SEVERITIES[::-1]]  # worst first
     first = True
     for i, (sev, n) in enumerate(parts):
         if i == 2:

@@ -15,8 +15,10 @@ decides), else ``error``; a ``warning`` stays a warning.
 
 from __future__ import annotations
 
+from perftui.severity import at_least
+
 STATUSES = ("improved", "unchanged", "warning", "regressed", "new")
-CHECK_LEVELS = ("warning", "error", "critical")
+CHECK_LEVELS = at_least("warning")  # ("warning", "error", "critical"), in perftui.severity's order
 MIN_RUNS_FOR_NOISE = 5
 NOISE_Z = 3.0
 SPREAD_FLOOR = 0.01

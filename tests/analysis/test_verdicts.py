@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from perftui.core import verdicts
+from perftui.analysis import verdicts
 
 
 @pytest.mark.parametrize("change, direction, expected", [

@@ -1,0 +1,18 @@
+-- Schema version 4: a snapshot is judged once, when it is written, and the verdict of each
+-- metric is stored with its measurement. Readers (status, regression, the TUI) read these
+-- columns instead of running the detectors again.
+--   severity       ok, info, warning, error or critical; NULL: not evaluated (a cold start, a
+--                  failed run, an inactive metric, or a run imported without evaluation)
+--   tier           the detector behind the worst finding: threshold, regression, change_point,
+--                  trend or anomaly; NULL when there was no finding
+--   expected       the baseline median the value was judged against (NULL: no baseline yet)
+--   deviation      the change from that median in % (signed: + is a higher value)
+--   baseline_runs  how many warm runs that baseline was made of
+-- Existing stores: the newest snapshot of each scope is judged once during the upgrade
+-- (perftui.store.verdicts.backfill), so `perftui status` reads the same after it.
+
+ALTER TABLE measurements ADD COLUMN severity TEXT;
+ALTER TABLE measurements ADD COLUMN tier TEXT;
+ALTER TABLE measurements ADD COLUMN expected REAL;
+ALTER TABLE measurements ADD COLUMN deviation REAL;
+ALTER TABLE measurements ADD COLUMN baseline_runs INTEGER;

@@ -1,0 +1,42 @@
+"""How the faces get at a store: open one by name, close it, ask whether it changed.
+
+The CLI and the TUI never open a database, hold a driver connection or catch a database
+exception themselves: they ask this module for an open store (an opaque handle they pass to
+the other `perftui.core` functions) and get `perftui.errors.StoreError`s when it cannot be had.
+
+    with open_session(args.db, readonly=args.read_only) as store:
+        data = status(store)
+"""
+
+from __future__ import annotations
+
+from perftui.errors import UsageError
+from perftui.store.db import open_store
+from perftui.store.engine import Database
+from perftui.store.location import resolve_store_path
+
+
+def open_session(where: str | None = None, *, readonly: bool = False, write: bool = False,
+                 create: bool = False) -> Database:
+    """The store at `where` (else PERFTUI_DB, else the user data directory).
+
+    `write=True` is for commands that change the store: together with `readonly` it is a
+    usage error. `create=True` creates a missing store (recording, importing); otherwise a
+    missing store is a StoreMissing error.
+    """
+    if write and readonly:
+        raise UsageError("this command writes to the store; drop --read-only")
+    if where is not None and not str(where).strip():
+        raise UsageError("--db is empty; give a store path (or leave it out for the default)")
+    return open_store(where, readonly=readonly, create=create)
+
+
+def store_location(where: str | None = None) -> str:
+    """Where `open_session(where)` would look, for messages and titles."""
+    return resolve_store_path(where)
+
+
+def change_token(store: Database) -> int:
+    """A number that moves whenever anyone (any process) commits to the store; cheap enough to
+    poll every second for live refresh."""
+    return store.dialect.change_token(store)

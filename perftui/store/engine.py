@@ -1,0 +1,197 @@
+"""One open store: a database connection, its dialect, one transaction helper, classified errors.
+
+Every query in `perftui.store` takes a `Database` as its first argument and runs SQL text
+through `db.execute(sql, params)` with `?` placeholders. The few engine-specific pieces live in
+a `Dialect` (the seam a second engine fills in): how a write transaction begins, index hints,
+epoch seconds of a timestamp column, the cheap "has anything changed" token. Everything else is
+written in the portable forms both engines speak (`ON CONFLICT … DO UPDATE`, `RETURNING`).
+
+Errors are classified here, once: a driver error raised by `execute`, by fetching rows or by
+ending a transaction becomes the `perftui.errors.StoreError` a person can act on (locked,
+read-only, disk full, corrupt …). Constraint and programming errors are not classified: those
+are bugs, and stay loud.
+
+Standard library only: the recorder opens a Database inside host applications' start-up.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+
+from perftui.store.errors import known_failure
+
+
+class Dialect:
+    """The engine-specific SQL fragments (SQLite's here)."""
+
+    name = "sqlite"
+    begin_write = "BEGIN IMMEDIATE"
+    # errors that say something about the store (not bugs in our SQL)
+    operational = (sqlite3.OperationalError, sqlite3.DatabaseError)
+    bugs = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
+    integrity = sqlite3.IntegrityError  # a row that conflicts with one the store holds
+
+    def indexed(self, index: str) -> str:
+        """An index hint after a table name (SQLite's planner needs it on a few hot reads)."""
+        return f" INDEXED BY {index}"
+
+    def epoch(self, column: str) -> str:
+        """Epoch seconds of an ISO-8601 UTC text column, computed by the database."""
+        return f"((julianday({column}) - 2440587.5) * 86400.0)"
+
+    def change_token(self, db: "Database") -> int:
+        """A number that moves whenever another connection (any process) commits to the store;
+        costs microseconds, so the TUI can poll it for live refresh."""
+        return db.scalar("PRAGMA data_version")
+
+    def sql(self, text: str) -> str:
+        """The statement as this engine's driver takes it (placeholders are already `?`)."""
+        return text
+
+
+SQLITE = Dialect()
+
+
+class Rows:
+    """A cursor whose fetches classify store errors (a corrupt page can surface mid-read)."""
+
+    __slots__ = ("_cursor", "_db")
+
+    def __init__(self, cursor, db: "Database"):
+        self._cursor, self._db = cursor, db
+
+    def fetchone(self):
+        try:
+            return self._cursor.fetchone()
+        except self._db.dialect.operational as exc:
+            raise self._db.classify(exc) from None
+
+    def fetchall(self) -> list:
+        try:
+            return self._cursor.fetchall()
+        except self._db.dialect.operational as exc:
+            raise self._db.classify(exc) from None
+
+    def fetchmany(self, size: int) -> list:
+        try:
+            return self._cursor.fetchmany(size)
+        except self._db.dialect.operational as exc:
+            raise self._db.classify(exc) from None
+
+    def __iter__(self):
+        return iter(self.fetchall())
+
+    def scalar(self):
+        row = self.fetchone()
+        return row[0] if row is not None else None
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    @property
+    def description(self):
+        return self._cursor.description
+
+
+class Database:
+    """An open store. Create one with `perftui.store.open_store` (or, inside the recorder,
+    `perftui.store.sqlite.connect`); close it with `close()` or a `with` block."""
+
+    def __init__(self, conn, path: str, *, readonly: bool = False, dialect: Dialect = SQLITE):
+        self.conn = conn
+        self.path = path
+        self.readonly = readonly
+        self.dialect = dialect
+        self._depth = 0
+
+    # ------------------------------------------------------------------ statements
+
+    def execute(self, sql: str, params=()) -> Rows:
+        try:
+            return Rows(self.conn.execute(self.dialect.sql(sql), params), self)
+        except self.dialect.bugs:
+            raise
+        except self.dialect.operational as exc:
+            raise self.classify(exc) from None
+
+    def executemany(self, sql: str, rows) -> None:
+        try:
+            self.conn.executemany(self.dialect.sql(sql), rows)
+        except self.dialect.bugs:
+            raise
+        except self.dialect.operational as exc:
+            raise self.classify(exc) from None
+
+    def scalar(self, sql: str, params=()):
+        return self.execute(sql, params).scalar()
+
+    def classify(self, exc: BaseException) -> BaseException:
+        """The StoreError for a store failure; other driver errors (bugs) as they are."""
+        return known_failure(exc, self.path) or exc
+
+    # ------------------------------------------------------------------ transactions
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    @contextmanager
+    def transaction(self):
+        """One write transaction. Nested use joins the outer one. On any failure everything
+        is rolled back and a store failure is raised as its StoreError (the driver's own
+        error, not the "cannot rollback" that SQLite reports after it rolled back by itself)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        if self.readonly:
+            from perftui.errors import StoreReadOnly
+
+            raise StoreReadOnly(f"{self.path} is open read-only; this needs to write "
+                                "(drop --read-only)")
+        self.execute(self.dialect.begin_write)
+        self._depth = 1
+        try:
+            yield self
+        except BaseException as exc:
+            self._depth = 0
+            self._rollback()
+            if isinstance(exc, self.dialect.operational) and not isinstance(exc, self.dialect.bugs):
+                raise self.classify(exc) from None
+            raise
+        self._depth = 0
+        try:
+            self.conn.execute("COMMIT")
+        except self.dialect.operational as exc:
+            self._rollback()
+            raise self.classify(exc) from None
+
+    def _rollback(self) -> None:
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        except Exception:  # noqa: BLE001 - the error that ended the transaction is the one to report
+            pass
+
+    # ------------------------------------------------------------------ lifetime
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except Exception:  # noqa: BLE001 - closing twice or after a failure is harmless
+            pass
+
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.readonly else "read-write"
+        return f"Database({self.dialect.name} {self.path!r}, {mode})"

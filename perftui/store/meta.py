@@ -1,0 +1,23 @@
+"""Small key/value facts about a store (`store_meta`): when retention last ran, flag rules,
+the demo marker."""
+
+from __future__ import annotations
+
+import json
+
+from perftui.store.engine import Database
+
+
+def meta_get(db: Database, key: str) -> str | None:
+    return db.scalar("SELECT value FROM store_meta WHERE key = ?", (key,))
+
+
+def meta_set(db: Database, key: str, value: str | None) -> None:
+    db.execute("INSERT INTO store_meta (key, value) VALUES (?, ?)"
+               " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+
+def flag_rules(db: Database) -> list[dict]:
+    """The known-issue flag rules of the catalog the store was seeded with."""
+    text = meta_get(db, "flag_rules")
+    return json.loads(text) if text else []

@@ -1,0 +1,209 @@
+"""Snapshots and their measurements: writing one run (with the verdict of each metric), and the
+reads every use case shares (scopes, the latest run, a metric's history, baseline resets).
+
+A measurement carries the verdict its snapshot was judged with when it was written (severity,
+tier, expected value, deviation, baseline runs; see migration 0004), so readers never judge a
+snapshot again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from perftui.store.engine import Database
+
+SNAPSHOT_FIELDS = ("recorded_at", "app", "environment", "host", "session_id", "git_commit",
+                   "git_branch", "app_version", "python_version", "platform", "cpu_count",
+                   "total_memory_mb", "is_cold_start", "status", "performance_index",
+                   "regression_score", "flags", "operations", "cache_stats", "errors", "notes")
+JSON_FIELDS = ("flags", "operations", "cache_stats", "errors")
+# what readers show of a snapshot (session_id stays in the store)
+READ_COLUMNS = ("id", "recorded_at", "app", "environment", "host", "git_commit", "git_branch",
+                "app_version", "python_version", "platform", "cpu_count", "total_memory_mb",
+                "is_cold_start", "status", "performance_index", "regression_score", "flags",
+                "operations", "cache_stats", "errors", "notes")
+MEASUREMENT_COLUMNS = ("metric_id", "snapshot_id", "value", "severity", "tier", "expected",
+                       "deviation", "baseline_runs")
+INSERT_MEASUREMENTS = (f"INSERT INTO measurements ({', '.join(MEASUREMENT_COLUMNS)})"
+                       f" VALUES ({', '.join('?' * len(MEASUREMENT_COLUMNS))})")
+_WARM = "is_cold_start = 0 AND status = 'ok'"
+
+
+def snapshot_values(fields: dict) -> list:
+    """The SNAPSHOT_FIELDS values of a snapshot given as a dict (JSON fields may be objects)."""
+    values = []
+    for name in SNAPSHOT_FIELDS:
+        value = fields.get(name)
+        if name in JSON_FIELDS and value is not None and not isinstance(value, str):
+            value = json.dumps(value, separators=(",", ":"), sort_keys=True)
+        elif name == "is_cold_start":
+            value = 1 if value else 0
+        elif name == "status" and value is None:
+            value = "ok"
+        values.append(value)
+    return values
+
+
+def insert_snapshot(db: Database, fields: dict) -> int:
+    """Insert one snapshot row; returns its id."""
+    return db.execute(
+        f"INSERT INTO snapshots ({', '.join(SNAPSHOT_FIELDS)}) VALUES "
+        f"({', '.join('?' * len(SNAPSHOT_FIELDS))}) RETURNING id", snapshot_values(fields)).scalar()
+
+
+def insert_measurements(db: Database, rows: Iterable[Sequence]) -> None:
+    """Rows of MEASUREMENT_COLUMNS: (metric_id, snapshot_id, value, severity, tier, expected,
+    deviation, baseline_runs); the verdict fields are None for a run that was not judged."""
+    db.executemany(INSERT_MEASUREMENTS, rows)
+
+
+def update_snapshot_scores(db: Database, snapshot_id: int, performance_index: float | None,
+                           regression_score: float | None, flags: Sequence[str]) -> None:
+    db.execute("UPDATE snapshots SET performance_index = ?, regression_score = ?, flags = ?"
+               " WHERE id = ?",
+               (performance_index, regression_score, json.dumps(list(flags)), snapshot_id))
+
+
+def _row_dict(row: Sequence) -> dict:
+    d = dict(zip(READ_COLUMNS, row))
+    d["is_cold_start"] = bool(d["is_cold_start"])
+    for name in JSON_FIELDS:
+        if d[name] is not None:
+            try:
+                d[name] = json.loads(d[name])
+            except ValueError:
+                d[name] = None
+    return d
+
+
+# ---------------------------------------------------------------- scopes
+
+def newest_scope(db: Database, app: str | None = None,
+                 environment: str | None = None) -> tuple[str, str] | None:
+    """(app, environment) of the newest snapshot, within the app or environment if given."""
+    where, args = _scope_where(app, environment)
+    row = db.execute(f"SELECT app, environment FROM snapshots{where}"
+                     " ORDER BY recorded_at DESC LIMIT 1", args).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def scopes(db: Database) -> list[dict]:
+    """Every (app, environment) with its snapshot count and latest time, newest first."""
+    rows = db.execute("SELECT app, environment, count(*), max(recorded_at) FROM snapshots"
+                      " GROUP BY app, environment ORDER BY max(recorded_at) DESC")
+    return [{"app": a, "environment": e, "snapshots": n, "latest": t} for a, e, n, t in rows]
+
+
+def _scope_where(app: str | None, environment: str | None) -> tuple[str, list]:
+    where, args = [], []
+    if app is not None:
+        where.append("app = ?")
+        args.append(app)
+    if environment is not None:
+        where.append("environment = ?")
+        args.append(environment)
+    return (f" WHERE {' AND '.join(where)}" if where else ""), args
+
+
+def snapshot_count(db: Database, app: str | None = None, environment: str | None = None) -> int:
+    where, args = _scope_where(app, environment)
+    return db.scalar(f"SELECT count(*) FROM snapshots{where}", args)
+
+
+# ---------------------------------------------------------------- one snapshot
+
+def latest_snapshot(db: Database, app: str, environment: str,
+                    warm_only: bool = False) -> dict | None:
+    warm = f" AND {_WARM}" if warm_only else ""
+    row = db.execute(f"SELECT {', '.join(READ_COLUMNS)} FROM snapshots WHERE app = ?"
+                     f" AND environment = ?{warm} ORDER BY recorded_at DESC, id DESC LIMIT 1",
+                     (app, environment)).fetchone()
+    return _row_dict(row) if row else None
+
+
+def measurements(db: Database, snapshot_id: int) -> list[dict]:
+    """One snapshot's measurements with their stored verdicts, by metric code."""
+    rows = db.execute(
+        "SELECT mt.code, m.value, m.severity, m.tier, m.expected, m.deviation, m.baseline_runs"
+        " FROM measurements m JOIN metrics mt ON mt.id = m.metric_id"
+        " WHERE m.snapshot_id = ? ORDER BY mt.code", (snapshot_id,))
+    return [{"metric_id": c, "value": v, "severity": s, "tier": t, "expected": e,
+             "deviation": d, "baseline_runs": n} for c, v, s, t, e, d, n in rows]
+
+
+def unjudged_values(db: Database, snapshot_id: int) -> list[tuple[int, float]]:
+    """(metric row id, value) of a snapshot whose measurements carry no verdict at all; empty
+    when any of them was judged."""
+    rows = db.execute("SELECT metric_id, value, severity FROM measurements WHERE snapshot_id = ?",
+                      (snapshot_id,)).fetchall()
+    if any(r[2] is not None for r in rows):
+        return []
+    return [(r[0], r[1]) for r in rows]
+
+
+def set_verdicts(db: Database, snapshot_id: int, rows: Iterable[Sequence]) -> None:
+    """(metric_id, severity, tier, expected, deviation, baseline_runs) for one snapshot."""
+    db.executemany("UPDATE measurements SET severity = ?, tier = ?, expected = ?, deviation = ?,"
+                   " baseline_runs = ? WHERE snapshot_id = ? AND metric_id = ?",
+                   [(s, t, e, d, n, snapshot_id, m) for m, s, t, e, d, n in rows])
+
+
+# ---------------------------------------------------------------- history and baselines
+
+def history_rows(db: Database, metric_id: int, app: str, environment: str, *,
+                 before: str | None = None, until: str | None = None, since: str | None = None,
+                 limit: int = 60, warm_only: bool = True) -> list[tuple[int, str, float]]:
+    """(snapshot id, recorded_at, value) of one metric in one scope, the newest `limit`, oldest
+    first. `before` is exclusive, `until` and `since` inclusive."""
+    index = "snapshots_warm_scope_time" if warm_only else "snapshots_scope_time"
+    sql = ["SELECT s.id, s.recorded_at, m.value FROM snapshots s", db.dialect.indexed(index),
+           " JOIN measurements m ON m.snapshot_id = s.id AND m.metric_id = ?"
+           " WHERE s.app = ? AND s.environment = ? AND s.recorded_at >= ?"]
+    args: list = [metric_id, app, environment, since or ""]
+    if warm_only:
+        sql.append(" AND s.is_cold_start = 0 AND s.status = 'ok'")
+    if before is not None:
+        sql.append(" AND s.recorded_at < ?")
+        args.append(before)
+    if until is not None:
+        sql.append(" AND s.recorded_at <= ?")
+        args.append(until)
+    sql.append(" ORDER BY s.recorded_at DESC, s.id DESC LIMIT ?")
+    args.append(limit)
+    rows = db.execute("".join(sql), args).fetchall()
+    rows.reverse()
+    return rows
+
+
+def history(db: Database, metric_id: int, app: str, environment: str, before: str, limit: int,
+            since: str | None = None) -> list[float]:
+    """Prior warm, successful values of one metric in one scope, oldest first (what a
+    baseline is made of)."""
+    return [r[2] for r in history_rows(db, metric_id, app, environment, before=before,
+                                       since=since, limit=limit)]
+
+
+def baseline_resets(db: Database, app: str, environment: str, before: str) -> dict[int, str]:
+    """metric row id -> the latest 'accepted as new baseline' moment at or before `before`."""
+    return dict(db.execute(
+        "SELECT metric_id, max(since) FROM baseline_resets WHERE app = ? AND environment = ?"
+        " AND since <= ? GROUP BY metric_id", (app, environment, before)).fetchall())
+
+
+def last_warm_snapshot(db: Database, app: str, environment: str, before: str) -> int | None:
+    return db.scalar(
+        "SELECT id FROM snapshots" + db.dialect.indexed("snapshots_warm_scope_time") +
+        f" WHERE app = ? AND environment = ? AND {_WARM} AND recorded_at < ?"
+        " ORDER BY recorded_at DESC LIMIT 1", (app, environment, before))
+
+
+def has_snapshot_since(db: Database, app: str, environment: str, host: str | None,
+                       since: str) -> bool:
+    """Whether this scope (and host) recorded anything at or after `since`."""
+    host_clause = "host IS NULL" if host is None else "host = ?"
+    args = (app, environment, since) if host is None else (app, environment, since, host)
+    return db.execute(
+        "SELECT 1 FROM snapshots" + db.dialect.indexed("snapshots_scope_time") +
+        f" WHERE app = ? AND environment = ? AND recorded_at >= ? AND {host_clause} LIMIT 1",
+        args).fetchone() is not None
