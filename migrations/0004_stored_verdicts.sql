@@ -8,11 +8,16 @@
 --   expected       the baseline median the value was judged against (NULL: no baseline yet)
 --   deviation      the change from that median in % (signed: + is a higher value)
 --   baseline_runs  how many warm runs that baseline was made of
--- Existing stores: the newest snapshot of each scope is judged once during the upgrade
--- (perftui.store.verdicts.backfill), so `perftui status` reads the same after it.
+-- Existing stores: the newest snapshot of each scope is judged once after the upgrade
+-- (perftui.recorder.evaluate.judge_unjudged), so `perftui status` reads the same after it.
 
 ALTER TABLE measurements ADD COLUMN severity TEXT;
 ALTER TABLE measurements ADD COLUMN tier TEXT;
 ALTER TABLE measurements ADD COLUMN expected REAL;
 ALTER TABLE measurements ADD COLUMN deviation REAL;
 ALTER TABLE measurements ADD COLUMN baseline_runs INTEGER;
+
+-- a store with history asks to have each scope's newest run judged once (done by the first
+-- writable open through perftui.core.session, which then removes this row)
+INSERT INTO store_meta (key, value) SELECT 'judge_newest_runs', 'pending'
+    WHERE EXISTS (SELECT 1 FROM snapshots);

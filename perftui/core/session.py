@@ -14,6 +14,9 @@ from perftui.errors import UsageError
 from perftui.store.db import open_store
 from perftui.store.engine import Database
 from perftui.store.location import resolve_store_path
+from perftui.store.meta import meta_delete, meta_get
+
+JUDGE_PENDING = "judge_newest_runs"   # set by migration 0004 on a store with history
 
 
 def open_session(where: str | None = None, *, readonly: bool = False, write: bool = False,
@@ -28,7 +31,26 @@ def open_session(where: str | None = None, *, readonly: bool = False, write: boo
         raise UsageError("this command writes to the store; drop --read-only")
     if where is not None and not str(where).strip():
         raise UsageError("--db is empty; give a store path (or leave it out for the default)")
-    return open_store(where, readonly=readonly, create=create)
+    store = open_store(where, readonly=readonly, create=create)
+    if not readonly:
+        try:
+            _finish_upgrade(store)
+        except BaseException:
+            store.close()
+            raise
+    return store
+
+
+def _finish_upgrade(store: Database) -> None:
+    """Work a schema upgrade left for code above the store: a store from before verdicts were
+    stored (migration 0004) has each scope's newest run judged once."""
+    if meta_get(store, JUDGE_PENDING) is None:
+        return
+    from perftui.recorder.evaluate import judge_unjudged
+
+    with store.transaction():
+        judge_unjudged(store)
+        meta_delete(store, JUDGE_PENDING)
 
 
 def store_location(where: str | None = None) -> str:

@@ -17,6 +17,10 @@ def meta_set(db: Database, key: str, value: str | None) -> None:
                " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
 
+def meta_delete(db: Database, key: str) -> None:
+    db.execute("DELETE FROM store_meta WHERE key = ?", (key,))
+
+
 def flag_rules(db: Database) -> list[dict]:
     """The known-issue flag rules of the catalog the store was seeded with."""
     text = meta_get(db, "flag_rules")

@@ -37,3 +37,74 @@ def test_scope_can_be_chosen(store_path, record_series):
         chosen = status(store, app="api", environment="prod")
         assert chosen["metrics"][0]["value"] == 310
         assert {s["app"] for s in chosen["scopes"]} == {"api", "web"}
+
+
+class TestJudgedOnce:
+    """A snapshot is judged when it is written; status reads that verdict, never its own."""
+
+    def test_a_cold_start_reads_as_recorded_not_evaluated(self, store_path, record_series):
+        """`record APP-001=1600 --cold` said "not evaluated … ok"; status used to re-judge the
+        same snapshot and show it as "+296% info"."""
+        from perftui.core.record_cli import build_snapshot, record
+
+        record_series(store_path, {"APP-001": [400 + i % 5 for i in range(25)]})
+        with open_store(str(store_path)) as store:
+            recorded = record(store, build_snapshot({"APP-001": 1600.0}, app="shop",
+                                                    environment="local", cold=True))
+            shown = {m["metric_id"]: m for m in status(store)["metrics"]}["APP-001"]
+        said = {m["metric_id"]: m for m in recorded["metrics"]}["APP-001"]
+        assert recorded["evaluated"] is False and said["severity"] == "ok"
+        assert said["change_percent"] is None
+        assert (shown["evaluated"], shown["severity"], shown["change_percent"]) == (
+            False, "ok", None)
+        assert shown["value"] == 1600.0
+
+    def test_status_shows_the_verdict_the_recorder_stored(self, regressed_store):
+        data = status(regressed_store)
+        stored = dict(regressed_store.execute(
+            "SELECT mt.code, m.severity FROM measurements m JOIN metrics mt ON mt.id = m.metric_id"
+            " WHERE m.snapshot_id = ?", (data["snapshot"]["id"],)).fetchall())
+        assert {m["metric_id"]: m["severity"] for m in data["metrics"]} == stored
+        assert all(m["evaluated"] for m in data["metrics"])
+
+    def test_status_does_not_run_the_detectors(self, regressed_store, monkeypatch):
+        import perftui.analysis.detect as detect
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("status ran a detector")
+
+        monkeypatch.setattr(detect, "evaluate_metric", refuse)
+        assert status(regressed_store)["metrics"]
+
+
+class TestUpgrade:
+    """A store made by the previous release (schema 3, no stored verdicts) reads the same after
+    the upgrade as a store where every run was judged when it was recorded."""
+
+    def test_status_is_unchanged_by_the_upgrade(self, tmp_path, record_series):
+        import sqlite3
+
+        series = {"VAL-001": [400 + (i % 7) for i in range(30)] + [560, 565, 558],
+                  "API-002": [4200] * 33, "VAL-003": [0.93] * 33}
+        fresh, old = tmp_path / "fresh.db", tmp_path / "old.db"
+        record_series(fresh, series)
+        record_series(old, series)
+        # take `old` back to what the previous release wrote: schema 3, no verdict columns
+        conn = sqlite3.connect(str(old), isolation_level=None)
+        for column in ("severity", "tier", "expected", "deviation", "baseline_runs"):
+            conn.execute(f"ALTER TABLE measurements DROP COLUMN {column}")
+        conn.execute("DELETE FROM schema_migrations WHERE version >= 4")
+        conn.close()
+
+        from perftui.core.session import open_session
+
+        with open_session(str(old)) as store:   # upgrades, judging each scope's newest run
+            upgraded = status(store)
+            assert store.scalar("SELECT count(*) FROM store_meta"
+                                " WHERE key = 'judge_newest_runs'") == 0
+        with open_store(str(fresh)) as store:
+            recorded = status(store)
+        for data in (upgraded, recorded):
+            data.pop("age_seconds")
+        assert upgraded == recorded
+        assert {m["metric_id"]: m["severity"] for m in upgraded["metrics"]}["VAL-001"] != "ok"
