@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from perftui.cli.common import (add_format, command_parser, open_store_for, positive_int,
-                                print_json)
+from perftui.cli.common import (add_format, add_metric, command_parser, open_store_for,
+                                positive_int, print_json)
 
 SEVERITIES = ("info", "warning", "error", "critical")
 STATUSES = ("open", "acknowledged", "resolved", "all")
@@ -29,7 +29,7 @@ def add_parser(sub) -> None:
     p.add_argument("--status", choices=STATUSES, default="open",
                    help="open (= unresolved, the default), acknowledged, resolved or all")
     p.add_argument("--unacknowledged", action="store_true", help="only alerts nobody acknowledged")
-    p.add_argument("--metric", metavar="ID", help="only this metric (id or key)")
+    add_metric(p)
     p.add_argument("--limit", type=positive_int, metavar="N", help="at most N alerts")
     add_format(p)
     p.set_defaults(func=run_list)

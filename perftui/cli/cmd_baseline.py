@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from perftui.cli.common import days, add_format, command_parser, open_store_for, positive_int, print_json
+from perftui.cli.common import (add_days, add_format, add_metric, command_parser, open_store_for,
+                                positive_int, print_json)
 
 
 def add_parser(sub) -> None:
@@ -15,8 +16,8 @@ def add_parser(sub) -> None:
                     "the last N days and adds that period's statistics.",
         examples=["perftui baseline --metric APP-001", "perftui baseline --metric APP-001 --days 30",
                   "perftui baseline --metric startup_time_ms --format json"])
-    p.add_argument("--metric", required=True, metavar="ID", help="metric id or key")
-    p.add_argument("--days", type=days, metavar="N", help="only runs of the last N days")
+    add_metric(p, "metric id or key", required=True)
+    add_days(p, "only runs of the last N days")
     p.add_argument("--window", type=positive_int, default=20, metavar="N",
                    help="runs in the baseline (default: 20, as the detector uses)")
     add_format(p)

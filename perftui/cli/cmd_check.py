@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from perftui.cli.common import (add_format, command_parser, finite_float,
-                                open_store_for, print_json)
+from perftui.cli.common import (add_format, add_threshold, command_parser, open_store_for,
+                                print_json)
 from perftui.errors import UsageError
 
 
@@ -26,8 +26,7 @@ def add_parser(sub) -> None:
     p.add_argument("--current", required=True, metavar="FILE", help="the results to judge")
     p.add_argument("--baseline-branch", default="main", metavar="BRANCH",
                    help="branch whose recorded runs are the baseline (default: main)")
-    p.add_argument("--threshold", type=finite_float, default=10.0, metavar="PCT",
-                   help="percent worse that counts as a regression (default: 10)")
+    add_threshold(p)
     p.add_argument("--fail-on", choices=("warning", "error", "critical"), default="critical",
                    help="the level that fails the check (default: critical)")
     p.add_argument("--markdown", metavar="FILE", help="write the PR comment (markdown) to FILE")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from perftui.cli.common import add_format, command_parser, finite_float, open_store_for, print_json
+from perftui.cli.common import (add_format, add_threshold, command_parser, open_store_for,
+                                print_json)
 
 
 def add_parser(sub) -> None:
@@ -17,8 +18,7 @@ def add_parser(sub) -> None:
                   "perftui compare abc123 def456 --format markdown >> $GITHUB_STEP_SUMMARY"])
     p.add_argument("ref_a", metavar="REF_A", help="the reference commit (or branch)")
     p.add_argument("ref_b", metavar="REF_B", help="the commit (or branch) judged against it")
-    p.add_argument("--threshold", type=finite_float, default=10.0, metavar="PCT",
-                   help="percent worse that counts as a regression (default: 10)")
+    add_threshold(p)
     add_format(p, choices=("text", "markdown", "json"))
     p.set_defaults(func=run)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from perftui.cli.common import days, command_parser, open_store_for
+from perftui.cli.common import add_days, command_parser, open_store_for
 
 
 def add_parser(sub) -> None:
@@ -21,7 +21,7 @@ def add_parser(sub) -> None:
     p.add_argument("--format", choices=("csv", "json"), default="csv",
                    help="csv (wide, default) or json (full fidelity, re-importable)")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE (default: stdout)")
-    p.add_argument("--days", type=days, metavar="N", help="only the last N days")
+    add_days(p, "only the last N days")
     p.set_defaults(func=run)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from perftui.cli.common import add_format, command_parser, finite_float, open_store_for, print_json
+from perftui.cli.common import (add_format, add_threshold, command_parser, open_store_for,
+                                print_json)
 
 
 def add_parser(sub) -> None:
@@ -14,8 +15,7 @@ def add_parser(sub) -> None:
                     "score: the mean direction-aware change, negative = regression.",
         examples=["perftui regression", "perftui regression --threshold 5",
                   "perftui regression --format json | jq '.regressions'"])
-    p.add_argument("--threshold", type=finite_float, default=10.0, metavar="PCT",
-                   help="percent worse than baseline that counts as a regression (default: 10)")
+    add_threshold(p, "worse than baseline")
     add_format(p)
     p.set_defaults(func=run)
 

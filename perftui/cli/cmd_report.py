@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from perftui.cli.common import days, add_format, command_parser, open_store_for, print_json
+from perftui.cli.common import add_days, add_format, command_parser, open_store_for, print_json
 
 
 def add_parser(sub) -> None:
@@ -14,8 +14,7 @@ def add_parser(sub) -> None:
                     "alerts seen; plus run counts and the mean performance index.",
         examples=["perftui report --days 7", "perftui report --days 30 --format markdown > report.md",
                   "perftui --app myapp --env ci report --format json"])
-    p.add_argument("--days", type=days, default=7, metavar="N",
-                   help="the period: the last N days (default: 7)")
+    add_days(p, "the period: the last N days (default: 7)", default=7)
     add_format(p, choices=("text", "markdown", "json"))
     p.set_defaults(func=run)
 

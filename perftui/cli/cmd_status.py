@@ -38,7 +38,7 @@ def run(args) -> int:
 
 
 def render(data: dict) -> None:
-    from perftui.analysis.types import worst
+    from perftui.severity import worst
     from perftui.cli.render import SEVERITY_STYLE, short_commit
     from perftui.cli.tables import console, styled, table
     from perftui.fmt import age_text, format_percent, format_value

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from perftui.cli.common import (add_format, command_parser, open_store_for, positive_int,
-                                print_json)
+from perftui.cli.common import (add_format, add_metric, command_parser, open_store_for,
+                                positive_int, print_json)
 
 
 def add_parser(sub) -> None:
@@ -92,7 +92,7 @@ def add_parser(sub) -> None:
         actions, "audit", help="who changed which line when",
         description="The audit trail of catalog changes, newest first.",
         examples=["perftui targets audit", "perftui targets audit --metric APP-001 --format json"])
-    au.add_argument("--metric", metavar="ID", help="only this metric")
+    add_metric(au, "only this metric")
     au.add_argument("--limit", type=positive_int, default=200, metavar="N",
                     help="at most N changes (default: 200)")
     add_format(au)

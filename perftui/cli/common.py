@@ -38,6 +38,23 @@ def add_format(parser: argparse.ArgumentParser, choices=("text", "json"), defaul
                         help=f"output format (default: {default}); json is a stable, documented shape")
 
 
+def add_threshold(parser: argparse.ArgumentParser, what: str = "worse") -> None:
+    """--threshold PCT: how much worse counts as a regression (regression, compare, check)."""
+    parser.add_argument("--threshold", type=finite_float, default=10.0, metavar="PCT",
+                        help=f"percent {what} that counts as a regression (default: 10)")
+
+
+def add_days(parser: argparse.ArgumentParser, help: str, default: int | None = None) -> None:
+    """--days N: a period of whole days back from now."""
+    parser.add_argument("--days", type=days, default=default, metavar="N", help=help)
+
+
+def add_metric(parser: argparse.ArgumentParser, help: str = "only this metric (id or key)",
+               required: bool = False) -> None:
+    """--metric ID: a metric by its id (APP-001) or key (startup_time_ms)."""
+    parser.add_argument("--metric", required=required, metavar="ID", help=help)
+
+
 def command_parser(sub, name: str, *, help: str, description: str, examples: list[str]):
     """A subcommand parser whose --help teaches: a description and worked examples."""
     epilog = EXAMPLES_FOOTER + "\n".join(f"  {e}" for e in examples)

@@ -68,8 +68,11 @@ class PerformanceTracker:
         flag = _env_flag("PERFTUI_DISABLE")
         self.disabled = bool(disabled if disabled is not None else flag)
         self.db = str(db) if db else None
-        self.app = app or env.get("PERFTUI_APP") or _default_app_name()
-        self.environment = environment or env.get("PERFTUI_ENV") or "local"
+        from perftui.store.location import env_scope
+
+        app, environment = env_scope(app, environment)
+        self.app = app or _default_app_name()
+        self.environment = environment or "local"
         self.app_version = app_version or env.get("PERFTUI_APP_VERSION")
         self.summary = summary if summary is not None else _env_flag("PERFTUI_SUMMARY")
         self.log_dir = str(log_dir) if log_dir else env.get("PERFTUI_LOG_DIR")
