@@ -152,10 +152,15 @@ def _wait4(pid: int):
             continue
 
 
+def metric_ids(prefix: str) -> dict[str, str]:
+    """{kind: metric id} of the three metrics a `perftui run` records."""
+    return {"wall": f"{prefix}.wall_ms", "cpu": f"{prefix}.cpu_ms",
+            "memory": f"{prefix}.peak_rss_mb"}
+
+
 def ensure_metrics(conn: Database, prefix: str, command: str) -> dict[str, str]:
     """Register the three metrics with proper names and units; returns {kind: metric id}."""
-    ids = {"wall": f"{prefix}.wall_ms", "cpu": f"{prefix}.cpu_ms",
-           "memory": f"{prefix}.peak_rss_mb"}
+    ids = metric_ids(prefix)
     names = {"wall": ("wall time", "ms"), "cpu": ("CPU time", "ms"),
              "memory": ("peak memory", "MB")}
     with conn.transaction():
@@ -181,7 +186,7 @@ def run_series(conn: Database, argv: Sequence[str], *, metric: str | None = None
         raise InputError("give the command to run after --, e.g. perftui run -- make test")
     prefix = metric_prefix(argv, metric)
     command = " ".join(argv)
-    ids = ensure_metrics(conn, prefix, command)
+    ids = metric_ids(prefix)
     report = progress or (lambda done, total: None)
     total = warmup + repeat
     runs: list[dict] = []
@@ -196,7 +201,9 @@ def run_series(conn: Database, argv: Sequence[str], *, metric: str | None = None
         snapshot = build_snapshot(values, app=app, environment=environment, commit=commit,
                                   branch=branch, version=version, cold=is_warmup,
                                   failed=m.returncode != 0)
-        result = result_dict(record_snapshot(conn, with_default_scope(conn, snapshot)), [])
+        with conn.transaction():  # the metrics are registered with the first run, not before
+            ensure_metrics(conn, prefix, command)
+            result = result_dict(record_snapshot(conn, with_default_scope(conn, snapshot)), [])
         runs.append({"index": index + 1, "warmup": is_warmup, **asdict(m),
                      "snapshot_id": result["snapshot_id"], "alerts": result["alerts"]})
         report(index + 1, total)

@@ -30,8 +30,11 @@ _BY_TEXT = (("not a database", "notadb"), ("file is encrypted", "notadb"),
 def _kind(exc: BaseException) -> str | None:
     name = getattr(exc, "sqlite_errorname", None)
     if name:
-        if name == "SQLITE_IOERR_WRITE" or name == "SQLITE_IOERR_TRUNCATE":
-            return "full"  # a write the file system refused: no space, or a file size limit
+        if name in ("SQLITE_IOERR_WRITE", "SQLITE_IOERR_TRUNCATE", "SQLITE_IOERR_SHMSIZE"):
+            # a write the file system refused: no space, or a file size limit (SHMSIZE: the
+            # WAL's shared-memory file could not be grown, the first write when a full disk
+            # meets a store nobody else has open)
+            return "full"
         if name.startswith("SQLITE_READONLY"):
             return "readonly"
         if name.startswith("SQLITE_CANTOPEN"):

@@ -71,15 +71,28 @@ def _create_private_file(path: str) -> None:
         raise StoreUnwritable(f"cannot create the store at {path}: {exc.strerror or exc}") from None
 
 
+def default_busy_timeout_ms() -> int:
+    """$PERFTUI_BUSY_TIMEOUT_MS (milliseconds, 0 or more) if set to a whole number, else
+    BUSY_TIMEOUT_MS; anything else in the variable is ignored."""
+    text = os.environ.get("PERFTUI_BUSY_TIMEOUT_MS", "").strip()
+    try:
+        value = int(text)
+    except ValueError:
+        return BUSY_TIMEOUT_MS
+    return min(value, 2**31 - 1) if value >= 0 else BUSY_TIMEOUT_MS
+
+
 def connect(path: str, *, create: bool = True, readonly: bool = False,
             migrate: bool = True, busy_timeout_ms: int | None = None) -> Database:
     """Open (and by default create and migrate) the SQLite store at `path`.
 
     The connection is in autocommit mode (`isolation_level=None`): writers use
     `Database.transaction()`, so that one snapshot is one transaction.
+    `busy_timeout_ms` is how long to wait for another process's write lock; None means
+    $PERFTUI_BUSY_TIMEOUT_MS when that is a whole number, else BUSY_TIMEOUT_MS.
     Raises a StoreError subclass with a one-line message on every failure.
     """
-    timeout_ms = busy_timeout_ms if busy_timeout_ms is not None else BUSY_TIMEOUT_MS
+    timeout_ms = busy_timeout_ms if busy_timeout_ms is not None else default_busy_timeout_ms()
     file = os.fspath(path)
     if os.path.isdir(file):
         raise StoreNotAStore(f"{path} is a directory, not a store file")
