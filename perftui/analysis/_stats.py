@@ -10,11 +10,15 @@ import math
 from collections.abc import Sequence
 from operator import add, mul, sub, truediv
 
-from perftui.fmt import format_number  # a leaf module: no imports of its own
 
-fmt_number = format_number
-"""Number for alert messages: the one format shared with tables and summaries (perftui.fmt):
-19,997 / 832 / 99.95 / 0.85 / 1.25, never scientific notation for everyday magnitudes."""
+
+def fmt_number(x: float) -> str:
+    """Number for alert messages: the one format shared with tables and summaries (perftui.fmt):
+    19,997 / 832 / 99.95 / 0.85 / 1.25, never scientific notation for everyday magnitudes.
+    (Imported on first use: only a run that raises an alert writes a message.)"""
+    from perftui.fmt import format_number
+
+    return format_number(x)
 
 MAD_TO_SIGMA = 1.4826
 """Scale that makes the median absolute deviation estimate sigma for normal data."""

@@ -24,7 +24,6 @@ from perftui.analysis.index import evaluate_flags, performance_index, regression
 from perftui.analysis.lifecycle import OpenAlert, plan_alerts
 from perftui.analysis.types import (DEFAULT_CONFIG, DetectorConfig, MetricSpec, MetricVerdict,
                                     severity_rank)
-from perftui.errors import RecordError
 from perftui.store import alerts as store_alerts
 from perftui.store import snapshots
 from perftui.store.engine import Database
@@ -105,31 +104,39 @@ class RecordResult:
         return f"RecordResult(snapshot_id={self.snapshot_id}, alerts={len(self.alerts)})"
 
 
+def _record_error(message: str):
+    """perftui.errors.RecordError, imported only when a snapshot is refused (the error classes
+    cost a host application's start-up a few hundred microseconds)."""
+    from perftui.errors import RecordError
+
+    return RecordError(message)
+
+
 def check_value(name: str, value: Any) -> float:
     """A finite number, or RecordError naming the metric."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise RecordError(f"metric {name}: value must be a number, got {value!r}")
+        raise _record_error(f"metric {name}: value must be a number, got {value!r}")
     value = float(value)
     if not math.isfinite(value):
-        raise RecordError(f"metric {name}: value must be finite, got {value}")
+        raise _record_error(f"metric {name}: value must be finite, got {value}")
     return value
 
 
 def validate(snapshot: SnapshotInput) -> tuple[str, dict[str, float]]:
     """Check everything before anything is written; returns (recorded_at, values)."""
     if not isinstance(snapshot.metrics, Mapping):
-        raise RecordError("metrics must be a mapping of metric id or key to a number")
+        raise _record_error("metrics must be a mapping of metric id or key to a number")
     values = {str(name): check_value(str(name), v) for name, v in snapshot.metrics.items()}
     if snapshot.status not in ("ok", "failed"):
-        raise RecordError(f"status must be 'ok' or 'failed', got {snapshot.status!r}")
+        raise _record_error(f"status must be 'ok' or 'failed', got {snapshot.status!r}")
     for name in ("app", "environment"):
         text = getattr(snapshot, name)
         if not isinstance(text, str) or not text.strip() or len(text) > 100:
-            raise RecordError(f"{name} must be a non-empty name of at most 100 characters")
+            raise _record_error(f"{name} must be a non-empty name of at most 100 characters")
     try:
         recorded_at = normalise_iso(snapshot.recorded_at) if snapshot.recorded_at else now_iso()
     except ValueError as exc:
-        raise RecordError(f"recorded_at: {exc}") from None
+        raise _record_error(f"recorded_at: {exc}") from None
     return recorded_at, values
 
 
@@ -157,7 +164,7 @@ def _record(conn: Database, snap: SnapshotInput, recorded_at: str,
     for name, value in values.items():
         row = catalog.find(name) or register_metric(conn, catalog, name)
         if row.id in seen:
-            raise RecordError(f"metric {row.code} given twice (as {name!r} and another name)")
+            raise _record_error(f"metric {row.code} given twice (as {name!r} and another name)")
         seen.add(row.id)
         rows.append((row, value))
 

@@ -16,10 +16,11 @@ Standard library only: the recorder opens a Database inside host applications' s
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import contextmanager
-
-from perftui.store.errors import known_failure
+try:  # the C module itself: the sqlite3 package's wrapper registers datetime adapters (and
+    # imports datetime) for about 2 ms of a host application's start-up; perftui needs neither
+    import _sqlite3 as sqlite3
+except ImportError:  # pragma: no cover - an interpreter without the split
+    import sqlite3
 
 
 class Dialect:
@@ -95,6 +96,23 @@ class Rows:
         return self._cursor.description
 
 
+class Transaction:
+    """`with db.transaction():` (a plain class: contextlib costs a host app half a millisecond
+    to import)."""
+
+    __slots__ = ("db",)
+
+    def __init__(self, db: "Database"):
+        self.db = db
+
+    def __enter__(self) -> "Database":
+        self.db._begin()
+        return self.db
+
+    def __exit__(self, kind, exc, tb) -> None:
+        self.db._end(exc)
+
+
 class Database:
     """An open store. Create one with `perftui.store.open_store` (or, inside the recorder,
     `perftui.store.sqlite.connect`); close it with `close()` or a `with` block."""
@@ -129,6 +147,8 @@ class Database:
 
     def classify(self, exc: BaseException) -> BaseException:
         """The StoreError for a store failure; other driver errors (bugs) as they are."""
+        from perftui.store.errors import known_failure  # only on failure: errno, messages
+
         return known_failure(exc, self.path) or exc
 
     # ------------------------------------------------------------------ transactions
@@ -137,17 +157,16 @@ class Database:
     def in_transaction(self) -> bool:
         return self._depth > 0
 
-    @contextmanager
-    def transaction(self):
-        """One write transaction. Nested use joins the outer one. On any failure everything
-        is rolled back and a store failure is raised as its StoreError (the driver's own
-        error, not the "cannot rollback" that SQLite reports after it rolled back by itself)."""
+    def transaction(self) -> "Transaction":
+        """One write transaction, as a `with` block. Nested use joins the outer one. On any
+        failure everything is rolled back and a store failure is raised as its StoreError (the
+        driver's own error, not the "cannot rollback" that SQLite reports after it rolled back
+        by itself)."""
+        return Transaction(self)
+
+    def _begin(self) -> None:
         if self._depth:
             self._depth += 1
-            try:
-                yield self
-            finally:
-                self._depth -= 1
             return
         if self.readonly:
             from perftui.errors import StoreReadOnly
@@ -156,20 +175,22 @@ class Database:
                                 "(drop --read-only)")
         self.execute(self.dialect.begin_write)
         self._depth = 1
-        try:
-            yield self
-        except BaseException as exc:
-            self._depth = 0
+
+    def _end(self, exc: BaseException | None) -> None:
+        if self._depth > 1:
+            self._depth -= 1
+            return
+        self._depth = 0
+        if exc is not None:
             self._rollback()
             if isinstance(exc, self.dialect.operational) and not isinstance(exc, self.dialect.bugs):
                 raise self.classify(exc) from None
-            raise
-        self._depth = 0
+            return
         try:
             self.conn.execute("COMMIT")
-        except self.dialect.operational as exc:
+        except self.dialect.operational as failure:
             self._rollback()
-            raise self.classify(exc) from None
+            raise self.classify(failure) from None
 
     def _rollback(self) -> None:
         try:

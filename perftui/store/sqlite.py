@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
+try:  # the C module itself: the sqlite3 package's wrapper registers datetime adapters (and
+    # imports datetime) for about 2 ms of a host application's start-up; perftui needs neither
+    import _sqlite3 as sqlite3
+except ImportError:  # pragma: no cover - an interpreter without the split
+    import sqlite3
 
-from perftui.errors import (StoreError, StoreMissing, StoreNotAStore, StoreTooNew,
-                            StoreUnwritable)
 from perftui.store.engine import Database
-from perftui.store.errors import classify
 from perftui.timefmt import now_iso
 
 BUSY_TIMEOUT_MS = 5000
@@ -68,7 +69,8 @@ def _create_private_file(path: str) -> None:
     except FileExistsError:
         pass
     except OSError as exc:
-        raise StoreUnwritable(f"cannot create the store at {path}: {exc.strerror or exc}") from None
+        raise _error("StoreUnwritable",
+                     f"cannot create the store at {path}: {exc.strerror or exc}") from None
 
 
 def default_busy_timeout_ms() -> int:
@@ -95,13 +97,14 @@ def connect(path: str, *, create: bool = True, readonly: bool = False,
     timeout_ms = busy_timeout_ms if busy_timeout_ms is not None else default_busy_timeout_ms()
     file = os.fspath(path)
     if os.path.isdir(file):
-        raise StoreNotAStore(f"{path} is a directory, not a store file")
+        raise _error("StoreNotAStore", f"{path} is a directory, not a store file")
     exists = os.path.exists(file)
     if not exists and (readonly or not create):
-        raise StoreMissing(f"no store at {path} (record a snapshot first, or run `perftui demo`)")
+        raise _error("StoreMissing",
+                     f"no store at {path} (record a snapshot first, or run `perftui demo`)")
     if exists and (readonly or not create) and os.path.getsize(file) == 0:
         # an empty file is a valid empty SQLite database; a read must not turn it into a store
-        raise StoreNotAStore(f"{path} is an empty file, not a perftui store")
+        raise _error("StoreNotAStore", f"{path} is an empty file, not a perftui store")
     if not exists:
         _create_private_file(file)
     try:
@@ -112,7 +115,7 @@ def connect(path: str, *, create: bool = True, readonly: bool = False,
             conn = sqlite3.connect(file, isolation_level=None,
                                    timeout=timeout_ms / 1000, check_same_thread=False)
     except sqlite3.Error as exc:
-        raise classify(exc, path) from None
+        raise _classify(exc, path) from None
     try:
         for name, value in PRAGMAS:
             if readonly and name == "journal_mode":
@@ -122,13 +125,26 @@ def connect(path: str, *, create: bool = True, readonly: bool = False,
             conn.execute(f"PRAGMA {name}={value}")
         db = Database(conn, file, readonly=readonly)
         check_schema(db, path, readonly=readonly, migrate=migrate)
-    except StoreError:
+    except BaseException as exc:
         conn.close()
+        if isinstance(exc, sqlite3.Error):
+            raise _classify(exc, path) from None
         raise
-    except sqlite3.Error as exc:
-        conn.close()
-        raise classify(exc, path) from None
     return db
+
+
+def _error(kind: str, message: str):
+    """The perftui.errors class `kind` with `message`, imported only when something fails (the
+    error classes cost a host application's start-up a few hundred microseconds)."""
+    from perftui import errors
+
+    return getattr(errors, kind)(message)
+
+
+def _classify(exc: BaseException, path: str):
+    from perftui.store.errors import classify  # only on failure
+
+    return classify(exc, path)
 
 
 def readonly_uri(path: str) -> str:
@@ -167,16 +183,16 @@ def check_schema(conn: Database, path: str, *, readonly: bool, migrate: bool) ->
     version = current_version(conn)
     latest = latest_version()
     if version < 0:
-        raise StoreNotAStore(f"{path} is an SQLite database but not a perftui store")
+        raise _error("StoreNotAStore", f"{path} is an SQLite database but not a perftui store")
     if version > latest:
-        raise StoreTooNew(
-            f"{path} has schema version {version}, newer than this perftui understands ({latest}); "
-            "upgrade perftui")
+        raise _error("StoreTooNew",
+                     f"{path} has schema version {version}, newer than this perftui "
+                     f"understands ({latest}); upgrade perftui")
     if version < latest:
         if readonly or not migrate:
-            raise StoreTooNew(
-                f"{path} has schema version {version} and needs upgrading to {latest}; "
-                "open it once without --read-only")
+            raise _error("StoreTooNew",
+                         f"{path} has schema version {version} and needs upgrading to "
+                         f"{latest}; open it once without --read-only")
         apply_migrations(conn, path)
 
 

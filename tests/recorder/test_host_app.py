@@ -95,12 +95,12 @@ def test_locked_store_warns_once_and_host_exits_zero(subprocess_env, store_path)
 
 
 READ_ONLY_OPEN = textwrap.dedent("""
-    import sqlite3
-    _connect = sqlite3.connect
+    import _sqlite3  # what perftui.store opens stores with (the C module under sqlite3)
+    _connect = _sqlite3.connect
     def read_only(path, *args, **kwargs):  # the file as a read-only mount or 0400 file opens
         kwargs.pop("uri", None)
         return _connect(f"file:{path}?mode=ro", *args, uri=True, **kwargs)
-    sqlite3.connect = read_only
+    _sqlite3.connect = read_only
 """)
 
 

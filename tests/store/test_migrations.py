@@ -171,7 +171,7 @@ def test_read_only_falls_back_to_immutable_where_it_cannot_write(store_path, mon
             raise sqlite3.OperationalError("unable to open database file")
         return real_connect(database, *args, **kwargs)
 
-    monkeypatch.setattr(sqlite3, "connect", unwritable_dir)
+    monkeypatch.setattr(sq.sqlite3, "connect", unwritable_dir)  # the module perftui opens with
     ro = sq.connect(str(store_path), readonly=True)
     assert ro.execute("SELECT value FROM store_meta WHERE key='probe'").fetchone() == ("x",)
     assert any("immutable=1" in a for a in attempts)
