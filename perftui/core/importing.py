@@ -149,11 +149,15 @@ def _new_snapshots(conn: Database, batch: ImportBatch
         return [], 0
     existing = bulk.existing_snapshot_keys(conn, ordered[0].fields["recorded_at"],
                                            ordered[-1].fields["recorded_at"])
+    known_uids = bulk.existing_uids(conn, [s.fields["uid"] for s in ordered
+                                           if s.fields.get("uid")])
     fresh = []
     for snap in ordered:
-        key = _key(snap)
-        if key not in existing:
+        key, uid = _key(snap), snap.fields.get("uid")
+        if key not in existing and not (uid and uid in known_uids):
             existing.add(key)
+            if uid:
+                known_uids.add(uid)
             fresh.append(snap)
     return fresh, len(ordered) - len(fresh)
 

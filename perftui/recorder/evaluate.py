@@ -40,7 +40,7 @@ class SnapshotInput:
     __slots__ = ("metrics", "recorded_at", "app", "environment", "host", "session_id",
                  "git_commit", "git_branch", "app_version", "python_version", "platform",
                  "cpu_count", "total_memory_mb", "is_cold_start", "status", "operations",
-                 "cache_stats", "errors", "notes")
+                 "cache_stats", "errors", "notes", "uid")
 
     def __init__(self, metrics: Mapping[str, Any], recorded_at: str | None = None,
                  app: str = "default", environment: str = "local", host: str | None = None,
@@ -49,13 +49,15 @@ class SnapshotInput:
                  python_version: str | None = None, platform: str | None = None,
                  cpu_count: int | None = None, total_memory_mb: int | None = None,
                  is_cold_start: bool = False, status: str = "ok", operations: Any = None,
-                 cache_stats: Any = None, errors: Any = None, notes: str | None = None):
+                 cache_stats: Any = None, errors: Any = None, notes: str | None = None,
+                 uid: str | None = None):
         self.metrics, self.recorded_at, self.app, self.environment = metrics, recorded_at, app, environment
         self.host, self.session_id, self.git_commit, self.git_branch = host, session_id, git_commit, git_branch
         self.app_version, self.python_version, self.platform = app_version, python_version, platform
         self.cpu_count, self.total_memory_mb, self.is_cold_start = cpu_count, total_memory_mb, is_cold_start
         self.status, self.operations, self.cache_stats = status, operations, cache_stats
         self.errors, self.notes = errors, notes
+        self.uid = uid  # stable identity; None: a new one is made when the run is stored
 
 
 class AlertEvent:
@@ -95,6 +97,7 @@ class RecordResult:
         self.flags: list[str] = []
         self.baseline_confidence: float | None = None
         self.evaluated = False
+        self.duplicate = False  # the store already held this run (same uid): nothing written
         self.metrics: list[dict] = []  # per metric: code, name, unit, target, value, verdict
 
     def __int__(self) -> int:
@@ -172,6 +175,11 @@ def _record(conn: Database, snap: SnapshotInput, recorded_at: str,
               if k in SnapshotInput.__slots__}
     fields["recorded_at"] = recorded_at
     snapshot_id = snapshots.insert_snapshot(conn, fields)
+    if snapshot_id is None:  # this very run is stored already (delivered twice): nothing to do
+        result = RecordResult(snapshots.snapshot_by_uid(conn, snap.uid), recorded_at, snap.app,
+                              snap.environment, {})
+        result.duplicate = True
+        return result
 
     by_code = {row.code: v for row, v in rows}
     result = RecordResult(snapshot_id, recorded_at, snap.app, snap.environment, by_code)

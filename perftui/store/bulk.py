@@ -54,6 +54,16 @@ def existing_snapshot_keys(conn: Database, first: str, last: str
         (first, last))}
 
 
+def existing_uids(conn: Database, uids: list[str]) -> set[str]:
+    """Which of these snapshot identities the store holds already."""
+    found: set[str] = set()
+    for start in range(0, len(uids), 500):
+        chunk = uids[start:start + 500]
+        found.update(r[0] for r in conn.execute(
+            f"SELECT uid FROM snapshots WHERE uid IN ({', '.join('?' * len(chunk))})", chunk))
+    return found
+
+
 def store_counts(conn: Database) -> dict[str, int]:
     """Row counts of the tables an import or prune changes."""
     tables = ("snapshots", "measurements", "alerts", "metrics", "daily_aggregates",

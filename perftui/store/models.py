@@ -77,6 +77,7 @@ class Snapshot(BaseModel):
     cache_stats = JSONField(null=True)
     errors = JSONField(null=True)
     notes = TextField(null=True)
+    uid = TextField(null=True, unique=True)   # stable identity across stores (migration 0005)
 
     class Meta:
         table_name = "snapshots"

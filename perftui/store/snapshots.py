@@ -16,13 +16,14 @@ from perftui.store.engine import Database
 SNAPSHOT_FIELDS = ("recorded_at", "app", "environment", "host", "session_id", "git_commit",
                    "git_branch", "app_version", "python_version", "platform", "cpu_count",
                    "total_memory_mb", "is_cold_start", "status", "performance_index",
-                   "regression_score", "flags", "operations", "cache_stats", "errors", "notes")
+                   "regression_score", "flags", "operations", "cache_stats", "errors", "notes",
+                   "uid")
 JSON_FIELDS = ("flags", "operations", "cache_stats", "errors")
 # what readers show of a snapshot (session_id stays in the store)
 READ_COLUMNS = ("id", "recorded_at", "app", "environment", "host", "git_commit", "git_branch",
                 "app_version", "python_version", "platform", "cpu_count", "total_memory_mb",
                 "is_cold_start", "status", "performance_index", "regression_score", "flags",
-                "operations", "cache_stats", "errors", "notes")
+                "operations", "cache_stats", "errors", "notes", "uid")
 MEASUREMENT_COLUMNS = ("metric_id", "snapshot_id", "value", "severity", "tier", "expected",
                        "deviation", "baseline_runs")
 INSERT_MEASUREMENTS = (f"INSERT INTO measurements ({', '.join(MEASUREMENT_COLUMNS)})"
@@ -41,15 +42,31 @@ def snapshot_values(fields: dict) -> list:
             value = 1 if value else 0
         elif name == "status" and value is None:
             value = "ok"
+        elif name == "uid" and value is None:
+            value = new_uid()
         values.append(value)
     return values
 
 
-def insert_snapshot(db: Database, fields: dict) -> int:
-    """Insert one snapshot row; returns its id."""
+def new_uid() -> str:
+    """A snapshot's stable identity: 32 random hex digits (no uuid module: it costs a host app
+    milliseconds to import)."""
+    import os
+
+    return os.urandom(16).hex()
+
+
+def insert_snapshot(db: Database, fields: dict) -> int | None:
+    """Insert one snapshot row; returns its id, or None when the store already holds a snapshot
+    with the same `uid` (the same run delivered twice)."""
     return db.execute(
         f"INSERT INTO snapshots ({', '.join(SNAPSHOT_FIELDS)}) VALUES "
-        f"({', '.join('?' * len(SNAPSHOT_FIELDS))}) RETURNING id", snapshot_values(fields)).scalar()
+        f"({', '.join('?' * len(SNAPSHOT_FIELDS))}) ON CONFLICT (uid) DO NOTHING RETURNING id",
+        snapshot_values(fields)).scalar()
+
+
+def snapshot_by_uid(db: Database, uid: str) -> int | None:
+    return db.scalar("SELECT id FROM snapshots WHERE uid = ?", (uid,))
 
 
 def insert_measurements(db: Database, rows: Iterable[Sequence]) -> None:

@@ -93,6 +93,8 @@ class TestUpgrade:
         conn = sqlite3.connect(str(old), isolation_level=None)
         for column in ("severity", "tier", "expected", "deviation", "baseline_runs"):
             conn.execute(f"ALTER TABLE measurements DROP COLUMN {column}")
+        conn.execute("DROP INDEX snapshots_uid")
+        conn.execute("ALTER TABLE snapshots DROP COLUMN uid")
         conn.execute("DELETE FROM schema_migrations WHERE version >= 4")
         conn.close()
 
@@ -106,5 +108,6 @@ class TestUpgrade:
             recorded = status(store)
         for data in (upgraded, recorded):
             data.pop("age_seconds")
+            assert len(data["snapshot"].pop("uid")) == 32   # each store made its own
         assert upgraded == recorded
         assert {m["metric_id"]: m["severity"] for m in upgraded["metrics"]}["VAL-001"] != "ok"

@@ -129,6 +129,17 @@ def timestamp(value: Any, where: str) -> str:
         raise ImportFileError(f"{where}: not an ISO-8601 timestamp: {_show(value)}") from None
 
 
+def snapshot_uid(value: Any, where: str) -> str | None:
+    """A snapshot's identity as perftui writes it: 16 to 64 lowercase hex digits, or None."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 16 <= len(value) <= 64 \
+            or value.strip("0123456789abcdef"):
+        raise ImportFileError(f"{where}: expected 16 to 64 lowercase hex digits, got "
+                              f"{_show(value)}")
+    return value
+
+
 def text(value: Any, where: str, limit: int = 200) -> str | None:
     if value is None:
         return None

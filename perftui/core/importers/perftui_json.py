@@ -120,6 +120,7 @@ def _snapshot(raw: Any, where: str, file_defaults: dict, defaults: dict) -> m.Im
         fields[name] = raw.get(name)
     fields["is_cold_start"] = m.check_bool(raw.get("is_cold_start"), f"{where}.is_cold_start")
     fields["status"] = m.check_status(raw.get("status"), f"{where}.status")
+    fields["uid"] = m.snapshot_uid(raw.get("uid"), f"{where}.uid")
     source_id = raw.get("id")
     if source_id is not None and (isinstance(source_id, bool) or not isinstance(source_id, int)):
         raise m.ImportFileError(f"{where}.id: expected a whole number")
