@@ -13,7 +13,8 @@
     │   ├── StoreLocked       another process holds the write lock past the busy timeout
     │   ├── StoreReadOnly     the file (or --read-only) does not allow writing
     │   ├── StoreFull         the disk (or the file size limit) is full
-    │   └── StoreUnwritable   the store cannot be created or opened where it was asked for
+    │   ├── StoreUnwritable   the store cannot be created or opened where it was asked for
+    │   └── StoreUnreachable  a database server that does not answer (down, slow, refused)
     └── OutputError           a file perftui was asked to write cannot be written
 
 `str(error)` is the whole message. The CLI prints it as one line and exits 2; the TUI shows it
@@ -76,6 +77,10 @@ class StoreFull(StoreError):
 
 
 class StoreUnwritable(StoreError):
+    pass
+
+
+class StoreUnreachable(StoreError):
     pass
 
 

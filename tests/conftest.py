@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,30 @@ def subprocess_env(tmp_path) -> dict:
     env["HOME"] = str(tmp_path / "home")
     env["XDG_DATA_HOME"] = str(tmp_path / "home" / "data")
     return env
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's PostgreSQL server (see tests/_pg.py): skipped with one line where none can
+    be had, an error on CI, where the PostgreSQL tests must run."""
+    from tests._pg import ENABLE_HINT, Server, Unavailable
+
+    server = Server()
+    try:
+        server.start()
+    except (Unavailable, OSError, subprocess.SubprocessError) as exc:
+        server.stop()
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required on CI: {exc}")
+        pytest.skip(f"{ENABLE_HINT} ({exc})")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """Where a test's store lives, once per engine: an SQLite file path, or a fresh database on
+    the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return request.getfixturevalue("pg_server").new_database()

@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "perftui.cli.cmd_report",
     "perftui.cli.cmd_export",
     "perftui.cli.cmd_import",
+    "perftui.cli.cmd_push",
     "perftui.cli.cmd_compare",
     "perftui.cli.cmd_baseline",
     "perftui.cli.cmd_regression",
@@ -39,7 +40,8 @@ metrics into a local SQLite store; perftui compares them with rolling baselines 
 Run `perftui` with no command to open the terminal UI."""
 
 EPILOG = """\
-store: --db PATH, else $PERFTUI_DB, else the user data directory (perftui.db).
+store: --db PATH or URL, else $PERFTUI_DB, else the user data directory (perftui.db);
+       a postgresql://user@host/dbname URL is a team store on PostgreSQL (perftui[postgres]).
 scope: --app / --env (or $PERFTUI_APP / $PERFTUI_ENV); default: the scope of the newest snapshot.
 
 examples:
@@ -76,8 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
 def add_global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     group = parser.add_argument_group("global options") if not suppress else parser
-    group.add_argument("--db", metavar="PATH", default=default,
-                       help="store file (default: $PERFTUI_DB or the user data directory)")
+    group.add_argument("--db", metavar="PATH|URL", default=default,
+                       help="store file, or postgresql://user@host/dbname for a team store "
+                            "(default: $PERFTUI_DB or the user data directory)")
     group.add_argument("--app", metavar="NAME", default=default,
                        help="application scope (default: $PERFTUI_APP or the newest snapshot's)")
     group.add_argument("--env", metavar="NAME", default=default,

@@ -54,14 +54,14 @@ def export_json(conn: Database, out: IO[str], *, days: float | None = None,
     out.write(text[:-2] + ',\n "snapshots": [')
     count = 0
     for snap in bulk.iter_snapshots(conn, since=since, app=app, environment=environment):
-        out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(_ordered(snap), allow_nan=False))
+        out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(snapshot_document(snap), allow_nan=False))
         count += 1
         if count % 1000 == 0:
             report(count, total)
     report(count, total)
     out.write("\n ]")
     extras = {
-        "alerts": [_alert(a) for a in bulk.alert_rows(conn, since=since, app=app,
+        "alerts": [alert_document(a) for a in bulk.alert_rows(conn, since=since, app=app,
                                                       environment=environment)],
         "baseline_resets": bulk.baseline_reset_rows(conn),
         "target_changes": bulk.target_change_rows(conn),
@@ -75,11 +75,13 @@ def export_json(conn: Database, out: IO[str], *, days: float | None = None,
             **{key: len(rows) for key, rows in extras.items()}}
 
 
-def _ordered(snap: dict) -> dict:
+def snapshot_document(snap: dict) -> dict:
+    """A stored snapshot as the export (and push) writes it."""
     return {"id": snap["id"], **{k: snap[k] for k in SNAPSHOT_FIELDS}, "metrics": snap["metrics"]}
 
 
-def _alert(row: dict) -> dict:
+def alert_document(row: dict) -> dict:
+    """A stored alert as the export (and push) writes it: its metric by code."""
     row = dict(row)
     row.pop("metric_id", None)
     return row

@@ -25,7 +25,7 @@ from perftui.store import bulk
 from perftui.store.engine import Database
 from perftui.store.meta import meta_set
 from perftui.store.metrics import Catalog, ensure_metric, load_catalog, register_metric
-from perftui.store.targets import restore_definition
+from perftui.store.targets import existing_change_keys, restore_definition
 from perftui.timefmt import now_iso
 
 CHUNK = 2000
@@ -81,7 +81,12 @@ def harmonise_units(batch: ImportBatch, catalog: Catalog) -> None:
 
 
 def apply_batch(conn: Database, batch: ImportBatch, *, replay: bool = False,
-                progress: Progress | None = None, by: str = "import") -> dict:
+                progress: Progress | None = None, by: str = "import",
+                known_ids: dict[int, int] | None = None, audit: bool = False) -> dict:
+    """Write a batch in one transaction. `known_ids` maps the batch's snapshot ids to stored
+    ones for snapshots written by an earlier batch (so alerts keep their links); `audit` copies
+    the batch's target-change rows the store does not have yet even when it is not a restore
+    (a push into a team store)."""
     report = progress or (lambda done, total: None)
     with conn.transaction():
         restore = bulk.count_snapshots(conn) == 0
@@ -106,9 +111,9 @@ def apply_batch(conn: Database, batch: ImportBatch, *, replay: bool = False,
             summary["alerts_raised"] = _replay(conn, snapshots, report)
             id_map: dict[int, int] = {}
         else:
-            id_map = _bulk_insert(conn, catalog, snapshots, report)
+            id_map = {**(known_ids or {}), **_bulk_insert(conn, catalog, snapshots, report)}
             summary["alerts_imported"] = _import_alerts(conn, catalog, batch, id_map)
-        _import_extras(conn, catalog, batch, restore)
+        _import_extras(conn, catalog, batch, restore, audit)
         judge_unjudged(conn)  # the newest run of each scope, as `status` shows it
     return summary
 
@@ -222,7 +227,7 @@ def _import_alerts(conn: Database, catalog: Catalog, batch: ImportBatch,
 
 
 def _import_extras(conn: Database, catalog: Catalog, batch: ImportBatch,
-                   restore: bool) -> None:
+                   restore: bool, audit: bool = False) -> None:
     resets = bulk.existing_reset_keys(conn)
     rows = []
     for r in batch.baseline_resets:
@@ -232,11 +237,16 @@ def _import_extras(conn: Database, catalog: Catalog, batch: ImportBatch,
             rows.append((*key, r.get("created_by"), r.get("created_at") or r["since"],
                          r.get("notes")))
     bulk.insert_baseline_resets(conn, rows)
-    if restore and batch.catalog is not None:
-        bulk.insert_target_changes(conn, [
-            (_metric_pk(conn, catalog, t["metric_code"]), t["field"], t.get("old_value"),
-             t.get("new_value"), t.get("changed_by"), t["changed_at"], t.get("reason"))
-            for t in batch.target_changes])
+    if (restore and batch.catalog is not None) or audit:
+        known = existing_change_keys(conn)
+        changes = []
+        for t in batch.target_changes:
+            row = (_metric_pk(conn, catalog, t["metric_code"]), t["field"], t.get("old_value"),
+                   t.get("new_value"), t.get("changed_by"), t["changed_at"], t.get("reason"))
+            if (row[0], row[1], row[3], row[5]) not in known:
+                known.add((row[0], row[1], row[3], row[5]))
+                changes.append(row)
+        bulk.insert_target_changes(conn, changes)
     if batch.flag_rules and restore:
         meta_set(conn, "flag_rules", json.dumps(batch.flag_rules))
     bulk.upsert_daily_aggregates(conn, [

@@ -11,7 +11,7 @@ the other `perftui.core` functions) and get `perftui.errors.StoreError`s when it
 from __future__ import annotations
 
 from perftui.errors import UsageError
-from perftui.store.db import open_store
+from perftui.store.db import display, open_store
 from perftui.store.engine import Database
 from perftui.store.location import resolve_store_path
 from perftui.store.meta import meta_delete, meta_get
@@ -35,10 +35,26 @@ def open_session(where: str | None = None, *, readonly: bool = False, write: boo
     if not readonly:
         try:
             _finish_upgrade(store)
+            deliver_spooled(store, resolve_store_path(where))
         except BaseException:
             store.close()
             raise
     return store
+
+
+def deliver_spooled(store: Database, location: str) -> int:
+    """Runs a recorder could not write (the store was locked or the server down) wait in a
+    local spool; any command that opens the store for writing delivers them first."""
+    import os
+
+    from perftui.recorder.spool import SpoolUnsafe, deliver, spool_dir
+
+    if not os.path.isdir(spool_dir(location)):
+        return 0
+    try:
+        return deliver(store, location)
+    except SpoolUnsafe:
+        return 0  # the recorder warns about a spool it cannot trust; a command goes on
 
 
 def _finish_upgrade(store: Database) -> None:
@@ -54,8 +70,13 @@ def _finish_upgrade(store: Database) -> None:
 
 
 def store_location(where: str | None = None) -> str:
-    """Where `open_session(where)` would look, for messages and titles."""
+    """Where `open_session(where)` would look (a path, or a URL with its password)."""
     return resolve_store_path(where)
+
+
+def shown_location(where: str | None = None) -> str:
+    """Where the store is, as it may be shown in messages and titles (no password)."""
+    return display(resolve_store_path(where))
 
 
 def change_token(store: Database) -> int:

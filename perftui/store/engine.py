@@ -24,10 +24,12 @@ except ImportError:  # pragma: no cover - an interpreter without the split
 
 
 class Dialect:
-    """The engine-specific SQL fragments (SQLite's here)."""
+    """The engine-specific SQL fragments (SQLite's here; PostgreSQL's in `store.postgres`)."""
 
     name = "sqlite"
     begin_write = "BEGIN IMMEDIATE"
+    migration_lock: str | None = None   # SQLite's BEGIN IMMEDIATE already serialises writers
+    cross_join = "CROSS JOIN"           # SQLite: a CROSS JOIN keeps the join order as written
     # errors that say something about the store (not bugs in our SQL)
     operational = (sqlite3.OperationalError, sqlite3.DatabaseError)
     bugs = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
@@ -40,6 +42,19 @@ class Dialect:
     def epoch(self, column: str) -> str:
         """Epoch seconds of an ISO-8601 UTC text column, computed by the database."""
         return f"((julianday({column}) - 2440587.5) * 86400.0)"
+
+    def temp_index(self, name: str) -> str:
+        """The name of an index on a temporary table, as CREATE INDEX wants it."""
+        return f"temp.{name}"
+
+    def before_commit(self, db: "Database") -> None:
+        """Work at the end of every write transaction (PostgreSQL announces the change)."""
+
+    def after_explicit_ids(self, db: "Database", table: str) -> None:
+        """Rows were inserted with explicit ids (bulk import): let the id generator know."""
+
+    def lock_for_bulk(self, db: "Database") -> None:
+        """Inside a write transaction, before a bulk insert that assigns ids itself."""
 
     def change_token(self, db: "Database") -> int:
         """A number that moves whenever another connection (any process) commits to the store;
@@ -181,16 +196,20 @@ class Database:
             self._depth -= 1
             return
         self._depth = 0
-        if exc is not None:
+        if exc is not None:  # the block failed: roll back; __exit__ lets it propagate
             self._rollback()
             if isinstance(exc, self.dialect.operational) and not isinstance(exc, self.dialect.bugs):
                 raise self.classify(exc) from None
             return
         try:
+            self.dialect.before_commit(self)
             self.conn.execute("COMMIT")
-        except self.dialect.operational as failure:
+        except BaseException as failure:
             self._rollback()
-            raise self.classify(failure) from None
+            if isinstance(failure, self.dialect.operational) \
+                    and not isinstance(failure, self.dialect.bugs):
+                raise self.classify(failure) from None
+            raise
 
     def _rollback(self) -> None:
         try:

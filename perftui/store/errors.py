@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import errno
 
-from perftui.errors import (StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreNotAStore,
-                            StoreReadOnly, StoreUnwritable)
+from perftui.errors import (StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreMissing,
+                            StoreNotAStore, StoreReadOnly, StoreUnreachable, StoreUnwritable)
 
 # SQLite primary result codes (the part of sqlite_errorname before any "_" suffix)
 _BY_CODE = {
@@ -27,7 +27,26 @@ _BY_TEXT = (("not a database", "notadb"), ("file is encrypted", "notadb"),
             ("unable to open", "cantopen"), ("disk i/o error", "ioerror"))
 
 
+# PostgreSQL SQLSTATE codes (psycopg's `exc.sqlstate`)
+_BY_SQLSTATE = {
+    "55P03": "locked", "40P01": "locked", "40001": "locked",   # lock timeout, deadlock, serialise
+    "25006": "readonly", "42501": "readonly",                 # read-only transaction, no grant
+    "53100": "full", "53200": "full", "53400": "full",        # disk full, out of memory, limits
+    "XX001": "corrupt", "XX002": "corrupt",                   # data or index corrupted
+    "3D000": "missing",                                       # no such database
+    "28000": "cantopen", "28P01": "cantopen",                 # authentication failed
+    "57P01": "unreachable", "57P02": "unreachable", "57P03": "unreachable",  # shutting down
+    "57014": "unreachable",                                   # statement timeout
+}
+
+
 def _kind(exc: BaseException) -> str | None:
+    if type(exc).__module__.startswith("psycopg"):
+        state = getattr(exc, "sqlstate", None)
+        if state is None:   # no answer from a server: refused, timed out, connection lost
+            return "unreachable" if type(exc).__name__ in ("OperationalError",
+                                                           "ConnectionTimeout") else None
+        return _BY_SQLSTATE.get(state) or ("unreachable" if state.startswith("08") else None)
     name = getattr(exc, "sqlite_errorname", None)
     if name:
         if name in ("SQLITE_IOERR_WRITE", "SQLITE_IOERR_TRUNCATE", "SQLITE_IOERR_SHMSIZE"):
@@ -83,4 +102,14 @@ def known_failure(exc: BaseException, path: str) -> StoreError | None:
         return StoreUnwritable(f"cannot open or create the store at {path}: {exc}")
     if kind == "ioerror":
         return StoreError(f"cannot read or write {path}: disk I/O error")
+    if kind == "unreachable":
+        return StoreUnreachable(f"the database server of {path} does not answer: "
+                                f"{_first_line(exc)}")
+    if kind == "missing":
+        return StoreMissing(f"no database {path}: {_first_line(exc)}")
     return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

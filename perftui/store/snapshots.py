@@ -65,6 +65,21 @@ def insert_snapshot(db: Database, fields: dict) -> int | None:
         snapshot_values(fields)).scalar()
 
 
+def ids_by_uid(db: Database, uids: list[str]) -> dict[str, int]:
+    """uid -> stored id of those of these snapshots the store holds."""
+    found: dict[str, int] = {}
+    for start in range(0, len(uids), 500):
+        chunk = uids[start:start + 500]
+        found.update(db.execute(f"SELECT uid, id FROM snapshots WHERE uid IN"
+                                f" ({', '.join('?' * len(chunk))})", chunk).fetchall())
+    return found
+
+
+def uids_by_id(db: Database) -> dict[int, str]:
+    """id -> uid of every snapshot."""
+    return dict(db.execute("SELECT id, uid FROM snapshots").fetchall())
+
+
 def snapshot_by_uid(db: Database, uid: str) -> int | None:
     return db.scalar("SELECT id FROM snapshots WHERE uid = ?", (uid,))
 

@@ -1,14 +1,11 @@
-"""Opening a store with the standard library's sqlite3: location checks, pragmas, migrations.
+"""Opening an SQLite store with the standard library: location checks, pragmas, schema version.
 
-This module (not peewee) creates and upgrades stores, so the recorder can open one inside a host
-application's start-up without importing the ORM. Migrations are the numbered SQL files in
-`migrations/` (shipped inside the wheel as `perftui/_migrations`); each runs once, inside a
-transaction, and is recorded in `schema_migrations`.
+Cheap enough for the recorder inside a host application's start-up (no ORM). Migrations are
+applied by `perftui.store.migrate`.
 """
 
 from __future__ import annotations
 
-import json
 import os
 try:  # the C module itself: the sqlite3 package's wrapper registers datetime adapters (and
     # imports datetime) for about 2 ms of a host application's start-up; perftui needs neither
@@ -17,7 +14,6 @@ except ImportError:  # pragma: no cover - an interpreter without the split
     import sqlite3
 
 from perftui.store.engine import Database
-from perftui.timefmt import now_iso
 
 BUSY_TIMEOUT_MS = 5000
 PRAGMAS = (
@@ -26,37 +22,6 @@ PRAGMAS = (
     ("foreign_keys", 1),
     ("synchronous", "normal"),
 )
-
-
-def migrations_dir() -> str:
-    """The migrations shipped in the wheel, else the repository's top-level folder."""
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    packaged = os.path.join(here, "_migrations")
-    if os.path.isdir(packaged):
-        return packaged
-    return os.path.join(os.path.dirname(here), "migrations")
-
-
-def available_migrations() -> list[tuple[int, str, str]]:
-    """(version, name, path) of every numbered migration file, in order."""
-    folder = os.fspath(migrations_dir())
-    found = []
-    for filename in sorted(os.listdir(folder)):
-        # NNNN_name.sql, parsed by hand: no regex to compile inside a host app's start-up
-        number, _, rest = filename.partition("_")
-        if len(number) == 4 and number.isdigit() and rest.endswith(".sql") and rest[:-4]:
-            found.append((int(number), rest[:-4], os.path.join(folder, filename)))
-    return found
-
-
-def latest_version() -> int:
-    migrations = available_migrations()
-    return migrations[-1][0] if migrations else 0
-
-
-def _read_text(path: str) -> str:
-    with open(path, encoding="utf-8") as f:
-        return f.read()
 
 
 def _create_private_file(path: str) -> None:
@@ -124,7 +89,9 @@ def connect(path: str, *, create: bool = True, readonly: bool = False,
                 value = timeout_ms
             conn.execute(f"PRAGMA {name}={value}")
         db = Database(conn, file, readonly=readonly)
-        check_schema(db, path, readonly=readonly, migrate=migrate)
+        from perftui.store.migrate import check_schema
+
+        check_schema(db, path, version=current_version(db), readonly=readonly, migrate=migrate)
     except BaseException as exc:
         conn.close()
         if isinstance(exc, sqlite3.Error):
@@ -170,6 +137,7 @@ def readonly_uri(path: str) -> str:
 
 
 def current_version(conn: Database) -> int:
+    """Schema version of an SQLite store; 0 for an empty database, -1 for some other one."""
     row = conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_migrations'").fetchone()
     if row is None:
@@ -177,83 +145,3 @@ def current_version(conn: Database) -> int:
             "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
         return -1 if tables else 0  # -1: some other SQLite database
     return conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
-
-
-def check_schema(conn: Database, path: str, *, readonly: bool, migrate: bool) -> None:
-    version = current_version(conn)
-    latest = latest_version()
-    if version < 0:
-        raise _error("StoreNotAStore", f"{path} is an SQLite database but not a perftui store")
-    if version > latest:
-        raise _error("StoreTooNew",
-                     f"{path} has schema version {version}, newer than this perftui "
-                     f"understands ({latest}); upgrade perftui")
-    if version < latest:
-        if readonly or not migrate:
-            raise _error("StoreTooNew",
-                         f"{path} has schema version {version} and needs upgrading to "
-                         f"{latest}; open it once without --read-only")
-        apply_migrations(conn, path)
-
-
-def apply_migrations(conn: Database, path: str = "", upto: int | None = None) -> list[int]:
-    """Apply every pending migration; returns the versions applied.
-
-    All pending migrations run in one IMMEDIATE transaction, each recorded in
-    `schema_migrations`; a brand-new store is seeded with the default catalog in the same
-    transaction, so no other process ever sees a store without its metrics. On any failure
-    the store is left exactly as it was.
-    """
-    applied: list[int] = []
-    with conn.transaction():
-        conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                     "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-        start = conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
-        for version, name, file in available_migrations():
-            if version <= start or (upto is not None and version > upto):
-                continue
-            for statement in _statements(_read_text(file)):
-                conn.execute(statement)
-            conn.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?,?,?)",
-                         (version, name, now_iso()))
-            applied.append(version)
-        if start == 0 and applied and (upto is None or upto >= latest_version()):
-            _seed_catalog(conn)
-    return applied
-
-
-def _statements(sql: str) -> list[str]:
-    """Split a migration file into statements, using sqlite3.complete_statement so that a ';'
-    inside a comment or a string literal never cuts a statement short."""
-    statements, buffer = [], ""
-    for line in sql.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            text = buffer.strip()
-            if any(not ln.strip().startswith("--") and ln.strip() for ln in text.splitlines()):
-                statements.append(text)
-            buffer = ""
-    if buffer.strip() and any(not ln.strip().startswith("--") and ln.strip()
-                              for ln in buffer.splitlines()):
-        raise ValueError(f"incomplete SQL statement at the end of a migration: {buffer[:60]!r}")
-    return statements
-
-
-def _seed_catalog(conn: Database) -> None:
-    from perftui.store.catalog import default_catalog
-
-    metrics, flags = default_catalog()
-    insert_catalog_rows(conn, metrics, "catalog")
-    from perftui.store.meta import meta_set
-
-    meta_set(conn, "flag_rules", json.dumps(flags))
-
-
-def insert_catalog_rows(conn: Database, metrics: list[dict], by: str) -> None:
-    now = now_iso()
-    conn.executemany(
-        "INSERT INTO metrics (code, key, name, unit, direction, target, warning, error, description,"
-        " source, active, operation, updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [(m["id"], m["key"], m["name"], m["unit"], m["direction"], m["target"], m["warning"],
-          m["error"], m["description"], m["source"], int(m["active"]), m.get("operation"), now, by)
-         for m in metrics])

@@ -71,6 +71,13 @@ def restore_definition(db: Database, metric_pk: int, entry: dict, by: str, at: s
                " updated_at = ?, updated_by = ? WHERE id = ?", (*values, at, by, metric_pk))
 
 
+def existing_change_keys(db: Database) -> set[tuple]:
+    """(metric row id, field, new value, changed_at) of every audit row: what a push or an
+    import of another store's trail must not add twice."""
+    return {tuple(r) for r in db.execute(
+        "SELECT metric_id, field, new_value, changed_at FROM target_changes")}
+
+
 def audit_trail(db: Database, code: str | None = None, limit: int = 200) -> list[dict]:
     sql = ("SELECT t.id, m.code, t.field, t.old_value, t.new_value, t.changed_by, t.changed_at,"
            " t.reason FROM target_changes t JOIN metrics m ON m.id = t.metric_id")

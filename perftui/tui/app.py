@@ -205,7 +205,8 @@ class PerftuiApp(App):
         if self.error_screen is not None:
             self.error_screen.show(message.error, message.kind)
             return
-        self.error_screen = StoreErrorScreen(message.error, message.kind, self.source.path)
+        self.error_screen = StoreErrorScreen(message.error, message.kind,
+                                             getattr(self.source, "shown", self.source.path))
         self.push_screen(self.error_screen)
 
     def retry_store(self) -> None:

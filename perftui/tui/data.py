@@ -24,9 +24,10 @@ class StoreSource:
 
     def __init__(self, path: str | None = None, read_only: bool = False,
                  clock: Callable[[], datetime] | None = None):
-        from perftui.core.session import store_location
+        from perftui.core.session import shown_location, store_location
 
         self.path = store_location(path)
+        self.shown = shown_location(path)   # for titles and messages: a URL without password
         self.read_only = read_only
         self._clock = clock
         self._store = None

@@ -11,6 +11,7 @@ import pytest
 from perftui.store import sqlite as sq
 from perftui.errors import (StoreLocked, StoreMissing, StoreNotAStore, StoreReadOnly,
                             StoreTooNew, StoreUnwritable)
+from perftui.store import migrate
 from perftui.store.engine import Database
 
 EXPECTED_TABLES = {"metrics", "snapshots", "measurements", "alerts", "daily_aggregates",
@@ -25,7 +26,7 @@ def test_fresh_store_has_every_table_and_the_catalog(store_path):
     conn = sq.connect(str(store_path))
     assert EXPECTED_TABLES <= tables(conn)
     versions = [r[0] for r in conn.execute("SELECT version FROM schema_migrations ORDER BY 1")]
-    assert versions == list(range(1, sq.latest_version() + 1))
+    assert versions == list(range(1, migrate.latest_version() + 1))
     codes = {r[0] for r in conn.execute("SELECT code FROM metrics")}
     assert {"APP-001", "SVC-001", "VAL-003", "MEM-002", "CACHE-003", "UFO-001"} <= codes
     assert len(codes) == 21
@@ -49,13 +50,13 @@ def test_new_store_file_is_private(store_path):
 def test_reopening_applies_nothing(store_path):
     sq.connect(str(store_path)).close()
     conn = sq.connect(str(store_path))
-    assert sq.apply_migrations(conn) == []
+    assert migrate.apply_migrations(conn) == []
     assert conn.execute("SELECT count(*) FROM metrics").fetchone()[0] == 21
 
 
 def test_upgrade_from_first_migration_keeps_data(store_path):
     conn = Database(sqlite3.connect(str(store_path), isolation_level=None), str(store_path))
-    assert sq.apply_migrations(conn, upto=1) == [1]
+    assert migrate.apply_migrations(conn, upto=1) == [1]
     assert "store_meta" not in tables(conn)
     conn.execute("INSERT INTO metrics (code, name, updated_at) VALUES ('X-1', 'x', 'now')")
     conn.execute("INSERT INTO snapshots (recorded_at) VALUES ('2026-01-01T00:00:00.000000Z')")
@@ -63,7 +64,7 @@ def test_upgrade_from_first_migration_keeps_data(store_path):
     conn.close()
 
     upgraded = sq.connect(str(store_path))
-    assert sq.current_version(upgraded) == sq.latest_version()
+    assert sq.current_version(upgraded) == migrate.latest_version()
     assert {"store_meta", "baseline_resets"} <= tables(upgraded)
     assert upgraded.execute("SELECT value FROM measurements").fetchone()[0] == 42.0
 
@@ -71,14 +72,14 @@ def test_upgrade_from_first_migration_keeps_data(store_path):
 def test_failed_migration_leaves_store_unchanged(store_path, monkeypatch, tmp_path):
     broken = tmp_path / "migrations"
     broken.mkdir()
-    for _version, _name, path in sq.available_migrations():
+    for _version, _name, path in migrate.available_migrations():
         (broken / Path(path).name).write_text(Path(path).read_text())
     (broken / "9999_broken.sql").write_text("CREATE TABLE ok_table (x);\nNOT VALID SQL;\n")
     conn = sq.connect(str(store_path))
-    shipped = sq.latest_version()
-    monkeypatch.setattr(sq, "migrations_dir", lambda: broken)
+    shipped = migrate.latest_version()
+    monkeypatch.setattr(migrate, "migrations_dir", lambda engine="sqlite": broken)
     with pytest.raises(sqlite3.Error):
-        sq.apply_migrations(conn)
+        migrate.apply_migrations(conn)
     assert "ok_table" not in tables(conn)
     assert sq.current_version(conn) == shipped
 
@@ -131,7 +132,7 @@ def test_missing_store_when_not_creating(store_path):
 
 def test_read_only_store_needing_upgrade_is_refused(store_path):
     conn = Database(sqlite3.connect(str(store_path), isolation_level=None), str(store_path))
-    sq.apply_migrations(conn, upto=1)
+    migrate.apply_migrations(conn, upto=1)
     conn.close()
     with pytest.raises(StoreTooNew, match="needs upgrading"):
         sq.connect(str(store_path), readonly=True)
@@ -150,7 +151,7 @@ def test_locked_store_is_classified(store_path):
 
 
 def test_statement_splitter_ignores_semicolons_in_comments():
-    statements = sq._statements("-- a; b\nCREATE TABLE t (x); -- trailing; comment\n"
+    statements = migrate.statements("-- a; b\nCREATE TABLE t (x); -- trailing; comment\n"
                                 "INSERT INTO t VALUES ('a;b');\n")
     assert len(statements) == 2
     assert "'a;b'" in statements[1]

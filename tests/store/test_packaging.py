@@ -20,6 +20,7 @@ def test_wheel_contains_migrations_and_catalog(repo_root, tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     migrations = sorted(n for n in names if n.startswith("perftui/_migrations/"))
     assert "perftui/_migrations/0001_initial.sql" in migrations
-    assert len(migrations) == len(list((repo_root / "migrations").glob("*.sql")))
+    assert len(migrations) == len(list((repo_root / "migrations").rglob("*.sql")))  # both engines
+    assert "perftui/_migrations/postgresql/0001_initial.sql" in migrations
     assert "perftui/data/catalog.json" in names
     assert any(n.endswith("entry_points.txt") for n in names)

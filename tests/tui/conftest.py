@@ -24,13 +24,14 @@ def record(conn, at: datetime, metrics: dict, *, app="shop", environment="prod",
         git_commit=commit, git_branch="main", is_cold_start=cold))
 
 
-def build_store(path: Path, runs: int = 60) -> Path:
+def build_store(path, runs: int = 60):
     """shop/prod: `runs` hourly runs of four metrics; the last four startups are ~60 % slower
-    (a regression and an error-level threshold alert); shop/staging: a few older runs."""
-    from perftui.store.sqlite import connect
+    (a regression and an error-level threshold alert); shop/staging: a few older runs.
+    `path` is a store file or a postgresql:// URL."""
+    from perftui.store.db import open_store
 
     rnd = random.Random(7)
-    conn = connect(str(path))
+    conn = open_store(str(path), create=True)
     try:
         for i in range(8):
             record(conn, NOW - timedelta(days=3, hours=8 - i),

@@ -228,10 +228,7 @@ class TestStoreErrors:
         """A write while another process holds the write lock fails with a clear line."""
         import sqlite3
 
-        from perftui.store import sqlite as sq
-
-        monkeypatch.setattr(sq, "PRAGMAS", tuple((k, 200 if k == "busy_timeout" else v)
-                                                 for k, v in sq.PRAGMAS))
+        monkeypatch.setenv("PERFTUI_BUSY_TIMEOUT_MS", "200")
         app = h.make_app(store)
         async with app.run_test(size=h.SIZE) as pilot:
             await pilot.press("3")

@@ -66,13 +66,13 @@ def test_acknowledge_many(regressed_store):
     assert alerts.list_alerts(regressed_store, unacknowledged=True) == []
 
 
-def test_accept_as_new_baseline_stops_alerting(regressed_store, store_path, record_series):
+def test_accept_as_new_baseline_stops_alerting(regressed_store, store_url, record_series):
     alert = regression_alert(regressed_store)
     resolved = alerts.accept_as_baseline(regressed_store, alert["id"], by="ana", notes="intended")
     assert alert["id"] in [a["id"] for a in resolved]
     assert all(a["status"] == "resolved" for a in resolved)
     assert regressed_store.scalar("SELECT count(*) FROM baseline_resets") == 1
-    record_series(store_path, {"VAL-001": [561, 559, 563]}, start_day=10)
+    record_series(store_url, {"VAL-001": [561, 559, 563]}, start_day=10)
     fresh = [a for a in alerts.list_alerts(regressed_store, metric="VAL-001")
              if a["severity"] != "info"]
     assert fresh == []

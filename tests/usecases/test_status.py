@@ -6,8 +6,8 @@ from perftui.core.status import status
 from perftui.store.db import open_store
 
 
-def test_empty_store_has_no_snapshot(store_path):
-    with open_store(str(store_path), create=True) as store:
+def test_empty_store_has_no_snapshot(store_url):
+    with open_store(store_url, create=True) as store:
         data = status(store)
     assert data["snapshot"] is None and data["metrics"] == [] and data["scope"] is None
 
@@ -29,10 +29,10 @@ def test_status_reports_each_metric(regressed_store):
     assert data["age_seconds"] > 0
 
 
-def test_scope_can_be_chosen(store_path, record_series):
-    record_series(store_path, {"APP-001": [300, 310]}, app="api", environment="prod")
-    record_series(store_path, {"APP-001": [900]}, app="web", environment="dev", start_day=5)
-    with open_store(str(store_path)) as store:
+def test_scope_can_be_chosen(store_url, record_series):
+    record_series(store_url, {"APP-001": [300, 310]}, app="api", environment="prod")
+    record_series(store_url, {"APP-001": [900]}, app="web", environment="dev", start_day=5)
+    with open_store(store_url) as store:
         assert status(store)["scope"] == {"app": "web", "environment": "dev"}
         chosen = status(store, app="api", environment="prod")
         assert chosen["metrics"][0]["value"] == 310
@@ -42,13 +42,13 @@ def test_scope_can_be_chosen(store_path, record_series):
 class TestJudgedOnce:
     """A snapshot is judged when it is written; status reads that verdict, never its own."""
 
-    def test_a_cold_start_reads_as_recorded_not_evaluated(self, store_path, record_series):
+    def test_a_cold_start_reads_as_recorded_not_evaluated(self, store_url, record_series):
         """`record APP-001=1600 --cold` said "not evaluated … ok"; status used to re-judge the
         same snapshot and show it as "+296% info"."""
         from perftui.core.record_cli import build_snapshot, record
 
-        record_series(store_path, {"APP-001": [400 + i % 5 for i in range(25)]})
-        with open_store(str(store_path)) as store:
+        record_series(store_url, {"APP-001": [400 + i % 5 for i in range(25)]})
+        with open_store(store_url) as store:
             recorded = record(store, build_snapshot({"APP-001": 1600.0}, app="shop",
                                                     environment="local", cold=True))
             shown = {m["metric_id"]: m for m in status(store)["metrics"]}["APP-001"]

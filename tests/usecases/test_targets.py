@@ -12,8 +12,8 @@ from perftui.store.db import open_store
 
 
 @pytest.fixture
-def store(store_path):
-    with open_store(str(store_path), create=True) as s:
+def store(store_url):
+    with open_store(store_url, create=True) as s:
         yield s
 
 
