@@ -1,8 +1,10 @@
 """PerformanceTracker: the recorder that lives inside someone else's application.
 
 It keeps timers and metrics in memory and writes one snapshot per call to
-`record_baseline_snapshot()`, in one transaction. It never raises into the host app: a broken
-store logs one warning and the app goes on. Importing it costs a few milliseconds: no ORM,
+`record_baseline_snapshot()`, in one transaction. It never raises into the host app and never
+holds it up longer than the busy timeout: a store that is busy or unavailable gets the run later
+(it waits in the spool, `perftui.recorder.spool`, until the next successful write), a broken
+store logs one warning, and the app goes on. Importing it costs a few milliseconds: no ORM,
 no numpy, no Textual (the store is opened through the standard library's sqlite3).
 """
 
@@ -95,6 +97,7 @@ class PerformanceTracker:
         self._cache_stats: dict[str, dict[str, float]] = {}
         self._warned: set[str] = set()
         self._conn = None
+        self._deliveries_left = self.DELIVER_PER_START
         self._rss_at_start = None if self.disabled else ctx.current_rss_mb()
         self.last_result = None
 
@@ -206,54 +209,85 @@ class PerformanceTracker:
 
         Returns a RecordResult (`.snapshot_id`, `.alerts`, `.performance_index`; `int(result)`
         is the id), or None when disabled or when the store could not be written (one warning
-        is logged; the host app goes on). `notes` is not stored (no free text leaves the app);
-        it is accepted for compatibility with the original API.
+        is logged; the host app goes on). One attempt, bounded by the busy timeout: a store that
+        is busy or unavailable (locked, full, read-only, unwritable, a server that does not
+        answer) gets the snapshot later, from the spool (see `perftui.recorder.spool`), on the
+        next successful write. `notes` is not stored (no free text leaves the app); it is
+        accepted for compatibility with the original API.
         """
         if self.disabled:
             return None
+        from perftui.timefmt import now_iso
+
+        taken = now_iso()  # the run's time, should it have to wait in the spool
+        built: list = []
         try:
-            result = self._record_with_retry(cold_start, failed)
+            result = self._record(cold_start, failed, built)
         except Exception as exc:  # never raise into the host app
-            self._warn("store", f"perftui: snapshot not recorded ({_describe(exc)})")
+            try:
+                kept = self._spool(exc, built, cold_start, failed, taken)
+            except Exception:
+                kept = False
+            if kept and reset:  # the spool holds these numbers now: do not count them twice
+                self._clear()
             return None
         if reset:
-            with self._lock:
-                self._ops.clear()
-                self._metrics.clear()
-                self._errors.clear()
-                self._cache_stats.clear()
+            self._clear()
         self.last_result = result
         self._report(result)
         return result
 
+    def _clear(self) -> None:
+        with self._lock:
+            self._ops.clear()
+            self._metrics.clear()
+            self._errors.clear()
+            self._cache_stats.clear()
+
     def _connection(self):
         if self._conn is None:
             from perftui.store.location import resolve_store_path
-            from perftui.store.sqlite import connect
 
             self.db = resolve_store_path(self.db)
-            self._conn = connect(self.db, busy_timeout_ms=self.busy_timeout_ms)
+            if _is_url(self.db):  # a team's PostgreSQL store: every statement is bounded too
+                from perftui.store.postgres import connect as connect_postgres
+
+                self._conn = connect_postgres(self.db, busy_timeout_ms=self.busy_timeout_ms,
+                                              statement_timeout_ms=self.busy_timeout_ms)
+            else:
+                from perftui.store.sqlite import connect
+
+                self._conn = connect(self.db, busy_timeout_ms=self.busy_timeout_ms)
         return self._conn
 
-    def _record_with_retry(self, cold_start: bool | None, failed: bool, attempts: int = 3):
-        """Write the snapshot; a store still locked after the busy timeout is tried again."""
-        from perftui.errors import StoreLocked
+    def _record(self, cold_start: bool | None, failed: bool, built: list | None = None):
+        """Write the snapshot: one attempt, no retry (the busy timeout bounds the wait).
 
-        for attempt in range(attempts):
-            try:
-                return self._record(cold_start, failed)
-            except StoreLocked:
-                if attempt == attempts - 1:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
-        raise AssertionError("unreachable")
-
-    def _record(self, cold_start: bool | None, failed: bool):
-        from perftui.recorder.evaluate import SnapshotInput, record_snapshot
+        Snapshots waiting in the spool for this store go first (oldest first, at most
+        DELIVER_PER_START per tracker), so every run is judged against the runs before it. The
+        snapshot is appended to `built` once made, for the caller to spool should this fail.
+        """
+        from perftui.recorder.evaluate import record_snapshot
         from perftui.store.metrics import load_catalog
 
         conn = self._connection()
+        self._deliver_spooled(conn)
         catalog = load_catalog(conn)  # for the operation -> metric mapping
+        snapshot = self._snapshot(cold_start, failed,
+                                  {op: row.code for op, row in catalog.by_operation.items()}, conn)
+        if built is not None:
+            built.append(snapshot)
+        return record_snapshot(conn, snapshot, catalog=catalog)
+
+    def _snapshot(self, cold_start: bool | None, failed: bool, op_codes: dict[str, str],
+                  conn=None):
+        """The SnapshotInput of what was collected. `op_codes` maps operation names to metric
+        codes; `conn` answers the automatic cold-start question (without one: warm). It gets its
+        uid now, so that a write whose commit went through unacknowledged (a server connection
+        lost at that moment) and its copy in the spool are recognised as one run."""
+        from perftui.recorder.evaluate import SnapshotInput
+        from perftui.store.snapshots import new_uid
+
         with self._lock:
             metrics = dict(self._metrics)
             ops = {name: list(e) for name, e in self._ops.items()}
@@ -262,10 +296,7 @@ class PerformanceTracker:
         for name, (total, calls, _errs, metric_id) in ops.items():
             if not calls:
                 continue
-            target = metric_id
-            if target is None:
-                row = catalog.by_operation.get(name)
-                target = row.code if row else f"{name}_time_ms"
+            target = metric_id or op_codes.get(name) or f"{name}_time_ms"
             if valid_name(target) and target not in metrics:
                 metrics[target] = total / calls
         peak = ctx.peak_rss_mb()
@@ -279,14 +310,96 @@ class PerformanceTracker:
         system = ctx.system_context()
         cold = cold_start if cold_start is not None else self.cold_start
         if cold is None:
-            cold = self._first_since_boot(conn, system["host"])
-        snapshot = SnapshotInput(
+            cold = self._first_since_boot(conn, system["host"]) if conn is not None else False
+        return SnapshotInput(
             metrics=metrics, app=self.app, environment=self.environment,
             session_id=self.session_id, git_commit=commit, git_branch=branch,
             app_version=self.app_version, is_cold_start=bool(cold),
             status="failed" if failed else "ok", operations=self.operations_from(ops),
-            cache_stats=cache_stats or None, errors=errors or None, **system)
-        return record_snapshot(conn, snapshot, catalog=catalog)
+            cache_stats=cache_stats or None, errors=errors or None, uid=new_uid(), **system)
+
+    # -- the spool -------------------------------------------------------------------------
+    DELIVER_PER_START = 50  # spooled snapshots one tracker delivers; the rest go next time
+
+    def _spool_location(self) -> str | None:
+        """The store the spool belongs to (resolved as `_connection` resolves it)."""
+        from perftui.store.location import resolve_store_path
+
+        try:
+            return resolve_store_path(self.db)
+        except Exception:
+            return None
+
+    def _deliver_spooled(self, conn) -> None:
+        """Deliver snapshots spooled for this store, within this tracker's budget. A store
+        failure propagates (the write this precedes would meet it too); any other failure is
+        silent and the snapshots stay spooled."""
+        if self._deliveries_left <= 0:
+            return
+        location = self.db
+        # the cheap look on every start: for a store file, one stat of `<store>.spool`
+        # (spool.spool_dir's rule); the spool module is imported only when something may wait
+        if not _is_url(location) and not os.path.isdir(location + ".spool"):
+            return
+        from perftui.errors import StoreError
+        from perftui.recorder import spool
+
+        try:
+            self._deliveries_left -= spool.deliver(conn, location, limit=self._deliveries_left)
+        except StoreError:
+            raise
+        except Exception:
+            self._deliveries_left = 0  # do not try again in this process
+
+    def _spool(self, exc: Exception, built: list, cold_start: bool | None, failed: bool,
+               taken: str) -> bool:
+        """After a failed write: keep the snapshot in the spool when the store's condition may
+        pass (busy, full, read-only, unwritable, unreachable), with one warning naming the
+        spool; otherwise (damaged, too new, not a store, a bug) one warning and nothing kept.
+        True when the snapshot was kept."""
+        from perftui import errors
+
+        passing = tuple(c for c in (errors.StoreLocked, errors.StoreFull, errors.StoreUnwritable,
+                                    errors.StoreReadOnly, getattr(errors, "StoreUnreachable", None))
+                        if c is not None)
+        if not isinstance(exc, passing):
+            self._warn("store", f"perftui: snapshot not recorded ({_describe(exc)})")
+            return False
+        try:
+            from perftui.recorder import spool
+
+            location = self._spool_location()
+            if location is None:
+                raise OSError("no store location")
+            snapshot = built[0] if built else self._fallback_snapshot(cold_start, failed)
+            if snapshot.recorded_at is None:
+                snapshot.recorded_at = taken
+            self.close()  # the next write opens the store afresh (a server may come back)
+            spool.save(location, snapshot,
+                       warn=lambda message: self._warn("spool-full", message))
+            where = spool.spool_dir(location)
+        except Exception as kept:
+            self._warn("store", f"perftui: snapshot not recorded ({_describe(exc)}); it could not "
+                                f"be kept for later either ({_describe(kept)})")
+            return False
+        self._warn("store", f"perftui: store busy/unavailable ({_describe(exc)}); snapshot kept "
+                            f"in {where}, delivered by the next successful write")
+        return True
+
+    def _fallback_snapshot(self, cold_start: bool | None, failed: bool):
+        """The snapshot when the write failed before it was made: from the store, if it can
+        still be read (a locked SQLite store can); else the catalog shipped with perftui maps
+        operations to metrics, and an automatic cold start counts as warm."""
+        if self._conn is not None:
+            try:
+                from perftui.store.metrics import load_catalog
+
+                catalog = load_catalog(self._conn)
+                return self._snapshot(cold_start, failed, {
+                    op: row.code for op, row in catalog.by_operation.items()}, self._conn)
+            except Exception:
+                pass
+        return self._snapshot(cold_start, failed, _shipped_operation_codes())
 
     @staticmethod
     def operations_from(ops: dict[str, list]) -> dict[str, dict] | None:
@@ -317,7 +430,13 @@ class PerformanceTracker:
                 show = bool(getattr(sys.stderr, "isatty", lambda: False)())
             if show:
                 output.print_summary(result, stream=sys.stderr)
-            log_dir = self.log_dir or os.path.join(os.path.dirname(os.path.abspath(self.db)), "logs")
+            log_dir = self.log_dir
+            if not log_dir and _is_url(self.db):  # a server's store: the user's data directory
+                from perftui.store.location import user_data_dir
+
+                log_dir = os.path.join(user_data_dir(), "logs")
+            elif not log_dir:
+                log_dir = os.path.join(os.path.dirname(os.path.abspath(self.db)), "logs")
             output.append_log_line(result, log_dir, session_id=self.session_id)
         except Exception as exc:
             self._warn("output", f"perftui: summary/log not written ({_describe(exc)})")
@@ -338,6 +457,27 @@ class PerformanceTracker:
             except Exception:
                 pass
             self._conn = None
+
+
+def _is_url(location: str | None) -> bool:
+    """A database server's URL (postgresql://…) rather than an SQLite file."""
+    return bool(location) and "://" in location
+
+
+def _shipped_operation_codes() -> dict[str, str]:
+    """Operation name -> metric code in the catalog shipped with perftui (perftui/data)."""
+    import json
+
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data",
+                        "catalog.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            metrics = json.load(f).get("metrics") or ()
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {m["operation"]: m["id"] for m in metrics
+            if isinstance(m, dict) and isinstance(m.get("operation"), str)
+            and isinstance(m.get("id"), str)}
 
 
 def _describe(exc: BaseException) -> str:
