@@ -70,22 +70,32 @@ class Server:
         subprocess.run(run(f"{self.bindir}/initdb", "-D", data, "-A", "trust", "-U", "postgres",
                            "--no-sync", "-E", "UTF8"),
                        check=True, capture_output=True, timeout=120)
-        options = (f"-p {port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        subprocess.run(run(f"{self.bindir}/pg_ctl", "-D", data, "-o", options, "-l",
-                           os.path.join(self.dir, "log"), "-w", "start"),
-                       check=True, capture_output=True, timeout=120)
+        self.options = (f"-p {port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+                        "-c synchronous_commit=off -c full_page_writes=off "
+                        "-c max_connections=200")
+        self.start_again()
         self.url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
         return self
+
+    def _pg_ctl(self, *args: str) -> list[str]:
+        command = [f"{self.bindir}/pg_ctl", "-D", os.path.join(self.dir, "data"), *args]
+        return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+    def start_again(self) -> None:
+        """(Re)start the cluster with its data (a server that was stopped comes back)."""
+        subprocess.run(self._pg_ctl("-o", self.options, "-l", os.path.join(self.dir, "log"),
+                                    "-w", "start"), check=True, capture_output=True, timeout=120)
+
+    def stop_keeping_data(self) -> None:
+        """Stop the server as an outage would (its data stays for start_again)."""
+        subprocess.run(self._pg_ctl("-m", "fast", "-w", "stop"), capture_output=True,
+                       timeout=60)
 
     def stop(self) -> None:
         if self.dir is None:
             return
-        data = os.path.join(self.dir, "data")
-        args = [f"{self.bindir}/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"]
-        if os.geteuid() == 0:
-            args = ["runuser", "-u", "postgres", "--", *args]
-        subprocess.run(args, capture_output=True, timeout=60)
+        subprocess.run(self._pg_ctl("-m", "immediate", "-w", "stop"), capture_output=True,
+                       timeout=60)
         shutil.rmtree(self.dir, ignore_errors=True)
         self.dir = None
 
