@@ -24,10 +24,11 @@ import numpy as np
 from perftui.analysis.index import evaluate_flags, performance_index
 from perftui.analysis.types import MetricSpec
 from perftui.core import demo_model as dm
-from perftui.errors import InputError, StoreError
+from perftui.errors import InputError, StoreError, StoreMissing
 from perftui.recorder.evaluate import SnapshotInput, record_snapshot
 from perftui.store import bulk
-from perftui.store import sqlite as sq
+from perftui.store.db import is_url, open_store
+from perftui.store.migrate import drop_tables
 from perftui.store.alerts import alert_status_counts
 from perftui.store.engine import Database
 from perftui.store.location import default_demo_path  # noqa: F401  (the CLI's default)
@@ -60,8 +61,11 @@ def generate_demo(path: str, snapshots: int = DEFAULT_SNAPSHOTS, seed: int = 0,
         raise InputError(f"--snapshots must be between 1 and {MAX_SNAPSHOTS:,}, got {snapshots!r}")
     started = time.perf_counter()
     now = now or utcnow()
-    _clear_previous_demo(Path(path))
-    conn = sq.connect(path, create=True)
+    if is_url(path):
+        _clear_previous_demo_database(path)
+    else:
+        _clear_previous_demo(Path(path))
+    conn = open_store(path, create=True)
     try:
         report = progress or (lambda phase, done, total: None)
         plan = _Plan(snapshots, seed, now)
@@ -83,9 +87,9 @@ def generate_demo(path: str, snapshots: int = DEFAULT_SNAPSHOTS, seed: int = 0,
 
 
 def is_demo_store(path: str) -> bool:
-    """True when `path` is a perftui store created by the demo generator."""
+    """True when `path` (a file or a URL) is a perftui store created by the demo generator."""
     try:
-        conn = sq.connect(path, create=False, readonly=True, migrate=False)
+        conn = open_store(path, readonly=True)
     except StoreError:
         return False
     try:
@@ -94,6 +98,22 @@ def is_demo_store(path: str) -> bool:
         return False
     finally:
         conn.close()
+
+
+def _clear_previous_demo_database(url: str) -> None:
+    """A database server: an empty database is used as it is, an earlier demo is dropped,
+    anything else is refused."""
+    try:
+        db = open_store(url)
+    except StoreMissing:
+        return
+    try:
+        if meta_get(db, DEMO_KEY) is None:
+            raise InputError(f"{db.path} holds a perftui store that is not a demo; refusing to "
+                             "overwrite it (give the demo a database of its own)")
+        drop_tables(db)
+    finally:
+        db.close()
 
 
 def _clear_previous_demo(path: Path) -> None:
@@ -225,7 +245,7 @@ def _triage(store: Database) -> None:
 def _summary(conn: Database, path: str, plan: _Plan) -> dict:
     counts = bulk.store_counts(conn)
     return {
-        "path": str(path), "snapshots": counts["snapshots"], "measurements": counts["measurements"],
+        "path": conn.path, "snapshots": counts["snapshots"], "measurements": counts["measurements"],
         "metrics": len(plan.codes), "app": dm.APP,
         "environments": [environment for environment, _, _ in dm.SCOPES],
         "commits": len(plan.commits), "branches": sorted({c.branch for c in plan.commits}),

@@ -22,7 +22,10 @@ EXPORT_BATCH = 500
 
 
 def next_snapshot_id(conn: Database) -> int:
-    """The id the next snapshot inserted with an explicit id should take."""
+    """The id the next snapshot inserted with an explicit id should take. Call it inside the
+    write transaction that inserts them: it first takes the engine's bulk lock (PostgreSQL: no
+    recorder can take an id until that transaction ends)."""
+    conn.dialect.lock_for_bulk(conn)
     return conn.execute("SELECT coalesce(max(id), 0) + 1 FROM snapshots").fetchone()[0]
 
 
@@ -33,8 +36,10 @@ def snapshot_row(snapshot_id: int, fields: dict) -> tuple:
 
 
 def insert_snapshot_rows(conn: Database, rows: Iterable[tuple]) -> None:
-    """Insert rows built by `snapshot_row` (explicit ids)."""
+    """Insert rows built by `snapshot_row` (explicit ids); the engine's id generator is moved
+    past them (PostgreSQL's identity sequence), so later inserts without an id do not collide."""
     conn.executemany(_SNAPSHOT_INSERT, rows)
+    conn.dialect.after_explicit_ids(conn, "snapshots")
 
 
 def insert_measurement_rows(conn: Database,
@@ -160,10 +165,13 @@ def daily_aggregate_rows(conn: Database, *, since_day: str | None = None,
     if since_day is not None:
         where += (" AND " if where else " WHERE ") + "d.day >= ?"
         params.append(since_day)
-    return _rows(conn, "SELECT d.day, d.app, d.environment, m.code AS metric_code, d.count,"
+    rows = _rows(conn, "SELECT d.day, d.app, d.environment, m.code AS metric_code, d.count,"
                        " d.mean, d.median, d.min, d.max, d.p95 FROM daily_aggregates d"
-                       f" JOIN metrics m ON m.id = d.metric_id{where}"
-                       " ORDER BY d.day, d.app, d.environment, m.code", params)
+                       f" JOIN metrics m ON m.id = d.metric_id{where}", params)
+    # sorted here, not by ORDER BY: text order in SQL follows the database's collation
+    # (PostgreSQL's may be linguistic), and an export should not depend on the engine
+    rows.sort(key=lambda r: (r["day"], r["app"], r["environment"], r["metric_code"]))
+    return rows
 
 
 # ---------------------------------------------------------------- writes for full-fidelity import

@@ -85,6 +85,17 @@ def apply_migrations(db: Database, upto: int | None = None) -> list[int]:
     return applied
 
 
+TABLES = ("measurements", "alerts", "daily_aggregates", "target_changes", "baseline_resets",
+          "snapshots", "metrics", "store_meta", "schema_migrations")
+
+
+def drop_tables(db: Database) -> None:
+    """Remove every perftui table (the demo generator recreating its own store on a server)."""
+    with db.transaction():
+        for table in TABLES:
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+
+
 def statements(sql: str) -> list[str]:
     """Split a migration file into statements at the `;` that ends a line outside a string
     literal or comment (the migrations are plain DDL and DML: no procedural blocks)."""

@@ -86,7 +86,8 @@ class PostgresDialect(Dialect):
         return ""  # the planner needs no hints here
 
     def epoch(self, column: str) -> str:
-        return f"extract(epoch FROM CAST({column} AS timestamptz))"
+        # the stored text ends in Z (UTC); double precision, as SQLite's julianday arithmetic
+        return f"CAST(extract(epoch FROM CAST({column} AS timestamptz)) AS double precision)"
 
     def temp_index(self, name: str) -> str:
         return name

@@ -1,4 +1,4 @@
-"""Aggregate reads for reports, comparisons and the CI gate (plain sqlite3, no ORM objects).
+"""Aggregate reads for reports, comparisons and the CI gate (plain SQL, no ORM objects).
 
 Every function takes a connection and plain values and returns plain values: lists, dicts
 keyed by metric code. "Warm" means a successful run that is not a cold start: the runs
@@ -19,7 +19,8 @@ def series_since(conn: Database, app: str, environment: str,
     codes = dict(conn.execute("SELECT id, code FROM metrics"))
     out: dict[int, list[float]] = {}
     for metric_id, value in conn.execute(
-            "SELECT m.metric_id, m.value FROM snapshots s" + conn.dialect.indexed("snapshots_scope_time") +
+            "SELECT m.metric_id, m.value FROM snapshots s"
+            + conn.dialect.indexed("snapshots_scope_time") +
             " JOIN measurements m ON m.snapshot_id = s.id"
             f" WHERE s.app = ? AND s.environment = ? AND s.recorded_at >= ? AND {_WARM}"
             " ORDER BY s.recorded_at, s.id", (app, environment, since or "")):
@@ -35,7 +36,8 @@ def period_counts(conn: Database, app: str, environment: str,
     """Snapshots in the period: total, cold starts, failed runs, first and last time, mean
     performance index, distinct commits."""
     row = conn.execute(
-        "SELECT count(*), coalesce(sum(is_cold_start), 0), coalesce(sum(status = 'failed'), 0),"
+        "SELECT count(*), coalesce(sum(is_cold_start), 0),"
+        " coalesce(sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0),"
         " min(recorded_at), max(recorded_at), avg(performance_index), count(DISTINCT git_commit)"
         " FROM snapshots" + conn.dialect.indexed("snapshots_scope_time") +
         " WHERE app = ? AND environment = ? AND recorded_at >= ?",
@@ -72,11 +74,18 @@ def daily_aggregates(conn: Database, app: str, environment: str,
 
 def commits_matching(conn: Database, prefix: str, app: str | None = None,
                      environment: str | None = None) -> list[dict]:
-    """Commits whose hash starts with `prefix` (case-insensitive), newest first."""
+    """Commits whose hash starts with `prefix`, newest first. The prefix is compared in lower
+    case (hashes as git prints them), whatever case it is given in.
+
+    The range is what lets the index find them; the exact prefix test is what decides, so that
+    every engine answers alike: text order follows the database's collation, and under a
+    linguistic one (PostgreSQL with ICU, say) the range also holds strings that differ only in
+    case."""
     sql = ("SELECT git_commit, count(*), min(recorded_at), max(recorded_at), max(git_branch),"
-           " max(app_version) FROM snapshots WHERE git_commit >= ? AND git_commit < ?")
+           " max(app_version) FROM snapshots WHERE git_commit >= ? AND git_commit < ?"
+           " AND substr(git_commit, 1, ?) = ?")
     low = prefix.lower()
-    params: list = [low, low + "\uffff"]
+    params: list = [low, low + "\uffff", len(low), low]
     if app is not None:
         sql += " AND app = ?"
         params.append(app)

@@ -31,7 +31,7 @@ def counts(conn: Database, raw_cutoff: str, cold_cutoff: str,
         "SELECT count(*) FROM (SELECT 1 FROM snapshots s JOIN measurements m"
         " ON m.snapshot_id = s.id WHERE s.recorded_at < :raw AND s.is_cold_start = 0"
         " AND s.status = 'ok' GROUP BY substr(s.recorded_at, 1, 10), s.app, s.environment,"
-        " m.metric_id)", p).fetchone()[0]
+        " m.metric_id) AS g", p).fetchone()[0]
     aggregates = conn.execute("SELECT count(*) FROM daily_aggregates WHERE day < ?",
                               (aggregate_cutoff_day,)).fetchone()[0]
     return {"raw_snapshots": raw, "cold_start_snapshots": cold, "measurements": measurements,
@@ -44,8 +44,8 @@ def daily_groups(conn: Database, raw_cutoff: str
     the raw cutoff: what becomes daily aggregates."""
     cursor = conn.execute(
         "SELECT substr(s.recorded_at, 1, 10) AS day, s.app, s.environment, m.metric_id, m.value"
-        " FROM snapshots s" + conn.dialect.indexed("snapshots_time") + " CROSS JOIN measurements m"
-        " ON m.snapshot_id = s.id"
+        " FROM snapshots s" + conn.dialect.indexed("snapshots_time") +
+        f" {conn.dialect.cross_join} measurements m ON m.snapshot_id = s.id"
         " WHERE s.recorded_at < ? AND s.is_cold_start = 0 AND s.status = 'ok'"
         " ORDER BY day, s.app, s.environment, m.metric_id, m.value", (raw_cutoff,))
     key: tuple | None = None
@@ -75,20 +75,20 @@ def delete_expired(conn: Database, raw_cutoff: str, cold_cutoff: str,
     """Delete old raw snapshots, old cold starts and expired aggregates; alerts stay (their
     snapshot references become NULL). Runs inside the caller's transaction."""
     p = {"raw": raw_cutoff, "cold": cold_cutoff}
-    conn.execute("DROP TABLE IF EXISTS temp.doomed")
+    conn.execute("DROP TABLE IF EXISTS doomed")
     conn.execute(f"CREATE TEMP TABLE doomed AS SELECT id FROM snapshots WHERE {_DOOMED}", p)
     try:
-        conn.execute("CREATE UNIQUE INDEX temp.doomed_id ON doomed (id)")
+        conn.execute(f"CREATE UNIQUE INDEX {conn.dialect.temp_index('doomed_id')} ON doomed (id)")
         measurements = conn.execute(
-            "DELETE FROM measurements WHERE snapshot_id IN (SELECT id FROM temp.doomed)").rowcount
+            "DELETE FROM measurements WHERE snapshot_id IN (SELECT id FROM doomed)").rowcount
         conn.execute("UPDATE alerts SET snapshot_id = NULL"
-                     " WHERE snapshot_id IN (SELECT id FROM temp.doomed)")
+                     " WHERE snapshot_id IN (SELECT id FROM doomed)")
         conn.execute("UPDATE alerts SET baseline_snapshot_id = NULL"
-                     " WHERE baseline_snapshot_id IN (SELECT id FROM temp.doomed)")
+                     " WHERE baseline_snapshot_id IN (SELECT id FROM doomed)")
         snapshots = conn.execute(
-            "DELETE FROM snapshots WHERE id IN (SELECT id FROM temp.doomed)").rowcount
+            "DELETE FROM snapshots WHERE id IN (SELECT id FROM doomed)").rowcount
     finally:
-        conn.execute("DROP TABLE IF EXISTS temp.doomed")
+        conn.execute("DROP TABLE IF EXISTS doomed")
     aggregates = conn.execute("DELETE FROM daily_aggregates WHERE day < ?",
                               (aggregate_cutoff_day,)).rowcount
     return {"snapshots": snapshots, "measurements": measurements, "aggregates": aggregates}

@@ -201,7 +201,9 @@ def history_rows(db: Database, metric_id: int, app: str, environment: str, *,
     if until is not None:
         sql.append(" AND s.recorded_at <= ?")
         args.append(until)
-    sql.append(" ORDER BY s.recorded_at DESC, s.id DESC LIMIT ?")
+    # by time alone, so both engines walk the (app, environment, recorded_at) index backwards
+    # and stop after `limit` rows (a tie on id as well would make PostgreSQL sort the scope)
+    sql.append(" ORDER BY s.recorded_at DESC LIMIT ?")
     args.append(limit)
     rows = db.execute("".join(sql), args).fetchall()
     rows.reverse()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-from ._helpers import assert_one_line_error, fingerprint
+from ._helpers import assert_one_line_error, fingerprint, store_exists
 
 ALERT_KEYS = {"id", "snapshot_id", "metric_id", "alert_type", "severity", "status",
               "current_value", "expected_value", "deviation_percent", "triggered_at",
@@ -113,7 +114,9 @@ def test_resolved_and_threshold_alerts_are_refused(cli, demo_db):
     assert fingerprint(demo_db) == before
 
 
-def test_missing_store(cli, tmp_path):
-    code, _, err = cli("--db", tmp_path / "none.db", "alerts")
-    assert_one_line_error(code, err, "no store")
-    assert not (tmp_path / "none.db").exists()
+def test_missing_store(cli, store_url):
+    code, _, err = cli("--db", store_url, "alerts")
+    assert_one_line_error(code, err)
+    # SQLite: "no store at PATH", PostgreSQL: "no perftui store in URL yet"
+    assert re.search(r"no (perftui )?store", err), err
+    assert not store_exists(store_url)

@@ -9,17 +9,22 @@ import pytest
 from ._helpers import assert_one_line_error, fingerprint
 
 
-@pytest.fixture
-def baseline_store(cli, tmp_path):
+def record_baseline(db: str) -> None:
     """20 runs on main in web/ci with a little noise."""
-    db = tmp_path / "ci.db"
+    from perftui.cli.main import main
+
     for i in range(20):
-        code, _, err = cli("--db", db, "--app", "web", "--env", "ci", "record",
-                           f"APP-001={400 + (i % 5)}", f"VAL-001={900 + 3 * (i % 4)}",
-                           f"VAL-003={0.92 + 0.001 * (i % 3)}", "--commit", f"{i:040x}",
-                           "--branch", "main", "--at", f"2026-03-01T{i:02d}:00:00Z")
-        assert code == 0, err
-    return db
+        code = main(["--db", db, "--app", "web", "--env", "ci", "record",
+                     f"APP-001={400 + (i % 5)}", f"VAL-001={900 + 3 * (i % 4)}",
+                     f"VAL-003={0.92 + 0.001 * (i % 3)}", "--commit", f"{i:040x}",
+                     "--branch", "main", "--at", f"2026-03-01T{i:02d}:00:00Z"])
+        assert code == 0
+
+
+@pytest.fixture
+def baseline_store(engine, templates, tmp_path) -> str:
+    """A private copy of a store with 20 runs on main in web/ci (recorded once per session)."""
+    return templates.copy("baseline", engine, tmp_path, record_baseline)
 
 
 def results(tmp_path, **metrics) -> str:
@@ -82,21 +87,21 @@ def test_an_unknown_baseline_branch_is_refused_not_passed(cli, baseline_store, t
     assert "'mian' has no runs" in lines[0] and "main" in lines[0]
 
 
-def test_an_empty_store_passes_with_a_note(cli, tmp_path):
+def test_an_empty_store_passes_with_a_note(cli, store_url, tmp_path):
     """The first run of a new project's CI: nothing recorded yet, nothing can fail."""
-    from perftui.store import sqlite as sq
+    from perftui.store.db import open_store
 
-    sq.connect(str(tmp_path / "fresh.db")).close()
+    open_store(store_url, create=True).close()
     current = results(tmp_path, **{"APP-001": 900})
-    code, out, _ = cli("--db", tmp_path / "fresh.db", "check", "--current", current,
+    code, out, _ = cli("--db", store_url, "check", "--current", current,
                        "--format", "json")
     assert code == 0, out
     data = json.loads(out)
     assert data["passed"] and data["summary"]["new"] == 1 and data["notes"]
 
 
-def test_pytest_benchmark_results(cli, tmp_path, fixtures):
-    db = tmp_path / "bench.db"
+def test_pytest_benchmark_results(cli, store_url, tmp_path, fixtures):
+    db = store_url
     source = fixtures / "pytest-benchmark/gab_pytest_several_units.json"
     base = json.loads(source.read_text())
     for i in range(6):  # the file says branch "master": --branch only fills in a missing one

@@ -34,8 +34,8 @@ def test_demo_then_reads_and_check(tmp_path, subprocess_env):
     assert (tmp_path / "c.md").read_text().startswith("## Performance Report")
 
 
-def test_bad_import_is_one_line_without_traceback(tmp_path, subprocess_env):
-    db = tmp_path / "s.db"
+def test_bad_import_is_one_line_without_traceback(store_url, tmp_path, subprocess_env):
+    db = store_url
     assert perftui("--db", db, "record", "APP-001=1", env=subprocess_env).returncode == 0
     bad = tmp_path / "bad.json"
     bad.write_text('{"snapshots": [{"recorded_at": "2026-01-01T00:00:00Z", "metrics": {"A": NaN}}]}')
@@ -45,8 +45,8 @@ def test_bad_import_is_one_line_without_traceback(tmp_path, subprocess_env):
     assert "finite" in done.stderr
 
 
-def test_pipe_gets_no_progress_bar(tmp_path, subprocess_env):
-    db = tmp_path / "s.db"
+def test_pipe_gets_no_progress_bar(store_url, subprocess_env):
+    db = store_url
     assert perftui("--db", db, "record", "APP-001=1", env=subprocess_env).returncode == 0
     done = perftui("--db", db, "export", "--format", "csv", env=subprocess_env)
     assert done.returncode == 0 and done.stderr == ""

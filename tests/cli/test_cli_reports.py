@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
-from ._helpers import assert_one_line_error
+from ._helpers import assert_one_line_error, query
 
 
 def run_json(cli, db, *args) -> dict:
@@ -60,9 +59,9 @@ def test_regression(cli, demo_db):
 
 
 def commits(db) -> list[str]:
-    return [r[0] for r in sqlite3.connect(db).execute(
-        "SELECT git_commit FROM snapshots WHERE environment='local' GROUP BY git_commit "
-        "ORDER BY min(recorded_at)")]
+    return [r[0] for r in query(
+        db, "SELECT git_commit FROM snapshots WHERE environment='local' GROUP BY git_commit "
+            "ORDER BY min(recorded_at)")]
 
 
 def test_compare_two_commits_by_prefix(cli, demo_db):
@@ -79,6 +78,18 @@ def test_compare_two_commits_by_prefix(cli, demo_db):
 def test_compare_branch_names(cli, demo_db):
     data = run_json(cli, demo_db, "compare", "feature/prompt-cache", "main")
     assert data["a"]["branch"] == "feature/prompt-cache" and data["b"]["branch"] == "main"
+
+
+def test_commit_prefixes_match_exactly_whatever_the_collation(cli, stores):
+    """A prefix means the same commits on every engine, also in a PostgreSQL database with a
+    linguistic collation, where 'ABC…' sorts among 'abc…' (it is not a match for `abc`)."""
+    db = stores.new("commits", linguistic=True)
+    for i, sha in enumerate(("abc123", "ABC777", "abd999")):
+        assert cli("--db", db, "record", f"APP-001={400 + i}", "--commit", sha.ljust(40, "0"),
+                   "--branch", "main", "--at", f"2026-03-01T0{i}:00:00Z")[0] == 0
+    data = run_json(cli, db, "compare", "abc", "abd")
+    assert data["a"]["commit"] == "abc123".ljust(40, "0")
+    assert data["b"]["commit"] == "abd999".ljust(40, "0")
 
 
 @pytest.mark.parametrize("refs, words", [
@@ -114,7 +125,7 @@ def test_bad_read_arguments(cli, demo_db, args, words):
     assert_one_line_error(code, err, *words)
 
 
-def test_reads_on_an_empty_store(cli, store_path):
-    assert cli("--db", store_path, "targets", "add", "X-1", "--unit", "ms")[0] == 0
-    code, _, err = cli("--db", store_path, "report")
+def test_reads_on_an_empty_store(cli, store_url):
+    assert cli("--db", store_url, "targets", "add", "X-1", "--unit", "ms")[0] == 0
+    code, _, err = cli("--db", store_url, "report")
     assert_one_line_error(code, err, "no snapshots")
