@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 import perftui
+from tests._ast import runtime_nodes
 
 PACKAGE = Path(perftui.__file__).parent
 LEAVES = {"perftui", "perftui.errors", "perftui.severity", "perftui.fmt", "perftui.timefmt"}
@@ -46,16 +47,6 @@ ALLOWED = {("cli", "perftui.tui.app")}
 SQL = re.compile(r"""["'](\s*)(SELECT|INSERT|UPDATE|DELETE|BEGIN|PRAGMA|CREATE|ALTER|DROP)\s""")
 
 
-def _runtime_nodes(tree: ast.AST):
-    """Every node except those under `if TYPE_CHECKING:`."""
-    yield tree
-    for child in ast.iter_child_nodes(tree):
-        if isinstance(child, ast.If) and isinstance(child.test, ast.Name) \
-                and child.test.id == "TYPE_CHECKING":
-            continue
-        yield from _runtime_nodes(child)
-
-
 def _module_name(path: Path) -> str:
     parts = path.with_suffix("").parts
     parts = parts[len(parts) - 1 - parts[::-1].index("perftui"):]
@@ -67,7 +58,7 @@ def imports(path: Path) -> set[str]:
     module = _module_name(path)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found = set()
-    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):

@@ -8,6 +8,7 @@ import json
 
 from perftui.severity import at_least, sql_rank
 from perftui.store.engine import Database
+from perftui.store.where import scope_terms
 
 STATUSES = ("open", "acknowledged", "resolved")
 UNRESOLVED = "status IN ('open', 'acknowledged')"
@@ -122,12 +123,9 @@ def list_alerts(db: Database, *, min_severity: str | None = None, status: str = 
     if metric_code:
         where.append("(m.code = ? OR m.key = ?)")
         args.extend((metric_code, metric_code))
-    if app is not None:
-        where.append("a.app = ?")
-        args.append(app)
-    if environment is not None:
-        where.append("a.environment = ?")
-        args.append(environment)
+    terms, params = scope_terms(app, environment, prefix="a.")
+    where.extend(terms)
+    args.extend(params)
     sql = f"SELECT {_LIST_COLUMNS} FROM alerts a JOIN metrics m ON m.id = a.metric_id"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -147,13 +145,8 @@ def get_alert(db: Database, alert_id: int) -> dict | None:
 def open_alert_counts(db: Database, app: str | None = None,
                       environment: str | None = None) -> dict[str, int]:
     """Unresolved alerts by severity, in one scope or the whole store."""
-    sql, args = f"SELECT severity, count(*) FROM alerts WHERE {UNRESOLVED}", []
-    if app is not None:
-        sql += " AND app = ?"
-        args.append(app)
-    if environment is not None:
-        sql += " AND environment = ?"
-        args.append(environment)
+    terms, args = scope_terms(app, environment)
+    sql = " AND ".join([f"SELECT severity, count(*) FROM alerts WHERE {UNRESOLVED}", *terms])
     counts = {"critical": 0, "error": 0, "warning": 0, "info": 0}
     for severity, n in db.execute(sql + " GROUP BY severity", args):
         counts[severity] = n

@@ -15,6 +15,7 @@ from perftui.store.engine import Database
 from perftui.store.metrics import metric_codes
 from perftui.store.snapshots import JSON_FIELDS as _JSON_FIELDS
 from perftui.store.snapshots import SNAPSHOT_FIELDS, snapshot_values
+from perftui.store.where import scope_where
 
 _SNAPSHOT_INSERT = (f"INSERT INTO snapshots (id, {', '.join(SNAPSHOT_FIELDS)}) VALUES "
                     f"({', '.join('?' * (len(SNAPSHOT_FIELDS) + 1))})")
@@ -83,7 +84,7 @@ def iter_snapshots(conn: Database, *, since: str | None = None,
                    batch: int = EXPORT_BATCH) -> Iterator[dict]:
     """Every snapshot (oldest first) as a dict with a `metrics` {code: value} mapping."""
     codes = metric_codes(conn)
-    where, params = _scope_filter(since, app, environment)
+    where, params = scope_where(app, environment, since=since)
     columns = ("id",) + SNAPSHOT_FIELDS
     cursor = conn.execute(f"SELECT {', '.join(columns)} FROM snapshots{where}"
                           " ORDER BY recorded_at, id", params)
@@ -113,19 +114,8 @@ def iter_snapshots(conn: Database, *, since: str | None = None,
 
 def count_snapshots(conn: Database, *, since: str | None = None,
                     app: str | None = None, environment: str | None = None) -> int:
-    where, params = _scope_filter(since, app, environment)
+    where, params = scope_where(app, environment, since=since)
     return conn.execute(f"SELECT count(*) FROM snapshots{where}", params).fetchone()[0]
-
-
-def _scope_filter(since: str | None, app: str | None, environment: str | None,
-                  prefix: str = "") -> tuple[str, list]:
-    clauses, params = [], []
-    for column, value in ((f"{prefix}recorded_at >=", since), (f"{prefix}app =", app),
-                          (f"{prefix}environment =", environment)):
-        if value is not None:
-            clauses.append(f"{column} ?")
-            params.append(value)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 def _rows(conn: Database, sql: str, params: Sequence = ()) -> list[dict]:
@@ -136,7 +126,7 @@ def _rows(conn: Database, sql: str, params: Sequence = ()) -> list[dict]:
 
 def alert_rows(conn: Database, *, since: str | None = None, app: str | None = None,
                environment: str | None = None) -> list[dict]:
-    where, params = _scope_filter(None, app, environment, "a.")
+    where, params = scope_where(app, environment, prefix="a.")
     if since is not None:
         where += (" AND " if where else " WHERE ") + "a.last_seen_at >= ?"
         params.append(since)
@@ -161,7 +151,7 @@ def target_change_rows(conn: Database) -> list[dict]:
 
 def daily_aggregate_rows(conn: Database, *, since_day: str | None = None,
                          app: str | None = None, environment: str | None = None) -> list[dict]:
-    where, params = _scope_filter(None, app, environment, "d.")
+    where, params = scope_where(app, environment, prefix="d.")
     if since_day is not None:
         where += (" AND " if where else " WHERE ") + "d.day >= ?"
         params.append(since_day)

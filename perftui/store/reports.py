@@ -8,6 +8,7 @@ baselines are made of.
 from __future__ import annotations
 
 from perftui.store.engine import Database
+from perftui.store.where import scope_terms
 from collections import defaultdict
 
 _WARM = "s.is_cold_start = 0 AND s.status = 'ok'"
@@ -85,13 +86,9 @@ def commits_matching(conn: Database, prefix: str, app: str | None = None,
            " max(app_version) FROM snapshots WHERE git_commit >= ? AND git_commit < ?"
            " AND substr(git_commit, 1, ?) = ?")
     low = prefix.lower()
-    params: list = [low, low + "\uffff", len(low), low]
-    if app is not None:
-        sql += " AND app = ?"
-        params.append(app)
-    if environment is not None:
-        sql += " AND environment = ?"
-        params.append(environment)
+    terms, scope = scope_terms(app, environment)
+    sql = " AND ".join([sql, *terms])
+    params: list = [low, low + "\uffff", len(low), low, *scope]
     rows = conn.execute(sql + " GROUP BY git_commit ORDER BY max(recorded_at) DESC", params)
     return [{"commit": c, "snapshots": n, "first": f, "last": l, "branch": b, "app_version": v}
             for c, n, f, l, b, v in rows]

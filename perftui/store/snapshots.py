@@ -114,7 +114,9 @@ def _row_dict(row: Sequence) -> dict:
 def newest_scope(db: Database, app: str | None = None,
                  environment: str | None = None) -> tuple[str, str] | None:
     """(app, environment) of the newest snapshot, within the app or environment if given."""
-    where, args = _scope_where(app, environment)
+    from perftui.store.where import scope_where  # not on the recorder's path
+
+    where, args = scope_where(app, environment)
     row = db.execute(f"SELECT app, environment FROM snapshots{where}"
                      " ORDER BY recorded_at DESC LIMIT 1", args).fetchone()
     return (row[0], row[1]) if row else None
@@ -127,19 +129,10 @@ def scopes(db: Database) -> list[dict]:
     return [{"app": a, "environment": e, "snapshots": n, "latest": t} for a, e, n, t in rows]
 
 
-def _scope_where(app: str | None, environment: str | None) -> tuple[str, list]:
-    where, args = [], []
-    if app is not None:
-        where.append("app = ?")
-        args.append(app)
-    if environment is not None:
-        where.append("environment = ?")
-        args.append(environment)
-    return (f" WHERE {' AND '.join(where)}" if where else ""), args
-
-
 def snapshot_count(db: Database, app: str | None = None, environment: str | None = None) -> int:
-    where, args = _scope_where(app, environment)
+    from perftui.store.where import scope_where  # not on the recorder's path
+
+    where, args = scope_where(app, environment)
     return db.scalar(f"SELECT count(*) FROM snapshots{where}", args)
 
 

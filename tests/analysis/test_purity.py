@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import perftui.analysis
+from tests._ast import runtime_nodes
 
 PACKAGE = Path(perftui.analysis.__file__).parent
 # No dataclasses or typing either: they cost milliseconds of a host app's start-up.
@@ -25,19 +26,9 @@ def modules():
     return files
 
 
-def _runtime_nodes(tree: ast.AST):
-    """Every node, except those under `if TYPE_CHECKING:` (never run)."""
-    yield tree
-    for child in ast.iter_child_nodes(tree):
-        if isinstance(child, ast.If) and isinstance(child.test, ast.Name) \
-                and child.test.id == "TYPE_CHECKING":
-            continue
-        yield from _runtime_nodes(child)
-
-
 def test_only_the_standard_library_is_imported():
     for path in modules():
-        for node in _runtime_nodes(ast.parse(path.read_text())):
+        for node in runtime_nodes(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom):
