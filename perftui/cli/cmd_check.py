@@ -29,7 +29,10 @@ def add_parser(sub) -> None:
     add_threshold(p)
     p.add_argument("--fail-on", choices=("warning", "error", "critical"), default="critical",
                    help="the level that fails the check (default: critical)")
-    p.add_argument("--markdown", metavar="FILE", help="write the PR comment (markdown) to FILE")
+    p.add_argument("--markdown", metavar="FILE",
+                   help="write the PR comment (markdown) to FILE; FILE must be new unless --force")
+    p.add_argument("--force", action="store_true",
+                   help="let --markdown replace FILE if it exists (never a perftui store)")
     add_format(p)
     p.set_defaults(func=run)
 
@@ -48,8 +51,9 @@ def run(args) -> int:
         result = check(store, Path(args.current), baseline_branch=args.baseline_branch,
                        threshold=args.threshold, fail_on=args.fail_on, app=app,
                        environment=environment)
+        store_path = store.path
     if markdown is not None:
-        write_text(markdown, result["markdown"])
+        write_text(markdown, result["markdown"], force=args.force, protect=[store_path])
     if args.format == "json":
         print_json(result)
     else:

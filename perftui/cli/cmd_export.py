@@ -16,11 +16,15 @@ def add_parser(sub) -> None:
                     "column per metric, for spreadsheets and pandas. --app/--env restrict the "
                     "export to one scope; --days to the last N days.",
         examples=["perftui export --format csv --output performance.csv",
-                  "perftui export --format json --output backup.json",
+                  "perftui export --format json --output backup.json --force",
                   "perftui --app myapp --env ci export --days 30 --format csv | head"])
     p.add_argument("--format", choices=("csv", "json"), default="csv",
                    help="csv (wide, default) or json (full fidelity, re-importable)")
-    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE (default: stdout)")
+    p.add_argument("--output", "-o", metavar="FILE",
+                   help="write to FILE (default: stdout), readable by you only; FILE must be "
+                        "new unless --force")
+    p.add_argument("--force", action="store_true",
+                   help="replace FILE if it exists (never a perftui store)")
     add_days(p, "only the last N days")
     p.set_defaults(func=run)
 
@@ -32,7 +36,8 @@ def run(args) -> int:
     with open_store_for(args) as store:
         with progress_bar("exporting") as update:
             summary = export_to(store, args.output, args.format, sys.stdout, days=args.days,
-                                app=args.app, environment=args.env, progress=update)
+                                app=args.app, environment=args.env, progress=update,
+                                force=args.force)
     if args.output:
         print(f"exported {summary['snapshots']:,} snapshots to {args.output} ({args.format})",
               file=sys.stderr)

@@ -82,8 +82,11 @@ def add_parser(sub) -> None:
         description="Write the store's catalog as a catalog file (JSON), for review, version "
                     "control, or `targets import` into another store.",
         examples=["perftui targets export > catalog.json",
-                  "perftui targets export --output catalog.json"])
-    e.add_argument("--output", "-o", metavar="FILE", help="write to FILE (default: stdout)")
+                  "perftui targets export --output catalog.json --force"])
+    e.add_argument("--output", "-o", metavar="FILE",
+                   help="write to FILE (default: stdout); FILE must be new unless --force")
+    e.add_argument("--force", action="store_true",
+                   help="replace FILE if it exists (never a perftui store)")
     e.add_argument("--format", choices=("json",), default="json",
                    help="the catalog file is JSON (accepted for symmetry with read commands)")
     e.set_defaults(func=run_export)
@@ -172,9 +175,10 @@ def run_export(args) -> int:
 
     with open_store_for(args) as store:
         document = targets.export_catalog(store)
+        store_path = store.path
     text = json.dumps(document, indent=2) + "\n"
     if args.output:
-        write_text(args.output, text)
+        write_text(args.output, text, force=args.force, protect=[store_path])
         print(f"wrote {len(document['metrics'])} metrics to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

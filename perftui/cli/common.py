@@ -13,10 +13,13 @@ EXAMPLES_FOOTER = "examples:\n"
 def open_store_for(args: argparse.Namespace, *, write: bool = False, create: bool = False):
     """The store named by --db / PERFTUI_DB / the default, honouring --read-only (through
     `perftui.core.session`: the CLI never opens a database itself)."""
-    from perftui.core.session import open_session
+    from perftui.core.session import open_session, permission_warnings, store_location
 
-    return open_session(args.db, readonly=bool(getattr(args, "read_only", False)), write=write,
-                        create=create)
+    store = open_session(args.db, readonly=bool(getattr(args, "read_only", False)), write=write,
+                         create=create)
+    for warning in permission_warnings(store_location(args.db)):
+        print(f"perftui: warning: {warning}", file=sys.stderr)
+    return store
 
 
 def print_json(document: Any, stream=None) -> None:

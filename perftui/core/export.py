@@ -122,14 +122,18 @@ def _cell(value) -> str:
 
 def export_to(store: Database, path: str | None, fmt: str, out: IO[str] | None = None, *,
               days: float | None = None, app: str | None = None,
-              environment: str | None = None, progress: Progress | None = None) -> dict:
-    """Export as `fmt` ("json" or "csv") to the file `path` (written whole or not at all), or
-    to the stream `out` when no path is given."""
+              environment: str | None = None, progress: Progress | None = None,
+              force: bool = False) -> dict:
+    """Export as `fmt` ("json" or "csv") to the file `path` (written whole or not at all, owner
+    only: exports hold a team's data), or to the stream `out` when no path is given. An
+    existing file is replaced only with `force`; the store itself never is."""
     export = export_json if fmt == "json" else export_csv
     options = {"days": days, "app": app, "environment": environment, "progress": progress}
     if path is None:
         return export(store, out, **options)
     from perftui.core.files import write_file
 
-    summary = write_file(path, lambda stream: export(store, stream, **options))
+    protect = [] if store.dialect.name != "sqlite" else [store.path]
+    summary = write_file(path, lambda stream: export(store, stream, **options), force=force,
+                         protect=protect, mode=0o600)
     return {**summary, "path": os.path.expanduser(path)}

@@ -69,6 +69,43 @@ def _finish_upgrade(store: Database) -> None:
         meta_delete(store, JUDGE_PENDING)
 
 
+def permission_warnings(location: str) -> list[str]:
+    """What is unsafe about the permissions of the SQLite store at `location` (a path, as
+    `store_location` gives it) that the user can fix: a store of theirs others may write to,
+    or a store in a directory of theirs where anyone may replace it (world-writable without
+    the sticky bit). Empty for a server's store, a missing file, or a safe one."""
+    import os
+    import stat
+
+    from perftui.store.db import is_url
+
+    if is_url(location):
+        return []
+    try:
+        info = os.stat(location)
+        folder = os.path.dirname(os.path.abspath(location))
+        folder_info = os.stat(folder)
+    except OSError:
+        return []
+    uid = os.getuid() if hasattr(os, "getuid") else None
+
+    def yours(st: os.stat_result) -> bool:   # only the owner can chmod: say what they can fix
+        return uid is None or st.st_uid == uid
+
+    warnings = []
+    mode = info.st_mode
+    if mode & (stat.S_IWGRP | stat.S_IWOTH) and yours(info):
+        who = "group- and world" if mode & stat.S_IWGRP and mode & stat.S_IWOTH else (
+            "group" if mode & stat.S_IWGRP else "world")
+        warnings.append(f"the store {location} is {who}-writable (mode "
+                        f"{stat.S_IMODE(mode):04o}); `chmod 600 {location}` keeps others out")
+    folder_mode = folder_info.st_mode
+    if folder_mode & stat.S_IWOTH and not folder_mode & stat.S_ISVTX and yours(folder_info):
+        warnings.append(f"the store {location} is in {folder}, which anyone may write to "
+                        "(world-writable without the sticky bit): others can replace the store")
+    return warnings
+
+
 def store_location(where: str | None = None) -> str:
     """Where `open_session(where)` would look (a path, or a URL with its password)."""
     return resolve_store_path(where)

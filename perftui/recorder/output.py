@@ -81,13 +81,21 @@ def log_record(result, session_id: str | None = None) -> dict:
     }
 
 
-def append_log_line(result, log_dir: str, session_id: str | None = None) -> str:
-    """Append the JSON line to <log_dir>/performance_YYYYMMDD.log; returns the file's path."""
+def append_log_line(result, log_dir: str, session_id: str | None = None) -> str | None:
+    """Append the JSON line to <log_dir>/performance_YYYYMMDD.log (created 0600); returns the
+    file's path, or None when that name is a symbolic link (never followed: no line is
+    written, and the recording goes on)."""
     os.makedirs(log_dir, mode=0o700, exist_ok=True)
     day = result.recorded_at[:10].replace("-", "")
     path = os.path.join(log_dir, f"performance_{day}.log")
     line = json.dumps(log_record(result, session_id), separators=(",", ":"), sort_keys=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError:
+        if os.path.islink(path):     # planted in logs/: refused (ELOOP), not followed
+            return None
+        raise
     with os.fdopen(fd, "a", encoding="utf-8") as f:
         f.write(line + "\n")
     return path

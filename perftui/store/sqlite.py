@@ -25,14 +25,24 @@ PRAGMAS = (
 
 
 def _create_private_file(path: str) -> None:
-    """Create the store file readable and writable by its owner only (0600)."""
+    """Create the store file readable and writable by its owner only (0600, whatever the
+    umask), never through a symbolic link: a link planted where the store is to be created
+    (even one pointing nowhere) is refused rather than followed."""
     try:
         parent = os.path.dirname(os.path.abspath(path))
         os.makedirs(parent, exist_ok=True)
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
+        flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags, 0o600)
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
     except FileExistsError:
-        pass
+        if os.path.islink(path):    # O_EXCL does not follow it; sqlite3.connect would
+            raise _error("StoreUnwritable",
+                         f"cannot create the store at {path}: it is a symbolic link "
+                         f"(to {os.readlink(path)}); give the real path") from None
     except OSError as exc:
         raise _error("StoreUnwritable",
                      f"cannot create the store at {path}: {exc.strerror or exc}") from None

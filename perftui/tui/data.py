@@ -128,14 +128,15 @@ class StoreSource:
         return self._read(audit_trail, metric)
 
     def export(self, path: str, app: str | None = None,
-               environment: str | None = None) -> dict:
+               environment: str | None = None, *, force: bool = False) -> dict:
         """Export to `path` (.csv: wide CSV, else full-fidelity JSON) through
-        `perftui.core.export`, written whole or not at all."""
+        `perftui.core.export`, written whole or not at all, readable by the user only; an
+        existing file is replaced only with `force` (the store never is)."""
         from perftui.core.export import export_to
 
         fmt = "csv" if path.lower().endswith(".csv") else "json"
         return self._read(lambda store: export_to(store, path, fmt, app=app,
-                                                  environment=environment))
+                                                  environment=environment, force=force))
 
     def retention_plan(self) -> dict:
         from perftui.core.retention import plan
