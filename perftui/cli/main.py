@@ -99,12 +99,28 @@ def main(argv: list[str] | None = None) -> int:
         if args.func is None:
             from perftui.cli.cmd_tui import run_tui
 
-            return run_tui(args)
-        return int(args.func(args) or 0)
+            code = run_tui(args)
+        else:
+            code = int(args.func(args) or 0)
+        sys.stdout.flush()   # a reader gone away (`perftui status | head -1`) shows here,
+        return code          # not in the interpreter's flush at exit
     except KeyboardInterrupt:
         print("perftui: interrupted", file=sys.stderr)
         return 130
+    except SystemExit as exc:
+        # rich's Console meets a broken pipe by pointing stdout at devnull and exiting 1
+        if isinstance(exc.__context__, BrokenPipeError):
+            return 0
+        raise
     except BrokenPipeError:
+        # The reader has what it wanted. Point stdout at devnull so the flush at exit cannot
+        # fail again (Python would print "Exception ignored" and exit 120).
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):  # stdout is not a file (tests, a TUI)
+            pass
         return 0
     except Exception as exc:  # noqa: BLE001 - every failure becomes one line
         return report_error(exc)

@@ -20,7 +20,9 @@ from pathlib import Path
 
 from perftui.core.importers import ImportBatch, ImportFileError, read_file
 from perftui.core.importers import model as m
-from perftui.recorder.evaluate import SnapshotInput, judge_unjudged, record_snapshot
+from perftui.errors import RecordError
+from perftui.recorder.evaluate import (NON_NEGATIVE_UNITS, SnapshotInput, check_value,
+                                       judge_unjudged, record_snapshot)
 from perftui.store import bulk
 from perftui.store.engine import Database
 from perftui.store.meta import meta_set
@@ -55,6 +57,8 @@ def import_batch(conn: Database, batch: ImportBatch, path: Path, *,
     except conn.dialect.integrity as exc:
         raise ImportFileError(f"{path}: conflicts with the store ({exc}); "
                               "nothing was imported") from None
+    except RecordError as exc:
+        raise ImportFileError(f"{path}: {exc}; nothing was imported") from None
     summary["file"] = str(path)
     return summary
 
@@ -98,6 +102,7 @@ def apply_batch(conn: Database, batch: ImportBatch, *, replay: bool = False,
             if catalog.find(name) is None:
                 register_metric(conn, catalog, name)
                 registered.append(name)
+        check_units(catalog, snapshots)
         summary = {"format": batch.source_format, "in_file": len(batch.snapshots),
                    "imported": len(snapshots), "skipped_duplicates": skipped,
                    "measurements": sum(len(s.metrics) for s in snapshots),
@@ -116,6 +121,26 @@ def apply_batch(conn: Database, batch: ImportBatch, *, replay: bool = False,
         _import_extras(conn, catalog, batch, restore, audit)
         judge_unjudged(conn)  # the newest run of each scope, as `status` shows it
     return summary
+
+
+def check_units(catalog: Catalog, snapshots: list[m.ImportedSnapshot]) -> None:
+    """Each value as its metric's unit allows (no negative time, size or count; a ratio in
+    [0, 1]), the rule `record_snapshot` applies; RecordError naming the metric otherwise."""
+    bounds: dict[str, tuple[float, float]] = {}
+    for name in set().union(*(s.metrics for s in snapshots)):
+        unit = catalog.find(name).unit
+        if unit == "ratio":
+            bounds[name] = (0.0, 1.0)
+        elif unit in NON_NEGATIVE_UNITS:
+            bounds[name] = (0.0, float("inf"))
+    if not bounds:
+        return
+    for snap in snapshots:
+        for name, value in snap.metrics.items():
+            limits = bounds.get(name)
+            if limits is not None and not limits[0] <= value <= limits[1]:
+                row = catalog.find(name)
+                check_value(row.code, value, row.unit)    # raises with the message
 
 
 def _apply_catalog(conn: Database, catalog: Catalog, batch: ImportBatch,

@@ -79,6 +79,8 @@ def build_snapshot(values: dict[str, float], *, app: str | None, environment: st
                              "(e.g. 2026-01-31T12:00:00Z)") from None
         if (moment - utcnow()).total_seconds() > FUTURE_SLACK_S:
             raise InputError(f"--at: {at} is in the future (a run is recorded when it happened)")
+        if moment.year < 1970:
+            raise InputError(f"--at: {at} is before 1970")
         at = to_iso(moment)
     git_commit, git_branch = (commit, branch) if commit and branch else context.git_info()
     system = context.system_context()

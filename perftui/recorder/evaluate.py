@@ -115,14 +115,70 @@ def _record_error(message: str):
     return RecordError(message)
 
 
-def check_value(name: str, value: Any) -> float:
-    """A finite number, or RecordError naming the metric."""
+MAX_MAGNITUDE = 1e15   # no measurement is this large in any unit: a unit or file mix-up
+# units whose values cannot be below zero (a duration, a size, a count, a cost)
+NON_NEGATIVE_UNITS = frozenset(("ms", "us", "µs", "ns", "s", "MB", "KB", "GB", "bytes",
+                                "tokens", "count", "cents"))
+FUTURE_SLACK_S = 86_400   # clocks disagree; more than a day ahead is a mistake, not skew
+_TEXT_FIELDS = ("app", "environment", "host", "session_id", "git_commit", "git_branch",
+                "app_version", "python_version", "platform", "notes", "uid")
+
+
+def check_value(name: str, value: Any, unit: str | None = None) -> float:
+    """A finite number of sane magnitude, or RecordError naming the metric. With the metric's
+    `unit`, also one that unit allows: no negative time, size, count or cost; a ratio in
+    [0, 1]."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _record_error(f"metric {name}: value must be a number, got {value!r}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise _record_error(f"metric {name}: value is out of range (an integer of "
+                            f"{value.bit_length()} bits)") from None
     if not math.isfinite(value):
         raise _record_error(f"metric {name}: value must be finite, got {value}")
+    if abs(value) > MAX_MAGNITUDE:
+        raise _record_error(f"metric {name}: value {value:g} is out of range "
+                            f"(at most {MAX_MAGNITUDE:g})")
+    if unit is not None:
+        if value < 0 and unit in NON_NEGATIVE_UNITS:
+            raise _record_error(f"metric {name}: value {value:g} is negative, but {unit} "
+                                "cannot be")
+        if unit == "ratio" and not 0.0 <= value <= 1.0:
+            raise _record_error(f"metric {name}: value {value:g} is not a ratio "
+                                "between 0 and 1")
     return value
+
+
+def _check_text(name: str, value: Any) -> None:
+    """Text that can be stored: no lone surrogates (what a non-UTF-8 argv or a JSON "\\ud800"
+    decodes to)."""
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _record_error(f"{name}: not valid Unicode text (a lone surrogate)") from None
+
+
+def _check_breakdown(name: str, value: Any) -> None:
+    """operations / cache_stats / errors: JSON-able, with finite numbers only."""
+    stack = [(value, name, 0)]
+    while stack:
+        item, where, depth = stack.pop()
+        if depth > 64:
+            raise _record_error(f"{name}: nested more than 64 levels deep")
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                _check_text(f"{where}: key", key)
+                stack.append((inner, f"{where}.{key}", depth + 1))
+        elif isinstance(item, (list, tuple)):
+            stack.extend((inner, f"{where}[{i}]", depth + 1) for i, inner in enumerate(item))
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise _record_error(f"{where}: must be a finite number, got {item}")
+        elif isinstance(item, int) and not isinstance(item, bool) and abs(item) > MAX_MAGNITUDE:
+            raise _record_error(f"{where}: {item:.3g} is out of range")
+        elif isinstance(item, str):
+            _check_text(where, item)
 
 
 def validate(snapshot: SnapshotInput) -> tuple[str, dict[str, float]]:
@@ -130,17 +186,45 @@ def validate(snapshot: SnapshotInput) -> tuple[str, dict[str, float]]:
     if not isinstance(snapshot.metrics, Mapping):
         raise _record_error("metrics must be a mapping of metric id or key to a number")
     values = {str(name): check_value(str(name), v) for name, v in snapshot.metrics.items()}
+    for name in values:
+        if not name or not name.isprintable() or name != name.strip():
+            raise _record_error(f"metric {name!r}: not a valid metric id or key (a control "
+                                "character or surrounding space in the name)")
     if snapshot.status not in ("ok", "failed"):
         raise _record_error(f"status must be 'ok' or 'failed', got {snapshot.status!r}")
     for name in ("app", "environment"):
         text = getattr(snapshot, name)
         if not isinstance(text, str) or not text.strip() or len(text) > 100:
             raise _record_error(f"{name} must be a non-empty name of at most 100 characters")
+    for name in _TEXT_FIELDS:
+        _check_text(name, getattr(snapshot, name))
+    for name in ("cpu_count", "total_memory_mb"):
+        count = getattr(snapshot, name)
+        if count is not None and (isinstance(count, bool) or not isinstance(count, (int, float))
+                                  or not 0 <= count <= MAX_MAGNITUDE):
+            raise _record_error(f"{name} must be a whole number of at least 0, got {count!r}")
+    for name in ("operations", "cache_stats", "errors"):
+        if getattr(snapshot, name) is not None:
+            _check_breakdown(name, getattr(snapshot, name))
+    if not snapshot.recorded_at:
+        return now_iso(), values
     try:
-        recorded_at = normalise_iso(snapshot.recorded_at) if snapshot.recorded_at else now_iso()
-    except ValueError as exc:
+        recorded_at = normalise_iso(snapshot.recorded_at)
+    except (ValueError, OverflowError) as exc:
         raise _record_error(f"recorded_at: {exc}") from None
+    if recorded_at < "1970-01-01T00:00:00.000000Z":
+        raise _record_error(f"recorded_at: {recorded_at} is before 1970")
+    if recorded_at > _latest_time():
+        raise _record_error(f"recorded_at: {recorded_at} is in the future (a run is recorded "
+                            "when it happened)")
     return recorded_at, values
+
+
+def _latest_time() -> str:
+    """A day from now in the store's form (the latest acceptable recorded_at)."""
+    import time
+
+    return time.strftime("%Y-%m-%dT%H:%M:%S.999999Z", time.gmtime(time.time() + FUTURE_SLACK_S))
 
 
 def record_snapshot(db: Database, snapshot: SnapshotInput, *,
@@ -166,6 +250,8 @@ def _record(conn: Database, snap: SnapshotInput, recorded_at: str,
     seen: set[int] = set()
     for name, value in values.items():
         row = catalog.find(name) or register_metric(conn, catalog, name)
+        check_value(row.code if name == row.code else f"{row.code} ({name})", value,
+                    row.unit)   # what the metric's unit allows
         if row.id in seen:
             raise _record_error(f"metric {row.code} given twice (as {name!r} and another name)")
         seen.add(row.id)

@@ -21,7 +21,8 @@ from perftui.errors import CatalogError
 DEFAULT_CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
 CATALOG_FORMAT = "perftui-catalog"
 
-_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,79}$")
+# \Z, not $: "$" also matches before a trailing newline ("APP-001\n" is not an id)
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,79}\Z")
 _FIELDS = {"id", "key", "name", "unit", "direction", "target", "warning", "error",
            "description", "source", "active", "operation"}
 
@@ -135,11 +136,26 @@ def read_catalog_file(path: str | Path) -> tuple[list[dict], list[dict]]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise CatalogError(f"cannot read catalog {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise CatalogError(f"{path} is not a UTF-8 text file (a catalog is JSON)") from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CatalogError(f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    return parse_catalog(document)
+    except RecursionError:
+        raise CatalogError(f"{path}: the JSON is nested too deeply to read") from None
+    except ValueError as exc:     # e.g. an integer of more than 4300 digits
+        raise CatalogError(f"{path} is not valid JSON: {exc}") from None
+    if "\\ud" in text.lower():   # rare: only then look for lone surrogates ("\\ud800")
+        try:
+            json.dumps(document, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise CatalogError(f"{path}: not valid Unicode text (a lone surrogate such as "
+                               "\\ud800)") from None
+    try:
+        return parse_catalog(document)
+    except OverflowError:         # an integer of hundreds of digits where a number belongs
+        raise CatalogError(f"{path}: a number is out of range") from None
 
 
 def default_catalog() -> tuple[list[dict], list[dict]]:

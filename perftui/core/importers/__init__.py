@@ -11,12 +11,11 @@ pytest-benchmark, a `snapshots` list is perftui, a header with `recorded_at` is 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from perftui.core.importers import asv, csv_wide, gab, perftui_json, pytest_benchmark
 from perftui.core.importers.model import (ImportBatch, ImportedSnapshot, ImportFileError,
-                                          MetricHint, load_json, read_text)
+                                          MetricHint, parse_json, read_text)
 
 FORMATS = ("auto", "perftui", "csv", "pytest-benchmark", "asv", "github-action-benchmark")
 
@@ -70,10 +69,7 @@ def _detect_and_read(path: Path, defaults: dict) -> ImportBatch:
 
 
 def _parse(path: Path, text: str):
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return load_json(path)  # raises with the place and whether it is truncated
+    return parse_json(path, text)  # raises with the place and whether it is truncated
 
 
 __all__ = ["FORMATS", "read_file", "ImportBatch", "ImportedSnapshot", "ImportFileError",

@@ -37,10 +37,12 @@ def read(path: Path, defaults: dict) -> m.ImportBatch:
     benchmarks = _optional_json(root / "benchmarks.json") if root else {}
     config = _optional_json(root.parent / "asv.conf.json") if root else {}
     branches = config.get("branches") if isinstance(config, dict) else None
+    conf = root.parent / "asv.conf.json" if root else path
     context = {
-        "app": defaults.get("app") or (config.get("project") if isinstance(config, dict) else None)
-        or "default",
-        "branch": (branches[0] if isinstance(branches, list) and len(branches) == 1 else None)
+        "app": defaults.get("app") or (m.text(config.get("project"), f"{conf}: project")
+                                       if isinstance(config, dict) else None) or "default",
+        "branch": (m.text(branches[0], f"{conf}: branches[0]")
+                   if isinstance(branches, list) and len(branches) == 1 else None)
         or defaults.get("git_branch"),
     }
     batch = m.ImportBatch("asv")
@@ -66,7 +68,7 @@ def _optional_json(path: Path) -> Any:
         return {}
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
 
 
@@ -76,6 +78,8 @@ def _result_file(file: Path, benchmarks: dict, context: dict, defaults: dict,
     if not looks_like(document):
         raise m.ImportFileError(f"{file}: not an asv result file (no commit_hash and results)")
     columns = document.get("result_columns") or ["result", "params"]
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        raise m.ImportFileError(f"{file}: result_columns must be a list of names")
     results = document["results"]
     if not isinstance(results, dict):
         raise m.ImportFileError(f"{file}: results must be an object")
@@ -116,10 +120,19 @@ def _values(name: str, entry: Any, columns: list, where: str) -> list[tuple[str,
         return []
     if not isinstance(result, list):
         result = [result]
-    combos = [", ".join(str(p) for p in c) for c in itertools.product(*params)] if params else [""]
-    if len(combos) != len(result):
-        raise m.ImportFileError(f"{where}: {len(result)} results for {len(combos)} parameter "
+    if not isinstance(params, list) or not all(isinstance(p, list) for p in params):
+        raise m.ImportFileError(f"{where}: params must be a list of lists of parameter values")
+    size = 1
+    for values in params:
+        size *= len(values)
+    if params and size != len(result):
+        raise m.ImportFileError(f"{where}: {len(result)} results for {size} parameter "
                                 "combinations")
+    for values in params:
+        for value in values:
+            if value is not None:
+                m.text(value, f"{where}: params", 100_000)   # text or a number, not nested
+    combos = [", ".join(str(p) for p in c) for c in itertools.product(*params)] if params else [""]
     out = []
     for combo, value in zip(combos, result):
         if value is None or (isinstance(value, float) and value != value):

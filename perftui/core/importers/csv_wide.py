@@ -70,8 +70,7 @@ def _row(cells: dict[str, str], metric_columns, row, where: str,
         cell = (cells.get(name) or "").strip()
         fields[name] = _number(cell, f"{where}, {name}") if cell else None
     for name in ("cpu_count", "total_memory_mb"):
-        if fields[name] is not None:
-            fields[name] = int(fields[name])
+        fields[name] = m.optional_count(fields[name], f"{where}, {name}")
     cold = (cells.get("is_cold_start") or "").strip().lower()
     if cold not in _TRUE | _FALSE:
         raise m.ImportFileError(f"{where}, is_cold_start: expected true or false, got {cold!r}")

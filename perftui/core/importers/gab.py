@@ -11,7 +11,6 @@ their first word (Go appends extra metrics to the unit text).
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -38,10 +37,7 @@ def parse_text(path: Path, text: str) -> Any:
         if start < 0:
             raise m.ImportFileError(f"{path}: nothing after {PREFIX} =")
         body = body[start:].rstrip().rstrip(";")
-    try:
-        return json.loads(body)
-    except json.JSONDecodeError as exc:
-        raise m.json_error(path, body, exc) from None
+    return m.parse_json(path, body)
 
 
 def read(path: Path, defaults: dict, document: Any = None) -> m.ImportBatch:

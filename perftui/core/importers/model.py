@@ -21,11 +21,16 @@ from typing import Any
 from perftui.errors import InputError
 from perftui.timefmt import normalise_iso, to_iso
 
-_SLUG_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,79}$")
+# \Z, not $: "$" also matches before a trailing newline ("APP-001\n" is not an id)
+_SLUG_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,79}\Z")
 _SLUG_BAD = re.compile(r"[^A-Za-z0-9_.:/-]+")
 MAX_SLUG = 80
 _STORE_TIME = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:"
-                         r"[0-5]\d\.\d{6}Z$")
+                         r"[0-5]\d\.\d{6}Z\Z")
+MAX_MAGNITUDE = 1e15        # no measurement, count or size is this large: a unit or file mix-up
+EARLIEST = "1970-01-01T00:00:00.000000Z"
+FUTURE_SLACK_S = 86_400     # clocks disagree; more than a day ahead is a mistake, not skew
+MAX_DEPTH = 64              # nesting of a JSON breakdown (operations, cache_stats, errors)
 
 SNAPSHOT_TEXT_FIELDS = ("app", "environment", "host", "session_id", "git_commit", "git_branch",
                         "app_version", "python_version", "platform", "notes")
@@ -98,13 +103,60 @@ def metric_slug(name: str) -> str:
 
 
 def number(value: Any, where: str) -> float:
-    """A finite float, or ImportFileError naming the place."""
+    """A finite float of sane magnitude (at most 1e15 either way), or ImportFileError naming
+    the place."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ImportFileError(f"{where}: expected a number, got {_show(value)}")
-    result = float(value)
+    try:
+        result = float(value)
+    except OverflowError:      # an integer of hundreds of digits
+        raise ImportFileError(f"{where}: number out of range (about "
+                              f"{int(value.bit_length() * 0.30103)} digits)") from None
     if not math.isfinite(result):
         raise ImportFileError(f"{where}: expected a finite number, got {result}")
+    if abs(result) > MAX_MAGNITUDE:
+        raise ImportFileError(f"{where}: {result:g} is out of range (at most {MAX_MAGNITUDE:g})")
     return result
+
+
+def optional_count(value: Any, where: str) -> int | None:
+    """A whole number of at least 0 (cpu_count, total_memory_mb), or None."""
+    if value is None:
+        return None
+    result = number(value, where)
+    if result < 0:
+        raise ImportFileError(f"{where}: must not be negative, got {result:g}")
+    return int(result)
+
+
+def json_value(value: Any, where: str) -> Any:
+    """A JSON breakdown (operations, cache_stats, errors) as read: refuses NaN, infinity,
+    absurd numbers, lone surrogates and nesting deeper than MAX_DEPTH, naming the field."""
+    stack = [(value, where, 0)]
+    while stack:
+        item, place, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ImportFileError(f"{place}: nested more than {MAX_DEPTH} levels deep")
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                _check_unicode(key, f"{place}: key")
+                stack.append((inner, f"{place}.{key}", depth + 1))
+        elif isinstance(item, list):
+            stack.extend((inner, f"{place}[{i}]", depth + 1) for i, inner in enumerate(item))
+        elif isinstance(item, str):
+            _check_unicode(item, place)
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            number(item, place)
+    return value
+
+
+def _check_unicode(value: str, where: str) -> None:
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ImportFileError(f"{where}: not valid Unicode text (a lone surrogate "
+                                  "such as \\ud800)") from None
 
 
 def optional_number(value: Any, where: str) -> float | None:
@@ -113,20 +165,44 @@ def optional_number(value: Any, where: str) -> float | None:
 
 def timestamp(value: Any, where: str) -> str:
     """ISO-8601 text, or epoch seconds / milliseconds, in the store's form."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        seconds = value / 1000.0 if value > 1e11 else float(value)
+    return _in_range(_timestamp(value, where), where)
+
+
+def _timestamp(value: Any, where: str) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
-            return to_iso(datetime.fromtimestamp(seconds, tz=timezone.utc))
+            finite = math.isfinite(value)
+            seconds = value / 1000.0 if value > 1e11 else float(value)
+            if finite:
+                return to_iso(datetime.fromtimestamp(seconds, tz=timezone.utc))
         except (OverflowError, OSError, ValueError):
-            raise ImportFileError(f"{where}: timestamp {value} is out of range") from None
+            pass
+        raise ImportFileError(f"{where}: timestamp {_show(value)} is out of range") from None
     if not isinstance(value, str):
         raise ImportFileError(f"{where}: expected an ISO-8601 timestamp, got {_show(value)}")
     if _STORE_TIME.match(value):     # already in the store's form (a perftui export)
         return value
     try:
         return normalise_iso(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ImportFileError(f"{where}: not an ISO-8601 timestamp: {_show(value)}") from None
+
+
+def _in_range(moment: str, where: str) -> str:
+    """A store-form time between 1970 and a day from now."""
+    if moment < EARLIEST:
+        raise ImportFileError(f"{where}: {moment} is before 1970")
+    if moment > latest_time():
+        raise ImportFileError(f"{where}: {moment} is in the future (a run is recorded when it "
+                              "happened)")
+    return moment
+
+
+def latest_time() -> str:
+    """The latest acceptable recorded_at: a day from now, in the store's form."""
+    from datetime import timedelta
+
+    return to_iso(datetime.now(timezone.utc) + timedelta(seconds=FUTURE_SLACK_S))
 
 
 def snapshot_uid(value: Any, where: str) -> str | None:
@@ -143,10 +219,14 @@ def snapshot_uid(value: Any, where: str) -> str | None:
 def text(value: Any, where: str, limit: int = 200) -> str | None:
     if value is None:
         return None
-    if type(value) is str and len(value) <= limit:     # the common case, fast
+    if type(value) is str and len(value) <= limit and value.isascii():   # the common case, fast
         return value.strip() or None
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         raise ImportFileError(f"{where}: expected text, got {_show(value)}")
+    if isinstance(value, str):
+        _check_unicode(value, where)
+    elif isinstance(value, int) and value.bit_length() > 3 * limit:
+        raise ImportFileError(f"{where}: text longer than {limit} characters")
     result = str(value).strip()
     if len(result) > limit:
         raise ImportFileError(f"{where}: text longer than {limit} characters")
@@ -154,17 +234,48 @@ def text(value: Any, where: str, limit: int = 200) -> str | None:
 
 
 def _show(value: Any) -> str:
-    shown = json.dumps(value) if not isinstance(value, str) else repr(value)
+    try:
+        shown = json.dumps(value) if not isinstance(value, str) else ascii(value)
+    except (TypeError, ValueError, RecursionError):
+        shown = type(value).__name__
     return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 def load_json(path: Path) -> Any:
     """Parse a JSON file; a truncated or malformed file is an ImportFileError with the place."""
-    raw = read_text(path)
+    return parse_json(path, read_text(path))
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def parse_json(path: Path, raw: str) -> Any:
+    """Parse JSON text read from `path`. Anything the text cannot be (malformed, truncated,
+    nested too deeply, numbers too long, lone surrogates) is one ImportFileError line."""
     try:
-        return json.loads(raw)
+        document = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise json_error(path, raw, exc) from None
+    except RecursionError:
+        raise ImportFileError(f"{path}: the JSON is nested too deeply to read") from None
+    except ValueError as exc:     # e.g. an integer of more than 4300 digits
+        raise ImportFileError(f"{path} is not valid JSON: {exc}") from None
+    if _SURROGATE_ESCAPE.search(raw):   # rare: only then look for lone surrogates
+        _no_lone_surrogates(path, document)
+    return document
+
+
+def _no_lone_surrogates(path: Path, document: Any) -> None:
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            _check_unicode(item, str(path))
 
 
 def json_error(path: Path, raw: str, exc: json.JSONDecodeError) -> ImportFileError:

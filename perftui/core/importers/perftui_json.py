@@ -63,6 +63,8 @@ def read(path: Path, defaults: dict, document: Any = None) -> m.ImportBatch:
             batch.catalog, batch.flag_rules = parse_catalog(document["catalog"])
         except CatalogError as exc:
             raise m.ImportFileError(f"{path}: catalog: {exc}") from None
+        except OverflowError:     # an integer of hundreds of digits where a number belongs
+            raise m.ImportFileError(f"{path}: catalog: a number is out of range") from None
     batch.alerts = [_alert(a, f"{path}: alerts[{i}]")
                     for i, a in enumerate(_list(document, "alerts", path))]
     batch.baseline_resets = [_record(r, f"{path}: baseline_resets[{i}]",
@@ -99,10 +101,8 @@ def _snapshot(raw: Any, where: str, file_defaults: dict, defaults: dict) -> m.Im
             if not m.valid_metric_name(name):
                 raise m.ImportFileError(f"{where}: {name!r} is not a valid metric id")
             _KNOWN_NAMES.add(name)
-    numbers = metrics.values()
-    if set(map(type, numbers)) <= _NUMBER_TYPES and isfinite(sum(numbers)):
-        values = {name: float(v) for name, v in metrics.items()}   # the common case, fast
-    else:
+    values = _fast_values(metrics)
+    if values is None:
         values = {name: m.number(v, f"{where}.metrics.{name}") for name, v in metrics.items()}
     fields: dict[str, Any] = {"recorded_at": m.timestamp(raw["recorded_at"], f"{where}.recorded_at")}
     for name in m.SNAPSHOT_TEXT_FIELDS:
@@ -114,10 +114,9 @@ def _snapshot(raw: Any, where: str, file_defaults: dict, defaults: dict) -> m.Im
     for name in m.SNAPSHOT_NUMBER_FIELDS:
         fields[name] = m.optional_number(raw.get(name), f"{where}.{name}")
     for name in ("cpu_count", "total_memory_mb"):
-        if fields[name] is not None:
-            fields[name] = int(fields[name])
+        fields[name] = m.optional_count(raw.get(name), f"{where}.{name}")
     for name in m.SNAPSHOT_JSON_FIELDS:
-        fields[name] = raw.get(name)
+        fields[name] = m.json_value(raw.get(name), f"{where}.{name}")
     fields["is_cold_start"] = m.check_bool(raw.get("is_cold_start"), f"{where}.is_cold_start")
     fields["status"] = m.check_status(raw.get("status"), f"{where}.status")
     fields["uid"] = m.snapshot_uid(raw.get("uid"), f"{where}.uid")
@@ -127,12 +126,31 @@ def _snapshot(raw: Any, where: str, file_defaults: dict, defaults: dict) -> m.Im
     return m.ImportedSnapshot(fields, values, source_id)
 
 
+def _fast_values(metrics: dict) -> dict[str, float] | None:
+    """The common case, fast: plain numbers whose magnitudes add up to a sane total (NaN,
+    infinity and huge values fail the sum). None: check each value on the slow path."""
+    numbers = metrics.values()
+    if not set(map(type, numbers)) <= _NUMBER_TYPES:
+        return None
+    try:
+        values = {name: float(v) for name, v in metrics.items()}
+    except OverflowError:
+        return None
+    total = sum(map(abs, values.values()))
+    return values if isfinite(total) and total <= m.MAX_MAGNITUDE else None
+
+
 def _record(raw: Any, where: str, required: tuple[str, ...]) -> dict:
     if not isinstance(raw, dict):
         raise m.ImportFileError(f"{where}: expected an object")
     for key in required:
         if not isinstance(raw.get(key), str) or not raw[key]:
             raise m.ImportFileError(f"{where}: {key} is missing")
+    for key, value in raw.items():
+        if key != "context" and isinstance(value, (dict, list)):
+            raise m.ImportFileError(f"{where}.{key}: expected text or a number, got "
+                                    f"{m._show(value)}")
+    m.json_value(raw, where)   # no NaN, huge numbers or lone surrogates anywhere in it
     return dict(raw)
 
 
@@ -149,7 +167,8 @@ def _alert(raw: Any, where: str) -> dict:
     for key in ("triggered_at", "last_seen_at"):
         alert[key] = m.timestamp(alert[key], f"{where}.{key}")
     occurrences = alert.get("occurrences", 1)
-    if isinstance(occurrences, bool) or not isinstance(occurrences, int) or occurrences < 1:
+    if isinstance(occurrences, bool) or not isinstance(occurrences, int) \
+            or not 1 <= occurrences <= m.MAX_MAGNITUDE:
         raise m.ImportFileError(f"{where}.occurrences: expected a whole number of at least 1")
     return alert
 
@@ -158,7 +177,13 @@ def _aggregate(raw: Any, where: str) -> dict:
     agg = _record(raw, where, ("day", "app", "environment", "metric_code"))
     for key in ("mean", "median", "min", "max", "p95"):
         agg[key] = m.number(agg.get(key), f"{where}.{key}")
+    if agg["min"] > agg["max"]:
+        raise m.ImportFileError(f"{where}: min ({agg['min']:g}) is above max ({agg['max']:g})")
+    for key in ("median", "p95"):
+        if not agg["min"] <= agg[key] <= agg["max"]:
+            raise m.ImportFileError(f"{where}.{key}: {agg[key]:g} is outside [min, max] "
+                                    f"([{agg['min']:g}, {agg['max']:g}])")
     count = agg.get("count")
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= m.MAX_MAGNITUDE:
         raise m.ImportFileError(f"{where}.count: expected a whole number of at least 1")
     return agg

@@ -51,9 +51,9 @@ def read(path: Path, defaults: dict, document: Any = None) -> m.ImportBatch:
         "environment": defaults.get("environment") or "local",
         "host": m.text(machine.get("node"), f"{path}: machine_info.node"),
         # --commit / --branch only fill in what the file does not say
-        "git_commit": m.text(commit.get("id"), f"{path}: commit_info.id")
+        "git_commit": _known(m.text(commit.get("id"), f"{path}: commit_info.id"))
         or defaults.get("git_commit"),
-        "git_branch": m.text(commit.get("branch"), f"{path}: commit_info.branch")
+        "git_branch": _known(m.text(commit.get("branch"), f"{path}: commit_info.branch"))
         or defaults.get("git_branch"),
         "python_version": m.text(machine.get("python_version"), f"{path}: python_version"),
         "platform": (m.text(machine.get("system"), f"{path}: system") or "").lower() or None,
@@ -61,6 +61,19 @@ def read(path: Path, defaults: dict, document: Any = None) -> m.ImportBatch:
     }
     batch.snapshots.append(m.ImportedSnapshot(fields, values))
     return batch
+
+
+# what pytest-benchmark writes when it could not tell (no git, a detached HEAD, ...)
+# ("(unknown)", "unversioned", "(detached)"; compared without brackets, in lower case)
+_PLACEHOLDERS = {"", "unversioned", "unknown", "none", "null", "n/a", "detached", "no branch",
+                 "head"}
+
+
+def _known(value: str | None) -> str | None:
+    """A commit id or branch name, or None for a placeholder that says nothing."""
+    if value is None or value.strip("()<> ").lower() in _PLACEHOLDERS:
+        return None
+    return value
 
 
 def _benchmark(bench: Any, where: str) -> tuple[str, m.MetricHint, float]:
