@@ -58,7 +58,8 @@ def prefill(db: str, runs: int = 200) -> None:
                               ("rule_cache_hit_rate", 0.93), ("container_init_count", 1),
                               ("generation_time_ms", 4100), ("api_call_time_ms", 2100),
                               ("export_time_ms", 1500), ("db_query_time_ms", 31)):
-                t.record_metric(key, base * rnd.lognormvariate(0, 0.05))
+                value = base * rnd.lognormvariate(0, 0.05)
+                t.record_metric(key, min(value, 1.0) if key.endswith("_rate") else value)
             t.record_baseline_snapshot()
     """)
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
