@@ -275,9 +275,32 @@ class PerformanceTracker:
         catalog = load_catalog(conn)  # for the operation -> metric mapping
         snapshot = self._snapshot(cold_start, failed,
                                   {op: row.code for op, row in catalog.by_operation.items()}, conn)
+        snapshot.metrics = self._possible_values(snapshot.metrics, catalog)
         if built is not None:
             built.append(snapshot)
         return record_snapshot(conn, snapshot, catalog=catalog)
+
+    def _possible_values(self, metrics: dict, catalog) -> dict:
+        """The metrics whose values their unit allows; one impossible value (a hit rate of
+        1.02, a negative duration) is left out with one warning instead of losing the run."""
+        from perftui.recorder.evaluate import check_value
+
+        kept = {}
+        for name, value in metrics.items():
+            row = catalog.find(name)
+            if row is None:
+                from perftui.store.catalog import guess_metric  # a metric new to the store
+
+                unit = guess_metric(name)["unit"]
+            else:
+                unit = row.unit
+            try:
+                check_value(name, value, unit)
+            except ValueError as exc:  # RecordError (perftui.errors loads only when raised)
+                self._warn(f"value:{name}", f"perftui: {exc}; left out of this snapshot")
+                continue
+            kept[name] = value
+        return kept
 
     def _snapshot(self, cold_start: bool | None, failed: bool, op_codes: dict[str, str],
                   conn=None):

@@ -248,3 +248,19 @@ def test_a_real_regression_stays_open_after_the_baseline_absorbs_it(store_path):
         tracker.record_metric("VAL-001", 401)
         tracker.record_baseline_snapshot()
     assert rows(store_path, "SELECT status FROM alerts WHERE id=?", alert_id) == [("resolved",)]
+
+
+def test_an_impossible_value_is_left_out_not_the_whole_run(store_path, caplog):
+    """A hit rate above 1 or a negative duration loses that metric, with one warning; the rest
+    of the run is stored."""
+    tracker = make_tracker(store_path)
+    tracker.record_metric("APP-001", 400)
+    tracker.record_metric("rule_cache_hit_rate", 1.02)     # a ratio cannot exceed 1
+    tracker.record_metric("export_time_ms", -4)             # nor a duration be negative
+    with caplog.at_level("WARNING", logger="perftui"):
+        result = tracker.record_baseline_snapshot()
+    assert result is not None and set(result.values) >= {"APP-001"}
+    assert not {"VAL-003", "rule_cache_hit_rate", "export_time_ms"} & set(result.values)
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 2 and all("left out of this snapshot" in w for w in warnings)
+    assert rows(store_path, "SELECT count(*) FROM snapshots") == [(1,)]
