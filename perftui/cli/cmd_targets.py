@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from perftui.cli.tables import echo
 from perftui.cli.common import (add_format, add_metric, command_parser, open_store_for,
                                 positive_int, print_json)
 
@@ -125,13 +126,13 @@ def run_set(args) -> int:
 
     changes = {name: getattr(args, name) for name in ("target", "warning", "error")
                if getattr(args, name) is not None}
-    with open_store_for(args, write=True) as store:
+    with open_store_for(args, write=True, create=True) as store:  # as `record` would
         row = targets.set_target(store, args.metric, active=args.active, by=args.by,
                                  reason=args.reason, **changes)
     if args.format == "json":
         print_json({"metric": row})
     else:
-        print(f"{row['metric_id']}: target {_line(row['target'])}, warning "
+        echo(f"{row['metric_id']}: target {_line(row['target'])}, warning "
               f"{_line(row['warning'])}, error {_line(row['error'])}"
               f"{'' if row['active'] else ' (inactive)'}")
     return 0
@@ -149,7 +150,7 @@ def run_add(args) -> int:
     if args.format == "json":
         print_json({"metric": row})
     else:
-        print(f"added {row['metric_id']} ({row['name']}, {row['unit'] or 'no unit'}, "
+        echo(f"added {row['metric_id']} ({row['name']}, {row['unit'] or 'no unit'}, "
               f"{row['direction']} is better), target {_line(row['target'])}")
     return 0
 
@@ -162,7 +163,7 @@ def run_import(args) -> int:
     if args.format == "json":
         print_json(result)
     else:
-        print(f"catalog {args.file}: {len(result['added'])} added, {len(result['updated'])} "
+        echo(f"catalog {args.file}: {len(result['added'])} added, {len(result['updated'])} "
               f"updated, {len(result['unchanged'])} unchanged")
     return 0
 
@@ -179,7 +180,7 @@ def run_export(args) -> int:
     text = json.dumps(document, indent=2) + "\n"
     if args.output:
         write_text(args.output, text, force=args.force, protect=[store_path])
-        print(f"wrote {len(document['metrics'])} metrics to {args.output}", file=sys.stderr)
+        echo(f"wrote {len(document['metrics'])} metrics to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -194,7 +195,7 @@ def run_audit(args) -> int:
         print_json({"count": len(rows), "changes": rows})
         return 0
     if not rows:
-        print("no catalog changes recorded")
+        echo("no catalog changes recorded")
         return 0
     from perftui.cli.tables import console, table
 

@@ -29,10 +29,14 @@ STATUS_LABEL = {"improved": "✅ Improved", "unchanged": "➖ Unchanged", "warni
 
 
 def resolve_ref(conn, ref: str, app: str | None, environment: str | None) -> dict:
-    """A commit (full hash or unique prefix) or a branch name (its newest commit)."""
+    """A commit recorded under exactly `ref` (any label: a hash, a tag, a release name), else a
+    unique prefix of a hash, else a branch name (its newest commit)."""
     ref = ref.strip()
     if not ref:
         raise InputError("a commit reference is empty")
+    exact = reports.commit_labelled(conn, ref, app, environment)
+    if exact:
+        return {"ref": ref, **exact[0]}
     matches = reports.commits_matching(conn, ref, app, environment) if _hexish(ref) else []
     if len(matches) > 1:
         shown = ", ".join(m["commit"][:12] for m in matches[:4])
@@ -112,18 +116,24 @@ def _metric(row: MetricRow, a: list[float] | None, b: list[float] | None,
 
 
 def render_markdown(data: dict) -> str:
+    from perftui.core.markdown import md, md_code
     from perftui.fmt import format_percent, format_value
+
+    def side(x: dict) -> str:
+        branch = f" ({md(x['branch'])})" if x["branch"] else ""
+        return f"{md_code(x['commit'][:8])}{branch} — {md(x['snapshots'])} runs"
 
     a, b = data["a"], data["b"]
     lines = ["## Performance comparison", "",
-             f"**Baseline (A):** `{a['commit'][:8]}`{_branch(a)} — {a['snapshots']} runs",
-             f"**Compared (B):** `{b['commit'][:8]}`{_branch(b)} — {b['snapshots']} runs",
-             f"**Scope:** {data['scope']['app']} / {data['scope']['environment']}", "",
+             f"**Baseline (A):** {side(a)}",
+             f"**Compared (B):** {side(b)}",
+             f"**Scope:** {md(data['scope']['app'])} / {md(data['scope']['environment'])}", "",
              "| Metric | A | B | Change | Status |", "|---|---:|---:|---:|---|"]
     for m in data["metrics"]:
-        lines.append(f"| {m['name']} | {format_value(m['median_a'], m['unit'])} | "
-                     f"{format_value(m['median_b'], m['unit'])} | "
-                     f"{format_percent(m['change_percent'])} | {STATUS_LABEL[m['status']]} |")
+        lines.append(f"| {md(m['name'])} | {md(format_value(m['median_a'], m['unit']))} | "
+                     f"{md(format_value(m['median_b'], m['unit']))} | "
+                     f"{md(format_percent(m['change_percent']))} | "
+                     f"{md(STATUS_LABEL[m['status']])} |")
     s = data["summary"]
     lines += ["", f"{s['improved']} improved, {s['unchanged']} unchanged, {s['warning']} "
               f"within threshold, {s['regressed']} regressed (threshold "

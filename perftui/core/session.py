@@ -10,8 +10,10 @@ the other `perftui.core` functions) and get `perftui.errors.StoreError`s when it
 
 from __future__ import annotations
 
+import os
+
 from perftui.errors import UsageError
-from perftui.store.db import display, open_store
+from perftui.store.db import display, is_url, open_store
 from perftui.store.engine import Database
 from perftui.store.location import resolve_store_path
 from perftui.store.meta import meta_delete, meta_get
@@ -31,6 +33,10 @@ def open_session(where: str | None = None, *, readonly: bool = False, write: boo
         raise UsageError("this command writes to the store; drop --read-only")
     if where is not None and not str(where).strip():
         raise UsageError("--db is empty; give a store path (or leave it out for the default)")
+    if create and where is not None and not is_url(str(where)):
+        folder = os.path.dirname(os.path.abspath(os.path.expanduser(str(where))))
+        if not os.path.isdir(folder):   # a typo in --db must not grow a directory tree
+            raise UsageError(f"--db {where}: no such directory {folder} (create it first)")
     store = open_store(where, readonly=readonly, create=create)
     if not readonly:
         try:

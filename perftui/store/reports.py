@@ -82,14 +82,26 @@ def commits_matching(conn: Database, prefix: str, app: str | None = None,
     every engine answers alike: text order follows the database's collation, and under a
     linguistic one (PostgreSQL with ICU, say) the range also holds strings that differ only in
     case."""
-    sql = ("SELECT git_commit, count(*), min(recorded_at), max(recorded_at), max(git_branch),"
-           " max(app_version) FROM snapshots WHERE git_commit >= ? AND git_commit < ?"
-           " AND substr(git_commit, 1, ?) = ?")
     low = prefix.lower()
+    return _commits(conn, "git_commit >= ? AND git_commit < ? AND substr(git_commit, 1, ?) = ?",
+                    [low, low + "\uffff", len(low), low], app, environment)
+
+
+def commit_labelled(conn: Database, label: str, app: str | None = None,
+                    environment: str | None = None) -> list[dict]:
+    """The commit recorded under exactly `label` (a hash, a tag, a release name, an id an
+    importer kept), as `commits_matching` describes it; empty when there is none."""
+    return _commits(conn, "git_commit = ?", [label], app, environment)
+
+
+def _commits(conn: Database, condition: str, params: list, app: str | None,
+             environment: str | None) -> list[dict]:
     terms, scope = scope_terms(app, environment)
-    sql = " AND ".join([sql, *terms])
-    params: list = [low, low + "\uffff", len(low), low, *scope]
-    rows = conn.execute(sql + " GROUP BY git_commit ORDER BY max(recorded_at) DESC", params)
+    sql = " AND ".join([
+        "SELECT git_commit, count(*), min(recorded_at), max(recorded_at), max(git_branch),"
+        " max(app_version) FROM snapshots WHERE " + condition, *terms])
+    rows = conn.execute(sql + " GROUP BY git_commit ORDER BY max(recorded_at) DESC",
+                        [*params, *scope])
     return [{"commit": c, "snapshots": n, "first": f, "last": l, "branch": b, "app_version": v}
             for c, n, f, l, b, v in rows]
 
