@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from perftui.cli.tables import echo
 from perftui.cli.common import (add_format, add_metric, command_parser, open_store_for,
                                 positive_int, print_json)
 
@@ -126,7 +127,7 @@ def run_ack(args) -> int:
         print_json({"acknowledged": done})
     else:
         for a in done:
-            print(f"acknowledged alert #{a['id']} ({a['metric_id']} {a['alert_type']}, "
+            echo(f"acknowledged alert #{a['id']} ({a['metric_id']} {a['alert_type']}, "
                   f"{a['severity']}) as {a['acknowledged_by']}")
     return 0
 
@@ -142,7 +143,7 @@ def run_accept(args) -> int:
         ids = ", ".join(f"#{a['id']}" for a in resolved)
         first = resolved[0] if resolved else None
         what = f" for {first['metric_id']} in {first['app']} / {first['environment']}" if first else ""
-        print(f"accepted alert #{args.ids} as the new baseline{what}; resolved {ids or 'nothing'}")
+        echo(f"accepted alert #{args.ids} as the new baseline{what}; resolved {ids or 'nothing'}")
     return 0
 
 
@@ -159,21 +160,21 @@ def run_show(args) -> int:
     from perftui.fmt import format_value
 
     unit = alert["unit"]
-    print(f"alert #{alert['id']}: {alert['metric_id']} {alert['metric_name']} — "
+    echo(f"alert #{alert['id']}: {alert['metric_id']} {alert['metric_name']} — "
           f"{alert['alert_type']} {alert['severity']}, {alert['status']}")
-    print(f"  {alert['message']}")
-    print(f"  value {format_value(alert['current_value'], unit)}, expected "
+    echo(f"  {alert['message']}")
+    echo(f"  value {format_value(alert['current_value'], unit)}, expected "
           f"{format_value(alert['expected_value'], unit)}; scope {alert['app']} / "
           f"{alert['environment']}; snapshot #{alert['snapshot_id'] or '— (pruned)'}")
-    print(f"  triggered {alert['triggered_at']}, last seen {alert['last_seen_at']}, "
+    echo(f"  triggered {alert['triggered_at']}, last seen {alert['last_seen_at']}, "
           f"{alert['occurrences']} occurrence(s)")
     if alert["acknowledged_by"]:
-        print(f"  acknowledged by {alert['acknowledged_by']} at {alert['acknowledged_at']}")
+        echo(f"  acknowledged by {alert['acknowledged_by']} at {alert['acknowledged_at']}")
     if alert["resolution_notes"]:
-        print(f"  notes: {alert['resolution_notes']}")
+        echo(f"  notes: {alert['resolution_notes']}")
     if history:
         values = ", ".join(format_value(h["value"], unit) for h in history[-12:])
-        print(f"  recent values (oldest first): {values}")
+        echo(f"  recent values (oldest first): {values}")
     return 0
 
 

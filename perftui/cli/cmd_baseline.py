@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from perftui.cli.tables import echo
 from perftui.cli.common import (add_days, add_format, add_metric, command_parser, open_store_for,
                                 positive_int, print_json)
 
@@ -41,27 +42,27 @@ def render(data: dict) -> None:
 
     m, b, unit = data["metric"], data["baseline"], data["metric"]["unit"]
     scope = data["scope"]
-    print(f"{m['metric_id']} {m['name']} in {scope['app']} / {scope['environment']} "
+    echo(f"{m['metric_id']} {m['name']} in {scope['app']} / {scope['environment']} "
           f"({m['direction']} is better; target {format_value(m['target'], unit)})")
     if data["reset_since"]:
-        print(f"baseline accepted anew at {data['reset_since']}: earlier runs are left out")
+        echo(f"baseline accepted anew at {data['reset_since']}: earlier runs are left out")
     if b is None:
-        print("no warm runs yet: no baseline")
+        echo("no warm runs yet: no baseline")
         return
-    print(f"baseline of {b['sample_size']} runs (window {data['window']}, confidence "
+    echo(f"baseline of {b['sample_size']} runs (window {data['window']}, confidence "
           f"{b['confidence']:.2f}, {b['outliers_removed']} outliers removed): median "
           f"{format_value(b['median'], unit)}, p5 {format_value(b['p5'], unit)}, p95 "
           f"{format_value(b['p95'], unit)}, spread {format_value(b['spread'], unit)}")
     for v in data["values"]:
         mark = "  outlier" if v["outlier"] else ""
-        print(f"  #{v['snapshot_id']:<8} {v['recorded_at'][:19].replace('T', ' ')}  "
+        echo(f"  #{v['snapshot_id']:<8} {v['recorded_at'][:19].replace('T', ' ')}  "
               f"{format_value(v['value'], unit):>12}{mark}")
     p = data["period"]
     if p:
         if p["count"]:
-            print(f"last {p['days']:g} days: {p['count']} warm runs, median "
+            echo(f"last {p['days']:g} days: {p['count']} warm runs, median "
                   f"{format_value(p['median'], unit)}, p5 {format_value(p['p5'], unit)}, p95 "
                   f"{format_value(p['p95'], unit)}, min {format_value(p['min'], unit)}, max "
                   f"{format_value(p['max'], unit)}")
         else:
-            print(f"last {p['days']:g} days: no warm runs")
+            echo(f"last {p['days']:g} days: no warm runs")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from perftui.cli.tables import echo
 from perftui.cli.common import command_parser, open_store_for, print_json
 
 
@@ -50,7 +51,7 @@ def run(args) -> int:
     with open_store_for(args, write=True, create=True) as store:
         note = upkeep(store)
         if note:
-            print(note, file=sys.stderr)
+            echo(note, file=sys.stderr)
         with progress_bar("importing") as update:
             summary = import_batch(store, batch, path, replay=args.replay, progress=update)
         summary["store"] = store.path
@@ -64,23 +65,23 @@ def run(args) -> int:
 
 def render(summary: dict) -> None:
     span = f" ({summary['first'][:10]} .. {summary['last'][:10]})" if summary["first"] else ""
-    print(f"imported {summary['imported']:,} of {summary['in_file']:,} snapshots "
+    echo(f"imported {summary['imported']:,} of {summary['in_file']:,} snapshots "
           f"({summary['measurements']:,} values) from {summary['file']} "
           f"[{summary['format']}]{span}")
     if summary["skipped_duplicates"]:
-        print(f"skipped {summary['skipped_duplicates']:,} snapshots the store already holds")
+        echo(f"skipped {summary['skipped_duplicates']:,} snapshots the store already holds")
     if summary["registered_metrics"]:
         names = summary["registered_metrics"]
         shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
-        print(f"new metrics: {shown}")
+        echo(f"new metrics: {shown}")
     if summary["replayed"]:
-        print(f"replayed: {summary['alerts_raised']} alerts raised")
+        echo(f"replayed: {summary['alerts_raised']} alerts raised")
     elif summary["alerts_imported"]:
-        print(f"alerts imported: {summary['alerts_imported']}")
+        echo(f"alerts imported: {summary['alerts_imported']}")
     if summary["restore"]:
-        print("restored into an empty store: catalog lines and target audit trail applied")
+        echo("restored into an empty store: catalog lines and target audit trail applied")
     if summary["kept_store_definitions"]:
-        print(f"kept this store's target lines for {len(summary['kept_store_definitions'])} "
+        echo(f"kept this store's target lines for {len(summary['kept_store_definitions'])} "
               "metrics whose lines differ in the file (apply them with `perftui targets import`)")
     for note in summary["notes"]:
-        print(f"note: {note}")
+        echo(f"note: {note}")

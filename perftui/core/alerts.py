@@ -48,7 +48,22 @@ def _check_notes(notes: str | None) -> str | None:
     notes = notes.strip()
     if len(notes) > MAX_NOTES:
         raise InputError(f"notes are too long ({len(notes)} characters, at most {MAX_NOTES})")
+    _refuse_controls("notes", notes.replace("\n", "").replace("\t", ""))  # lines and tabs ok
     return notes or None
+
+
+def _check_by(by: str | None) -> str | None:
+    """acknowledged-by: a name, one line, no control characters."""
+    if by is not None:
+        _refuse_controls("acknowledged-by", by)
+    return by
+
+
+def _refuse_controls(field: str, text: str) -> None:
+    """Stored text is shown in terminals: no C0, DEL or C1 control characters."""
+    for char in text:
+        if ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0:
+            raise InputError(f"{field}: a control character ({char!r}) is not allowed")
 
 
 def acknowledge(store: Database, alert_id: int, by: str | None = None, notes: str | None = None,
@@ -57,7 +72,7 @@ def acknowledge(store: Database, alert_id: int, by: str | None = None, notes: st
     alert = get_alert(store, alert_id)
     if alert["status"] == "resolved":
         raise InputError(f"alert {alert_id} is already resolved")
-    notes = _check_notes(notes)
+    notes, by = _check_notes(notes), _check_by(by)
     with store.transaction():
         store_alerts.acknowledge(store, alert_id, by or current_user(), notes, at or now_iso())
     return get_alert(store, alert_id)
@@ -67,7 +82,7 @@ def acknowledge_many(store: Database, alert_ids: list[int], by: str | None = Non
                      notes: str | None = None) -> list[dict]:
     """Acknowledge several alerts in one transaction (skipping resolved ones)."""
     notes = _check_notes(notes)
-    who, at = by or current_user(), now_iso()
+    who, at = _check_by(by) or current_user(), now_iso()
     done = []
     with store.transaction():
         for alert_id in alert_ids:
@@ -90,7 +105,7 @@ def accept_as_baseline(store: Database, alert_id: int, by: str | None = None,
     if alert["alert_type"] == "threshold":
         raise InputError(f"alert {alert_id} is a threshold alert: its target line is absolute; "
                          "change the target instead (perftui targets set)")
-    notes = _check_notes(notes)
+    notes, by = _check_notes(notes), _check_by(by)
     with store.transaction():
         ids = store_alerts.add_baseline_reset(store, alert_id, by or current_user(), notes, now_iso())
     return [get_alert(store, i) for i in ids]

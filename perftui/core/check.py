@@ -28,6 +28,7 @@ from perftui.analysis.baseline import compute_baseline
 from perftui.analysis.types import DEFAULT_CONFIG
 from perftui.core.importers import read_file
 from perftui.core.importing import harmonise_units
+from perftui.core.markdown import md, md_code
 from perftui.errors import InputError
 from perftui.recorder.context import git_info
 from perftui.store import reports
@@ -146,19 +147,19 @@ def render_markdown(result: dict) -> str:
     current, base = result["current"], result["baseline"]
     lines = ["## Performance Report", ""]
     if current["branch"]:
-        lines.append(f"**Branch:** `{current['branch']}`  ")
+        lines.append(f"**Branch:** {md_code(current['branch'])}  ")
     if current["commit"]:
-        lines.append(f"**Commit:** `{current['commit'][:7]}`  ")
-    base_commit = f" (commit: `{base['commit'][:7]}`)" if base and base["commit"] else ""
-    lines += [f"**Baseline:** `{result['baseline_branch']}`{base_commit}, median of up to "
-              f"the last 20 runs; threshold {result['threshold']:g}%", "", "### Results",
+        lines.append(f"**Commit:** {md_code(current['commit'][:7])}  ")
+    base_commit = f" (commit: {md_code(base['commit'][:7])})" if base and base["commit"] else ""
+    lines += [f"**Baseline:** {md_code(result['baseline_branch'])}{base_commit}, median of up "
+              f"to the last 20 runs; threshold {result['threshold']:g}%", "", "### Results",
               "| Metric | Current | Baseline | Change | Status |",
               "|--------|---------|----------|--------|--------|"]
     for m in result["metrics"]:
         label = LABEL[m["level"]] if m["level"] != "ok" else LABEL[m["status"]]
-        lines.append(f"| {m['name']} | {format_value(m['current'], m['unit'])} | "
-                     f"{format_value(m['baseline_median'], m['unit'])} | "
-                     f"{format_percent(m['change_percent'])} | {label} |")
+        lines.append(f"| {md(m['name'])} | {md(format_value(m['current'], m['unit']))} | "
+                     f"{md(format_value(m['baseline_median'], m['unit']))} | "
+                     f"{md(format_percent(m['change_percent']))} | {md(label)} |")
     s = result["summary"]
     regressed = s["error"] + s["critical"]
     lines += ["", "### Summary",
@@ -169,7 +170,7 @@ def render_markdown(result: dict) -> str:
     if s["new"]:
         lines.append(f"🆕 {s['new']} {_metrics(s['new'])} without a baseline yet  ")
     lines += ["", f"**Overall:** {_overall(result)}"]
-    lines += [f"> {note}" for note in result["notes"]]
+    lines += [f"> {md(note)}" for note in result["notes"]]
     return "\n".join(lines) + "\n"
 
 
@@ -180,10 +181,10 @@ def _metrics(n: int) -> str:
 def _overall(result: dict) -> str:
     s = result["summary"]
     if not result["passed"]:
-        failing = [m["name"] for m in result["metrics"]
+        failing = [md(m["name"]) for m in result["metrics"]
                    if verdicts.level_rank(m["level"]) >= verdicts.level_rank(result["fail_on"])]
         return (f"❌ Failed: {', '.join(failing)} regressed at or above the "
-                f"{result['fail_on']} level.")
+                f"{md(result['fail_on'])} level.")
     if s["error"] or s["critical"] or s["warning"]:
         return "⚠️ Passed, with regressions below the failing level; worth a look."
     return "✅ Performance looks good!"

@@ -89,9 +89,11 @@ def alert_document(row: dict) -> dict:
 
 def export_csv(conn: Database, out: IO[str], *, days: float | None = None,
                app: str | None = None, environment: str | None = None,
-               progress: Progress | None = None) -> dict:
+               progress: Progress | None = None, escape_controls: bool = False) -> dict:
     """Write a wide CSV: run columns, then one column per measured metric (empty = not
-    recorded in that run). Values are written exactly (shortest round-tripping form)."""
+    recorded in that run). Values are written exactly (shortest round-tripping form).
+    `escape_controls` (CSV to a terminal, i.e. stdout): control characters in text cells are
+    written as visible escapes ("\\x1b") so stored text cannot drive the terminal."""
     since = _since(days)
     report = progress or (lambda done, total: None)
     total = bulk.count_snapshots(conn, since=since, app=app, environment=environment)
@@ -101,6 +103,8 @@ def export_csv(conn: Database, out: IO[str], *, days: float | None = None,
     count = 0
     for snap in bulk.iter_snapshots(conn, since=since, app=app, environment=environment):
         run = [_cell(snap[c]) for c in CSV_RUN_COLUMNS]
+        if escape_controls:
+            run = [cell.translate(_CONTROL_ESCAPES) for cell in run]
         values = snap["metrics"]
         writer.writerow([*run, *(repr(values[c]) if c in values else "" for c in codes)])
         count += 1
@@ -108,6 +112,9 @@ def export_csv(conn: Database, out: IO[str], *, days: float | None = None,
             report(count, total)
     report(count, total)
     return {"format": "csv", "snapshots": count, "metrics": len(codes)}
+
+
+_CONTROL_ESCAPES = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)]}
 
 
 def _cell(value) -> str:
@@ -130,6 +137,8 @@ def export_to(store: Database, path: str | None, fmt: str, out: IO[str] | None =
     export = export_json if fmt == "json" else export_csv
     options = {"days": days, "app": app, "environment": environment, "progress": progress}
     if path is None:
+        if export is export_csv:
+            options["escape_controls"] = True   # to a stream (stdout): JSON escapes by itself
         return export(store, out, **options)
     from perftui.core.files import write_file
 

@@ -19,6 +19,7 @@ import math
 from perftui.analysis.threshold import check_threshold
 from perftui.analysis.types import MetricSpec
 from perftui.analysis import verdicts
+from perftui.core.markdown import md
 from perftui.core.scope import require_scope, scope_dict
 from perftui.errors import InputError
 from perftui.store import reports as store_reports
@@ -95,9 +96,9 @@ def render_markdown(data: dict) -> str:
     from perftui.fmt import format_percent, format_value
 
     scope, period = data["scope"], data["period"]
-    lines = [f"## Performance report: {scope['app']} / {scope['environment']}", "",
-             f"**Period:** last {data['days']:g} days ({(period['first'] or '—')[:10]} .. "
-             f"{(period['last'] or '—')[:10]}), {period['snapshots']} runs "
+    lines = [f"## Performance report: {md(scope['app'])} / {md(scope['environment'])}", "",
+             f"**Period:** last {data['days']:g} days ({md((period['first'] or '—')[:10])} .. "
+             f"{md((period['last'] or '—')[:10])}), {period['snapshots']} runs "
              f"({period['cold_starts']} cold starts, {period['failed']} failed), "
              f"{period['commits']} commits", ""]
     pi = period["performance_index_mean"]
@@ -108,11 +109,12 @@ def render_markdown(data: dict) -> str:
     for m in data["metrics"]:
         u = m["unit"]
         alerts = ", ".join(f"{n} {sev}" for sev, n in sorted(m["alerts"].items())) or "—"
-        lines.append(f"| {label(m)} | {format_value(m['median'], u)} | "
-                     f"{format_value(m['p95'], u)} | {format_value(m['min'], u)} | "
-                     f"{format_value(m['max'], u)} | {format_value(m['target'], u)} | "
-                     f"{m['trend']} ({format_percent(m['trend_percent'])}) | "
-                     f"{m['target_status'] or '—'} | {alerts} |")
+        cells = [label(m), format_value(m["median"], u), format_value(m["p95"], u),
+                 format_value(m["min"], u), format_value(m["max"], u),
+                 format_value(m["target"], u),
+                 f"{m['trend']} ({format_percent(m['trend_percent'])})",
+                 m["target_status"] or "—", alerts]
+        lines.append("| " + " | ".join(md(cell) for cell in cells) + " |")
     open_alerts = ", ".join(f"{n} {sev}" for sev, n in data["open_alerts"].items() if n) or "none"
-    lines += ["", f"**Open alerts:** {open_alerts}", ""]
+    lines += ["", f"**Open alerts:** {md(open_alerts)}", ""]
     return "\n".join(lines)

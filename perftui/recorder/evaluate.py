@@ -160,6 +160,18 @@ def _check_text(name: str, value: Any) -> None:
             raise _record_error(f"{name}: not valid Unicode text (a lone surrogate)") from None
 
 
+def _check_controls(name: str, value: Any) -> None:
+    """No terminal control characters (C0, DEL, C1) in stored text: names and identifiers are
+    one line; `notes` may hold tabs and newlines."""
+    if not isinstance(value, str) or value.isprintable():
+        return
+    allowed = "\t\n" if name == "notes" else ""
+    for char in value:
+        code = ord(char)
+        if (code < 0x20 or 0x7F <= code < 0xA0) and char not in allowed:
+            raise _record_error(f"{name}: a control character ({char!r}) is not allowed")
+
+
 def _check_breakdown(name: str, value: Any) -> None:
     """operations / cache_stats / errors: JSON-able, with finite numbers only."""
     stack = [(value, name, 0)]
@@ -198,6 +210,7 @@ def validate(snapshot: SnapshotInput) -> tuple[str, dict[str, float]]:
             raise _record_error(f"{name} must be a non-empty name of at most 100 characters")
     for name in _TEXT_FIELDS:
         _check_text(name, getattr(snapshot, name))
+        _check_controls(name, getattr(snapshot, name))
     for name in ("cpu_count", "total_memory_mb"):
         count = getattr(snapshot, name)
         if count is not None and (isinstance(count, bool) or not isinstance(count, (int, float))

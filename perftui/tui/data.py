@@ -49,8 +49,9 @@ class StoreSource:
         return self._store
 
     def _read(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
+        """Every read and write answer passes here: its text comes back `safe`."""
         with self._lock:
-            return fn(self._open(), *args, **kwargs)
+            return safe(fn(self._open(), *args, **kwargs))
 
     def _write(self, what: str, fn: Callable[..., Any], *args, **kwargs) -> Any:
         if self.read_only:
@@ -171,3 +172,33 @@ class StoreSource:
         from perftui.core.retention import prune
 
         return self._write("pruning", lambda store: prune(store, now=self.now()))
+
+
+# Terminal safety: stored text (names, units, notes, branches, hosts, imported benchmark names)
+# may hold terminal control sequences ("\x1b]2;…\x07" renames the terminal or tmux pane). The
+# screens only see what a source method returns, so that is the one place they are neutralised:
+# every C0/C1 control character but tab and newline is shown as its escape ("\\x1b").
+_CONTROL_ESCAPES = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)]
+                    if c not in (0x09, 0x0A)}
+
+
+def safe(value: Any) -> Any:
+    """`value` with every string in it (in dicts, lists, tuples and dataclasses, keys too)
+    cleaned of terminal control characters; everything else as it is."""
+    if value is None or isinstance(value, (int, float)):   # most of a series
+        return value
+    if isinstance(value, str):
+        return value if value.isprintable() else value.translate(_CONTROL_ESCAPES)
+    if isinstance(value, dict):
+        return {safe(k): safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [safe(v) for v in value]
+    if isinstance(value, tuple):
+        items = [safe(v) for v in value]
+        return value._make(items) if hasattr(value, "_make") else tuple(items)
+    import dataclasses
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: safe(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    return value
