@@ -51,8 +51,6 @@ def open_session(where: str | None = None, *, readonly: bool = False, write: boo
 def deliver_spooled(store: Database, location: str) -> int:
     """Runs a recorder could not write (the store was locked or the server down) wait in a
     local spool; any command that opens the store for writing delivers them first."""
-    import os
-
     from perftui.recorder.spool import SpoolUnsafe, deliver, spool_dir
 
     if not os.path.isdir(spool_dir(location)):
@@ -80,10 +78,7 @@ def permission_warnings(location: str) -> list[str]:
     `store_location` gives it) that the user can fix: a store of theirs others may write to,
     or a store in a directory of theirs where anyone may replace it (world-writable without
     the sticky bit). Empty for a server's store, a missing file, or a safe one."""
-    import os
     import stat
-
-    from perftui.store.db import is_url
 
     if is_url(location):
         return []
