@@ -70,3 +70,15 @@ def days_ago_iso(days: float, now: "datetime | None" = None) -> str:
     from datetime import timedelta
 
     return to_iso((now or utcnow()) - timedelta(days=days))
+
+
+# The times a run may be recorded at: from 1970 to a day from now (clocks disagree; further
+# ahead is a mistake, not skew). Store form, so a plain string comparison decides.
+EARLIEST_RECORDED_AT = "1970-01-01T00:00:00.000000Z"
+FUTURE_SLACK_S = 86_400
+
+
+def latest_recorded_at() -> str:
+    """A day from now in the store's form: the latest acceptable recorded_at. (time, not
+    datetime: this runs inside host applications' start-up.)"""
+    return time.strftime("%Y-%m-%dT%H:%M:%S.999999Z", time.gmtime(time.time() + FUTURE_SLACK_S))

@@ -21,9 +21,8 @@ from perftui.store.engine import Database
 from perftui.store.location import env_scope
 from perftui.store.metrics import load_catalog
 from perftui.store.snapshots import newest_scope
-from perftui.timefmt import parse_iso, to_iso, utcnow
+from perftui.timefmt import EARLIEST_RECORDED_AT, latest_recorded_at, parse_iso, to_iso
 
-FUTURE_SLACK_S = 86_400  # clocks disagree; a day ahead is a typo, not skew
 
 
 def parse_value(name: str, text: str) -> float:
@@ -74,14 +73,14 @@ def build_snapshot(values: dict[str, float], *, app: str | None, environment: st
     if at is not None:
         try:
             moment = parse_iso(at)
-        except ValueError:
+        except (ValueError, OverflowError):   # OverflowError: year 1 east of UTC
             raise InputError(f"--at: {at!r} is not an ISO-8601 time "
                              "(e.g. 2026-01-31T12:00:00Z)") from None
-        if (moment - utcnow()).total_seconds() > FUTURE_SLACK_S:
-            raise InputError(f"--at: {at} is in the future (a run is recorded when it happened)")
-        if moment.year < 1970:
-            raise InputError(f"--at: {at} is before 1970")
         at = to_iso(moment)
+        if at > latest_recorded_at():
+            raise InputError(f"--at: {at} is in the future (a run is recorded when it happened)")
+        if at < EARLIEST_RECORDED_AT:
+            raise InputError(f"--at: {at} is before 1970")
     git_commit, git_branch = (commit, branch) if commit and branch else context.git_info()
     system = context.system_context()
     app, environment = env_scope(app, environment)

@@ -29,7 +29,7 @@ from perftui.store import snapshots
 from perftui.store.engine import Database
 from perftui.store.meta import flag_rules
 from perftui.store.metrics import Catalog, MetricRow, load_catalog, register_metric
-from perftui.timefmt import normalise_iso, now_iso
+from perftui.timefmt import EARLIEST_RECORDED_AT, latest_recorded_at, normalise_iso, now_iso
 
 
 class SnapshotInput:
@@ -119,7 +119,6 @@ MAX_MAGNITUDE = 1e15   # no measurement is this large in any unit: a unit or fil
 # units whose values cannot be below zero (a duration, a size, a count, a cost)
 NON_NEGATIVE_UNITS = frozenset(("ms", "us", "µs", "ns", "s", "MB", "KB", "GB", "bytes",
                                 "tokens", "count", "cents"))
-FUTURE_SLACK_S = 86_400   # clocks disagree; more than a day ahead is a mistake, not skew
 _TEXT_FIELDS = ("app", "environment", "host", "session_id", "git_commit", "git_branch",
                 "app_version", "python_version", "platform", "notes", "uid")
 
@@ -225,19 +224,12 @@ def validate(snapshot: SnapshotInput) -> tuple[str, dict[str, float]]:
         recorded_at = normalise_iso(snapshot.recorded_at)
     except (ValueError, OverflowError) as exc:
         raise _record_error(f"recorded_at: {exc}") from None
-    if recorded_at < "1970-01-01T00:00:00.000000Z":
+    if recorded_at < EARLIEST_RECORDED_AT:
         raise _record_error(f"recorded_at: {recorded_at} is before 1970")
-    if recorded_at > _latest_time():
+    if recorded_at > latest_recorded_at():
         raise _record_error(f"recorded_at: {recorded_at} is in the future (a run is recorded "
                             "when it happened)")
     return recorded_at, values
-
-
-def _latest_time() -> str:
-    """A day from now in the store's form (the latest acceptable recorded_at)."""
-    import time
-
-    return time.strftime("%Y-%m-%dT%H:%M:%S.999999Z", time.gmtime(time.time() + FUTURE_SLACK_S))
 
 
 def record_snapshot(db: Database, snapshot: SnapshotInput, *,

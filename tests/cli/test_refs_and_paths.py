@@ -52,3 +52,12 @@ def test_db_in_a_directory_that_does_not_exist_is_refused(cli, tmp_path):
     code, _, err = cli("--db", db, "record", "APP-001=400")
     assert code == 2 and "no such directory" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "typo").exists()
+
+
+def test_record_at_out_of_every_range_is_one_line(cli, tmp_path):
+    db = tmp_path / "s.db"
+    for at, words in (("0001-01-01T00:00:00+05:00", "not an ISO-8601 time"),
+                      ("1969-12-31T23:59:59Z", "before 1970"),
+                      ("2999-01-01T00:00:00Z", "in the future")):
+        code, _, err = cli("--db", db, "record", "APP-001=400", "--at", at)
+        assert code == 2 and words in err and len(err.strip().splitlines()) == 1, (at, err)

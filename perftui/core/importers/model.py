@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from perftui.errors import InputError
-from perftui.timefmt import normalise_iso, to_iso
+from perftui.timefmt import EARLIEST_RECORDED_AT, latest_recorded_at, normalise_iso, to_iso
 
 # \Z, not $: "$" also matches before a trailing newline ("APP-001\n" is not an id)
 _SLUG_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,79}\Z")
@@ -28,8 +28,6 @@ MAX_SLUG = 80
 _STORE_TIME = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:"
                          r"[0-5]\d\.\d{6}Z\Z")
 MAX_MAGNITUDE = 1e15        # no measurement, count or size is this large: a unit or file mix-up
-EARLIEST = "1970-01-01T00:00:00.000000Z"
-FUTURE_SLACK_S = 86_400     # clocks disagree; more than a day ahead is a mistake, not skew
 MAX_DEPTH = 64              # nesting of a JSON breakdown (operations, cache_stats, errors)
 
 SNAPSHOT_TEXT_FIELDS = ("app", "environment", "host", "session_id", "git_commit", "git_branch",
@@ -190,19 +188,12 @@ def _timestamp(value: Any, where: str) -> str:
 
 def _in_range(moment: str, where: str) -> str:
     """A store-form time between 1970 and a day from now."""
-    if moment < EARLIEST:
+    if moment < EARLIEST_RECORDED_AT:
         raise ImportFileError(f"{where}: {moment} is before 1970")
-    if moment > latest_time():
+    if moment > latest_recorded_at():
         raise ImportFileError(f"{where}: {moment} is in the future (a run is recorded when it "
                               "happened)")
     return moment
-
-
-def latest_time() -> str:
-    """The latest acceptable recorded_at: a day from now, in the store's form."""
-    from datetime import timedelta
-
-    return to_iso(datetime.now(timezone.utc) + timedelta(seconds=FUTURE_SLACK_S))
 
 
 def snapshot_uid(value: Any, where: str) -> str | None:
