@@ -4,28 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 
 import pytest
 
 from perftui import PerformanceTracker
 from perftui.store import snapshots
 from perftui.store import sqlite as sq
-
-
-def make_tracker(store_path, **kwargs):
-    kwargs.setdefault("summary", False)
-    kwargs.setdefault("cold_start", False)
-    kwargs.setdefault("app", "shop")
-    return PerformanceTracker(db=store_path, **kwargs)
-
-
-def rows(store_path, sql, *params):
-    conn = sqlite3.connect(store_path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+from tests.recorder._helpers import make_tracker, rows
 
 
 def fake_git(tmp_path, branch="feature/x", commit="a" * 40):

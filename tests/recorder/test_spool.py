@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import shutil
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -16,10 +15,10 @@ import time
 
 import pytest
 
-from perftui import PerformanceTracker
 from perftui.recorder import spool
 from perftui.recorder.evaluate import SnapshotInput
 from perftui.store import sqlite as sq
+from tests.recorder._helpers import make_tracker, rows
 
 LOCKER = textwrap.dedent("""
     import sqlite3, sys
@@ -50,21 +49,6 @@ def locked_store(store_path):
     holder = HeldLock(store_path)
     yield store_path, holder
     holder.release()
-
-
-def make_tracker(store_path, **kwargs):
-    kwargs.setdefault("summary", False)
-    kwargs.setdefault("cold_start", False)
-    kwargs.setdefault("app", "shop")
-    return PerformanceTracker(db=store_path, **kwargs)
-
-
-def rows(store_path, sql, *params):
-    conn = sqlite3.connect(store_path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 def perftui_warnings(caplog):
