@@ -43,7 +43,7 @@ class AuditTrail(ModalScreen[None]):
         try:
             changes = self.app.source.audit(metric)
         except Exception as exc:  # noqa: BLE001
-            _, text, _ = describe_failure(exc, self.app.source.path)
+            _, text, _ = describe_failure(exc)
             self.app.call_from_thread(self.query_one("#audit-note", Static).update, text)
             return
         self.post_message(AuditLoaded(changes))

@@ -31,7 +31,7 @@ class CatalogForm(ModalScreen[dict | None]):
         try:
             row = change()
         except Exception as exc:  # noqa: BLE001 - shown inline; nothing was written
-            _, text, _ = describe_failure(exc, self.app.source.path, write=True)
+            _, text, _ = describe_failure(exc, write=True)
             self.post_message(TargetRejected(text))
             return
         self.post_message(TargetSaved(row, what))

@@ -78,7 +78,7 @@ class ExportDialog(ModalScreen[dict | None]):
         try:
             summary = self.app.source.export(path, app_name, environment, force=force)
         except Exception as exc:  # noqa: BLE001 - shown inline; no half file is left
-            _, text, _ = describe_failure(exc, self.app.source.path)
+            _, text, _ = describe_failure(exc)
             self.app.call_from_thread(self._problem, text)
             return
         self.app.call_from_thread(self.dismiss, summary)

@@ -74,7 +74,7 @@ class PruneDialog(ModalScreen[None]):
         self.query_one("#prune-plan", Static).update(plan_text(plan))
 
     def _failed(self, exc: Exception) -> None:
-        _, text, _ = describe_failure(exc, self.app.source.path)
+        _, text, _ = describe_failure(exc)
         self.busy = False
         self.query_one("#prune-plan", Static).update(Text(text, style="bold"))
 

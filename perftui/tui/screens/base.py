@@ -22,8 +22,7 @@ from perftui.tui.widgets.navbar import NavBar
 FAILED = object()
 
 
-def describe_failure(exc: BaseException, path: str, write: bool = False
-                     ) -> tuple[type, str, str]:
+def describe_failure(exc: BaseException, write: bool = False) -> tuple[type, str, str]:
     """(message class, one-line text, kind) for an exception raised by a source call.
 
     A store that cannot be read is a `StoreFailed` (the error screen, with retry); a write
@@ -74,7 +73,7 @@ class DataScreen(Screen):
         try:
             return fn(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - every failure becomes one line on screen
-            cls, text, kind = describe_failure(exc, getattr(self.app.source, "path", ""), write)
+            cls, text, kind = describe_failure(exc, write)
             self.post_message(cls(text, kind))
             return FAILED
 
