@@ -1,116 +1,126 @@
-"""Budget: the TUI's first paint within 1.3x a bare Textual app's start.
+"""Budget: the TUI shows data within 1.3x a bare Textual app's start, flat from 10k to 1M.
 
-    python benchmarks/tui_startup.py [--runs 15] [--snapshots 100000]
+    python benchmarks/tui_startup.py [--runs 15] [--sizes 10k,100k,1M]
 
-Each measurement is a fresh Python process that runs an app headless; from its first
-`call_after_refresh` after mounting (the first frame composed and painted) it prints the wall
-clock and exits. The time is from just before starting the process to that moment, so
-interpreter start-up and imports count, as they do for a person typing `perftui`; shutting
-down does not. Floor: a bare `textual.app.App` with a Footer, measured the same way. Also shown, not budgeted: the time until the status screen
-holds the data (status worker answered) on a store of 100,000 snapshots x 20 metrics
-(`benchmarks/trend_speed.py` builds and caches it).
+What a person sees: each measurement launches a command in a fresh tmux session
+(`tmux new-session -d -x 80 -y 24`) and polls `tmux capture-pane -p` every few milliseconds
+until a metric id (such as APP-001) is on the pane; the time is from just before the launch to
+that capture. Measured: `perftui --db STORE --read-only tui` of the installed package
+(benchmarks/_common.py), cwd outside the source tree, on cached `perftui demo` stores. Floor: a
+bare Textual app showing a Static with a metric id, launched and detected the same way with the
+same interpreter. Runs are interleaved (floor, then each size, round after round); medians.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import statistics
+import re
 import subprocess
 import sys
 import time
-from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import (  # noqa: E402
+    add_sizes_argument, child_env, demo_store, installed_bin, installed_python, interleaved,
+    median_of, outside_dir, report, size_label)
 
 BUDGET = 1.3
-HERE = Path(__file__).resolve().parent
+FLAT = 1.15
+METRIC_ID = re.compile(r"\b[A-Z]{2,5}-\d{3}\b")
+POLL_S = 0.005
 
 BARE = """
 from textual.app import App
-from textual.widgets import Footer
+from textual.widgets import Static
 
 class Bare(App):
     def compose(self):
-        yield Footer()
+        yield Static("APP-001  startup_time_ms  387 ms")
 
-    def on_mount(self):
-        self.call_after_refresh(self.painted)
-
-    def painted(self):
-        import time
-        print(time.time(), flush=True)
-        self.exit()
-
-Bare().run(headless=True, size=(80, 24))
-"""
-
-PERFTUI = """
-import sys
-from perftui.tui.app import PerftuiApp
-from perftui.tui.data import StoreSource
-
-WAIT_FOR_DATA = sys.argv[2] == "data"
-
-class Bench(PerftuiApp):
-    def on_mount(self):
-        super().on_mount()
-        if not WAIT_FOR_DATA:
-            self.call_after_refresh(self.painted)
-
-    def status_loaded(self, data):
-        super().status_loaded(data)
-        if WAIT_FOR_DATA:
-            self.call_after_refresh(self.painted)
-
-    def painted(self):
-        import time
-        print(time.time(), flush=True)
-        self.exit()
-
-    def on_store_failed(self, message):
-        print(message.error, file=sys.stderr)
-        self.exit(return_code=1)
-
-Bench(StoreSource(sys.argv[1], read_only=True), live=False).run(headless=True, size=(80, 24))
+Bare().run()
 """
 
 
-def _run(code: str, *args: str) -> float:
-    env = dict(os.environ)
-    env.pop("NO_COLOR", None)
-    started = time.time()
-    done = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True,
-                          text=True, timeout=120)
-    if done.returncode != 0:
-        raise SystemExit(f"benchmark child failed:\n{done.stderr[-2000:]}")
-    painted = float(done.stdout.strip().splitlines()[-1].split()[-1])
-    return (painted - started) * 1000
+class Tmux:
+    """A private tmux server (its own socket), so nothing else's sessions are touched."""
+
+    def __init__(self, env: dict):
+        self.socket = f"perftui-bench-{os.getpid()}"
+        self.env = env
+        self.count = 0
+
+    def _tmux(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args],
+                              env=self.env, cwd=outside_dir(), **kwargs)
+
+    def time_to_metric(self, command: list[str], timeout: float = 120.0) -> float:
+        """ms from launching `command` in a fresh 80x24 session until a metric id is shown."""
+        self.count += 1
+        name = f"b{self.count}"
+        line = " ".join(_quote(c) for c in command)  # Textual draws on stderr: no redirect
+        started = time.perf_counter()
+        self._tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", name, line, check=True)
+        try:
+            while True:
+                pane = self._tmux("capture-pane", "-p", "-t", name, capture_output=True,
+                                  text=True)
+                if pane.returncode == 0 and METRIC_ID.search(pane.stdout):
+                    return (time.perf_counter() - started) * 1000
+                if pane.returncode != 0 or time.perf_counter() - started > timeout:
+                    raise SystemExit(f"no metric id on the pane of {line!r} (the command died or "
+                                     f"shows something else; run it by hand):\n"
+                                     f"{pane.stdout}{pane.stderr}")
+                time.sleep(POLL_S)
+        finally:
+            self._tmux("kill-session", "-t", name, stderr=subprocess.DEVNULL)
+
+    def close(self) -> None:
+        self._tmux("kill-server", stderr=subprocess.DEVNULL)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--snapshots", type=int, default=100_000)
+    add_sizes_argument(parser)
     args = parser.parse_args()
-    sys.path.insert(0, str(HERE))
-    from trend_speed import big_store
-
-    store = str(big_store(args.snapshots))
-    from _common import compile_package
-
-    compile_package()
-    _run(BARE), _run(PERFTUI, store, "paint")  # warm the OS file cache and .pyc files
-    bare, paint, data = [], [], []
-    for _ in range(args.runs):  # interleaved, so machine load affects all three alike
-        bare.append(_run(BARE))
-        paint.append(_run(PERFTUI, store, "paint"))
-        data.append(_run(PERFTUI, store, "data"))
-    b, p, d = (statistics.median(x) for x in (bare, paint, data))
-    print(f"store: {store} ({args.snapshots:,} snapshots), {args.runs} runs each, medians")
-    print(f"floor: bare Textual app, first paint      {b:7.0f} ms")
-    print(f"perftui: first paint (status screen)       {p:7.0f} ms = {p / b:4.2f}x floor "
-          f"(budget {BUDGET}x) {'OK' if p / b < BUDGET else 'OVER'}")
-    print(f"perftui: status data on screen (not budgeted) {d:4.0f} ms = {d / b:4.2f}x floor")
-    return 0
+    python, perftui = installed_python(), installed_bin("perftui")
+    stores = {size: str(demo_store(size)) for size in args.sizes}
+    env = child_env(NO_COLOR=None, PERFTUI_APP=None, PERFTUI_ENV=None, PERFTUI_DB=None,
+                    TERM=os.environ.get("TERM") or "xterm-256color")
+    env["PATH"] = os.path.dirname(python) + os.pathsep + env.get("PATH", "")
+    tmux = Tmux(env)
+    try:
+        cases = {"floor": lambda: tmux.time_to_metric([python, "-c", BARE])}
+        for size, store in stores.items():
+            cases[size] = (lambda s=store: tmux.time_to_metric(
+                [perftui, "--db", s, "--read-only", "tui"]))
+        samples = interleaved(cases, args.runs)
+    finally:
+        tmux.close()
+    floor = median_of(samples["floor"])
+    print(f"{args.runs} interleaved runs each, medians; tmux 80x24, poll {POLL_S * 1000:.0f} ms")
+    print(f"floor: bare Textual app showing a Static, until its metric id is on the pane "
+          f"{floor:.0f} ms")
+    failed = False
+    for size in stores:
+        value = median_of(samples[size])
+        ok = value / floor <= BUDGET
+        failed |= not ok
+        report(f"TUI time to data, {size_label(size)} store", value, "ms",
+               "bare Textual app with a Static", floor, f"<= {BUDGET}x", ok)
+    if len(stores) > 1:
+        sizes = sorted(stores)
+        small, big = (median_of(samples[s]) for s in (sizes[0], sizes[-1]))
+        flat = big / small <= FLAT
+        failed |= not flat
+        print(f"flatness: {size_label(sizes[-1])} / {size_label(sizes[0])} = {big / small:.2f}x "
+              f"(budget <= {FLAT}x) [{'PASS' if flat else 'OVER BUDGET'}]")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
