@@ -16,7 +16,7 @@ from typing import Any
 from perftui.errors import InputError
 from perftui.recorder import context
 from perftui.recorder.evaluate import SnapshotInput, record_snapshot
-from perftui.recorder.sanitize import valid_name
+from perftui.recorder.sanitize import private_reason, shown_name, valid_name
 from perftui.store.engine import Database
 from perftui.store.location import env_scope
 from perftui.store.metrics import load_catalog
@@ -58,6 +58,11 @@ def parse_assignments(pairs: Sequence[str]) -> dict[str, float]:
         if not valid_name(name):
             raise InputError(f"{name!r} is not a valid metric id or key (letters, digits and "
                              "_ . : / - only, at most 80 characters)")
+        reason = private_reason(name)
+        if reason is not None:
+            raise InputError(f"metric {shown_name(name, reason)}: the name is private "
+                             f"({reason}); perftui stores no personal data or secrets, "
+                             "so nothing was recorded")
         if name in values:
             raise InputError(f"metric {name} is given twice")
         values[name] = parse_value(name, text)

@@ -24,6 +24,8 @@ from perftui.analysis.index import evaluate_flags, performance_index, regression
 from perftui.analysis.lifecycle import OpenAlert, plan_alerts
 from perftui.analysis.types import (DEFAULT_CONFIG, DetectorConfig, MetricSpec, MetricVerdict,
                                     severity_rank)
+from perftui.recorder.sanitize import (private_reason, redact_text, sanitize_breakdown, shown_name,
+                                       store_session_id)
 from perftui.store import alerts as store_alerts
 from perftui.store import snapshots
 from perftui.store.engine import Database
@@ -192,6 +194,18 @@ def _check_breakdown(name: str, value: Any) -> None:
             _check_text(where, item)
 
 
+def make_private(snapshot: SnapshotInput) -> None:
+    """The privacy policy (perftui.recorder.sanitize) on what a snapshot stores besides its
+    metrics, in place: the session id hashed, notes redacted, private breakdown keys dropped.
+    Idempotent, so a snapshot that comes back from the spool or an import is not changed again."""
+    snapshot.session_id = store_session_id(snapshot.session_id)
+    snapshot.notes = redact_text(snapshot.notes)
+    for name in ("operations", "cache_stats", "errors"):
+        value = getattr(snapshot, name)
+        if value is not None:
+            setattr(snapshot, name, sanitize_breakdown(value))
+
+
 def validate(snapshot: SnapshotInput) -> tuple[str, dict[str, float]]:
     """Check everything before anything is written; returns (recorded_at, values)."""
     if not isinstance(snapshot.metrics, Mapping):
@@ -201,6 +215,10 @@ def validate(snapshot: SnapshotInput) -> tuple[str, dict[str, float]]:
         if not name or not name.isprintable() or name != name.strip():
             raise _record_error(f"metric {name!r}: not a valid metric id or key (a control "
                                 "character or surrounding space in the name)")
+        reason = private_reason(name)
+        if reason is not None:
+            raise _record_error(f"metric {shown_name(name, reason)}: the name is private "
+                                f"({reason}); perftui stores no personal data or secrets")
     if snapshot.status not in ("ok", "failed"):
         raise _record_error(f"status must be 'ok' or 'failed', got {snapshot.status!r}")
     for name in ("app", "environment"):
@@ -218,6 +236,7 @@ def validate(snapshot: SnapshotInput) -> tuple[str, dict[str, float]]:
     for name in ("operations", "cache_stats", "errors"):
         if getattr(snapshot, name) is not None:
             _check_breakdown(name, getattr(snapshot, name))
+    make_private(snapshot)
     if not snapshot.recorded_at:
         return now_iso(), values
     try:

@@ -16,7 +16,8 @@ import sys
 import time
 
 from perftui.recorder import context as ctx
-from perftui.recorder.sanitize import hash_session_id, safe_number, sanitize_context, valid_name
+from perftui.recorder.sanitize import (hash_session_id, private_reason, safe_number,
+                                       sanitize_context, shown_name, valid_name)
 
 TYPE_CHECKING = False  # typing costs milliseconds inside a host app's start-up
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ class PerformanceTracker:
     def add_duration(self, operation_name: str, duration_ms: float,
                      error: BaseException | None = None, metric_id: str | None = None) -> None:
         """Add one measured call of an operation (used by the decorator and context manager)."""
-        if self.disabled:
+        if self.disabled or self._private("operation", operation_name):
             return
         with self._lock:
             entry = self._ops.get(operation_name)
@@ -185,12 +186,14 @@ class PerformanceTracker:
             self._warn(f"bad:{metric_id}",
                        f"perftui: ignored metric {metric_id!r}: a finite number is required")
             return
+        if self._private("metric", metric_id):
+            return
         with self._lock:
             self._metrics[metric_id] = number
 
     def record_cache_stats(self, cache: str, stats: dict) -> None:
         """Hit/miss counts and sizes of a cache; only numbers under safe keys are kept."""
-        if self.disabled or not valid_name(cache):
+        if self.disabled or not valid_name(cache) or self._private("cache", cache):
             return
         with self._lock:
             self._cache_stats[cache] = sanitize_context(stats)
@@ -320,7 +323,8 @@ class PerformanceTracker:
             if not calls:
                 continue
             target = metric_id or op_codes.get(name) or f"{name}_time_ms"
-            if valid_name(target) and target not in metrics:
+            if valid_name(target) and target not in metrics and not self._private("metric",
+                                                                                 target):
                 metrics[target] = total / calls
         peak = ctx.peak_rss_mb()
         if peak is not None and not ({"MEM-001", "peak_memory_mb"} & metrics.keys()):
@@ -465,6 +469,17 @@ class PerformanceTracker:
             self._warn("output", f"perftui: summary/log not written ({_describe(exc)})")
 
     # -- misc ------------------------------------------------------------------------------
+    def _private(self, kind: str, name: object) -> bool:
+        """Whether a metric, operation or cache name is private (see perftui.recorder.sanitize):
+        such a name is dropped with one warning per name, which never repeats the secret."""
+        reason = private_reason(name)
+        if reason is None:
+            return False
+        self._warn(f"private:{name}", f"perftui: ignored {kind} {shown_name(str(name), reason)}: "
+                                      f"its name is private ({reason}); perftui stores no "
+                                      "personal data or secrets")
+        return True
+
     def _warn(self, key: str, message: str) -> None:
         if key in self._warned:
             return
