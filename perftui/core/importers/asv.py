@@ -48,7 +48,7 @@ def read(path: Path, defaults: dict) -> m.ImportBatch:
     batch = m.ImportBatch("asv")
     for file in files:
         batch.snapshots.append(_result_file(file, benchmarks, context, defaults, batch))
-    return batch
+    return m.apply_privacy(batch)
 
 
 def _result_files(path: Path) -> tuple[list[Path], Path | None]:

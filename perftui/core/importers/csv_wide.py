@@ -54,7 +54,7 @@ def read(path: Path, defaults: dict) -> m.ImportBatch:
                                         f"{path}: line {line}", defaults))
     except csv.Error as exc:
         raise m.ImportFileError(f"{path}: not a readable CSV file ({exc})") from None
-    return batch
+    return m.apply_privacy(batch)
 
 
 def _row(cells: dict[str, str], metric_columns, row, where: str,

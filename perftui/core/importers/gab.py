@@ -56,7 +56,7 @@ def read(path: Path, defaults: dict, document: Any = None) -> m.ImportBatch:
                                         f"{path}: entries[{suite!r}][{i}]"))
     if not batch.snapshots:
         raise m.ImportFileError(f"{path}: the file holds no benchmark runs")
-    return batch
+    return m.apply_privacy(batch)
 
 
 def _run(run: Any, suite: str, app: str, defaults: dict, batch: m.ImportBatch,

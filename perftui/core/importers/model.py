@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from perftui.errors import InputError
+from perftui.recorder.sanitize import (KEY_NAME, private_reason, redact_text, sanitize_breakdown,
+                                       store_session_id)
 from perftui.timefmt import EARLIEST_RECORDED_AT, latest_recorded_at, normalise_iso, to_iso
 
 # \Z, not $: "$" also matches before a trailing newline ("APP-001\n" is not an id)
@@ -81,6 +83,61 @@ class ImportBatch:
     @property
     def measurement_count(self) -> int:
         return sum(len(s.metrics) for s in self.snapshots)
+
+
+def apply_privacy(batch: ImportBatch) -> ImportBatch:
+    """The recorder's privacy policy (perftui.recorder.sanitize) on everything a batch would
+    store, in place; every reader ends with it.
+
+    A metric whose id or name is private (a private key name such as `user_id`, an e-mail
+    address, a secret-looking token) is left out of every snapshot, the catalog, the alerts
+    and the rest, with one note in the batch saying so: the rest of the file imports. Session
+    ids are stored hashed, notes (snapshots', alerts') redacted, private breakdown keys
+    (operations, cache_stats, errors) dropped. Idempotent."""
+    dropped: dict[str, str] = {}
+
+    def private(name: Any) -> bool:
+        if not isinstance(name, str):
+            return False
+        if name not in dropped:
+            hint = batch.hints.get(name)
+            reason = private_reason(name) or (private_reason(hint.name) if hint else None)
+            if reason is None:
+                return False
+            dropped[name] = reason
+        return True
+
+    for name in [n for n in batch.hints if private(n)]:
+        del batch.hints[name]
+    for snap in batch.snapshots:
+        for name in [n for n in snap.metrics if private(n)]:
+            del snap.metrics[name]
+        fields = snap.fields
+        if fields.get("session_id") is not None:
+            fields["session_id"] = store_session_id(fields["session_id"])
+        if fields.get("notes"):
+            fields["notes"] = redact_text(fields["notes"])
+        for key in ("operations", "cache_stats", "errors"):
+            if fields.get(key) is not None:
+                fields[key] = sanitize_breakdown(fields[key])
+    if batch.catalog is not None:
+        batch.catalog = [e for e in batch.catalog
+                         if not (private(e.get("id")) or private(e.get("key")))]
+    for records in ("alerts", "baseline_resets", "target_changes", "daily_aggregates"):
+        kept = [r for r in getattr(batch, records) if not private(r.get("metric_code"))]
+        for record in kept:
+            for key in ("notes", "resolution_notes", "reason"):
+                if isinstance(record.get(key), str):
+                    record[key] = redact_text(record[key])
+        setattr(batch, records, kept)
+    if dropped:
+        named = sorted(n for n, reason in dropped.items() if reason == KEY_NAME)
+        others = len(dropped) - len(named)
+        what = ", ".join(named + ([f"{others} more holding an e-mail address or a "
+                                   "secret-looking token (not shown)"] if others else []))
+        batch.notes.append(f"left out {len(dropped)} metric(s) whose names are private "
+                           f"(perftui stores no personal data or secrets): {what}")
+    return batch
 
 
 def metric_slug(name: str) -> str:

@@ -75,7 +75,7 @@ def read(path: Path, defaults: dict, document: Any = None) -> m.ImportBatch:
                             for i, r in enumerate(_list(document, "target_changes", path))]
     batch.daily_aggregates = [_aggregate(r, f"{path}: daily_aggregates[{i}]")
                               for i, r in enumerate(_list(document, "daily_aggregates", path))]
-    return batch
+    return m.apply_privacy(batch)
 
 
 def _list(document: dict, key: str, path: Path) -> list:

@@ -60,7 +60,7 @@ def read(path: Path, defaults: dict, document: Any = None) -> m.ImportBatch:
         "is_cold_start": False, "status": "ok",
     }
     batch.snapshots.append(m.ImportedSnapshot(fields, values))
-    return batch
+    return m.apply_privacy(batch)
 
 
 # what pytest-benchmark writes when it could not tell (no git, a detached HEAD, ...)
