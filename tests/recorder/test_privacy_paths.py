@@ -244,3 +244,27 @@ def test_cli_record_keeps_ordinary_names(capsys, store_path):
     codes = {c for (c,) in rows(store_path, "SELECT m.code FROM measurements x JOIN metrics m"
                                             " ON m.id = x.metric_id")}
     assert codes == set(names)
+
+
+def test_ordinary_recording_compiles_no_pattern(subprocess_env, store_path):
+    """The policy costs a host app nothing it did not cost before: ordinary names are judged
+    by plain string tests; the patterns are compiled only for a name that could hold a secret."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(f"""
+        from perftui import PerformanceTracker, measure_performance
+        import perftui.recorder.sanitize as policy
+        t = PerformanceTracker(db={str(store_path)!r}, summary=False, cold_start=False)
+        t.start_operation("app_startup"); t.stop_operation("app_startup")
+        t.record_metric("prompt_token_count", 2800)
+        t.record_metric("VAL-001", 890)
+        t.record_cache_stats("definitions", {{"hits": 3, "misses": 1}})
+        assert t.record_baseline_snapshot() is not None
+        print(policy._patterns is None)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=subprocess_env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "True"
