@@ -14,6 +14,7 @@
     │   ├── StoreReadOnly     the file (or --read-only) does not allow writing
     │   ├── StoreFull         the disk (or the file size limit) is full
     │   ├── StoreUnwritable   the store cannot be created or opened where it was asked for
+    │   │   └── StoreMoved    the file was deleted or replaced while open (nothing written)
     │   └── StoreUnreachable  a database server that does not answer (down, slow, refused)
     └── OutputError           a file perftui was asked to write cannot be written
 
@@ -78,6 +79,11 @@ class StoreFull(StoreError):
 
 class StoreUnwritable(StoreError):
     pass
+
+
+class StoreMoved(StoreUnwritable):
+    """The path no longer names the file this process opened (deleted, or replaced by
+    another store): a write there is refused, so nothing goes into a file nobody will read."""
 
 
 class StoreUnreachable(StoreError):

@@ -74,3 +74,27 @@ def store_url(request, tmp_path):
     if request.param == "sqlite":
         return str(tmp_path / "store.db")
     return request.getfixturevalue("pg_server").new_database()
+
+
+@pytest.fixture(scope="session")
+def nobody_venv():
+    """See tests/_users.py: as root, a virtualenv `nobody` can run; otherwise None."""
+    from tests._users import nobody_venv_fixture
+
+    yield from nobody_venv_fixture()
+
+
+@pytest.fixture
+def other_user(nobody_venv):
+    """Runs perftui as a user that file modes apply to (tests/_users.py)."""
+    from tests._users import other_user_for
+
+    return other_user_for(nobody_venv)
+
+
+@pytest.fixture
+def shared_dir():
+    """A folder in the shared temporary directory that anyone may write (0777)."""
+    from tests._users import shared_dir_fixture
+
+    yield from shared_dir_fixture()

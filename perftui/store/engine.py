@@ -16,6 +16,8 @@ Standard library only: the recorder opens a Database inside host applications' s
 
 from __future__ import annotations
 
+import os
+
 try:  # the C module itself: the sqlite3 package's wrapper registers datetime adapters (and
     # imports datetime) for about 2 ms of a host application's start-up; perftui needs neither
     import _sqlite3 as sqlite3
@@ -48,7 +50,15 @@ class Dialect:
         return f"temp.{name}"
 
     def before_commit(self, db: "Database") -> None:
-        """Work at the end of every write transaction (PostgreSQL announces the change)."""
+        """Work at the end of every write transaction: SQLite refuses to commit into a file
+        that is no longer the store at its path (deleted or replaced while open: a commit
+        would succeed into a file nobody reads); PostgreSQL announces the change."""
+        moved = db.moved()
+        if moved:
+            from perftui.errors import StoreMoved
+
+            raise StoreMoved(f"{db.path} was {moved} while perftui had it open; this change "
+                             "was not saved (run the command again)")
 
     def after_explicit_ids(self, db: "Database", table: str) -> None:
         """Rows were inserted with explicit ids (bulk import): let the id generator know."""
@@ -59,6 +69,8 @@ class Dialect:
     def change_token(self, db: "Database") -> int:
         """A number that moves whenever another connection (any process) commits to the store;
         costs microseconds, so the TUI can poll it for live refresh."""
+        if db.frozen is not None:  # opened immutable: the files themselves are the token
+            return hash(file_signature(db.path))
         return db.scalar("PRAGMA data_version")
 
     def sql(self, text: str) -> str:
@@ -67,6 +79,29 @@ class Dialect:
 
 
 SQLITE = Dialect()
+
+
+def file_identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`; None when there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def file_signature(path: str) -> tuple:
+    """What changes when anyone writes to an SQLite store: the identity, size and time of the
+    store file and of its write-ahead log, and whether its shared-memory file exists."""
+    found = []
+    for suffix in ("", "-wal"):
+        try:
+            st = os.stat(path + suffix)
+            found.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        except OSError:
+            found.append(None)
+    found.append(os.path.exists(path + "-shm"))
+    return tuple(found)
 
 
 class Rows:
@@ -138,6 +173,28 @@ class Database:
         self.readonly = readonly
         self.dialect = dialect
         self._depth = 0
+        self.identity: tuple[int, int] | None = None   # SQLite: the file this connection opened
+        self.frozen: tuple | None = None   # SQLite opened immutable: the files' signature then
+
+    # ------------------------------------------------------------------ the file behind it
+
+    def moved(self) -> str | None:
+        """'deleted' or 'replaced' when the store's path no longer names the file this
+        connection opened (SQLite); None while it does, and always for a server."""
+        if self.identity is None:
+            return None
+        now = file_identity(self.path)
+        if now is None:
+            return "deleted" if not os.path.lexists(self.path) else None
+        return None if now == self.identity else "replaced"
+
+    def outdated(self) -> bool:
+        """True when reads on this connection no longer show the store: its file was deleted
+        or replaced, or (opened immutable, see `store.sqlite.readonly_uri`) someone has written
+        to it since. A long-lived reader (the TUI) opens the store again."""
+        if self.moved():
+            return True
+        return self.frozen is not None and file_signature(self.path) != self.frozen
 
     # ------------------------------------------------------------------ statements
 

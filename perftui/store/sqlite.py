@@ -13,7 +13,7 @@ try:  # the C module itself: the sqlite3 package's wrapper registers datetime ad
 except ImportError:  # pragma: no cover - an interpreter without the split
     import sqlite3
 
-from perftui.store.engine import Database
+from perftui.store.engine import Database, file_identity, file_signature
 
 BUSY_TIMEOUT_MS = 5000
 PRAGMAS = (
@@ -82,9 +82,14 @@ def connect(path: str, *, create: bool = True, readonly: bool = False,
         raise _error("StoreNotAStore", f"{path} is an empty file, not a perftui store")
     if not exists:
         _create_private_file(file)
+    frozen = None
     try:
         if readonly:
-            conn = sqlite3.connect(readonly_uri(file), uri=True, isolation_level=None,
+            signature = file_signature(file)    # before opening: a write meanwhile is seen
+            uri = readonly_uri(file)
+            if uri.endswith("immutable=1"):
+                frozen = signature
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None,
                                    timeout=timeout_ms / 1000, check_same_thread=False)
         else:
             conn = sqlite3.connect(file, isolation_level=None,
@@ -99,6 +104,8 @@ def connect(path: str, *, create: bool = True, readonly: bool = False,
                 value = timeout_ms
             conn.execute(f"PRAGMA {name}={value}")
         db = Database(conn, file, readonly=readonly)
+        db.identity = file_identity(file)
+        db.frozen = frozen
         from perftui.store.migrate import check_schema
 
         check_schema(db, path, version=current_version(db), readonly=readonly, migrate=migrate)
@@ -125,13 +132,23 @@ def _classify(exc: BaseException, path: str):
 
 
 def readonly_uri(path: str) -> str:
-    """URI that opens `path` without writing. `mode=ro` first; a WAL store in a directory we
-    cannot write to (someone else's store, a read-only mount) cannot create its shared-memory
-    file, so it falls back to `immutable=1`: the file is read as it is, without locking (changes
-    made meanwhile by others are not seen until it is opened again)."""
+    """URI that opens `path` for reading without creating or changing any file.
+
+    A store in WAL mode keeps its readers in a shared-memory file (`-shm`) beside it. While
+    its owner has it open, that file exists and `mode=ro` reads through it, seeing every
+    commit. When nobody has it open, `mode=ro` would create `-wal` and `-shm` files owned by
+    the reader: in a shared (sticky) directory the owner could then neither write nor delete
+    them, and every later run of the owner's recorder would fail. So a reader who does not own
+    the store, or who cannot create files beside it, opens it `immutable=1`: the file is read
+    as it is, without locks and without creating anything. Such a connection does not see
+    later commits; `Database.outdated()` notices them (the files change) and a long-lived
+    reader opens the store again."""
     from pathlib import Path
 
     base = Path(path).resolve().as_uri()
+    immutable = f"{base}?mode=ro&immutable=1"
+    if _would_leave_files(path):
+        return immutable
     uri = f"{base}?mode=ro"
     try:
         probe = sqlite3.connect(uri, uri=True)
@@ -141,9 +158,31 @@ def readonly_uri(path: str) -> str:
             probe.close()
         return uri
     except sqlite3.OperationalError as exc:
-        if "unable to open" not in str(exc).lower():
-            return uri  # let the caller report it
-        return f"{base}?mode=ro&immutable=1"
+        name = getattr(exc, "sqlite_errorname", "")
+        # cannot open or create the shared-memory file (a directory we may not write, a
+        # read-only mount, a -shm file we may not write): read the file as it is
+        if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")) \
+                or "unable to open" in str(exc).lower():
+            return immutable
+        return uri  # let the caller report it
+
+
+def _would_leave_files(path: str) -> bool:
+    """True when reading the store with `mode=ro` would create its `-wal`/`-shm` files (WAL
+    mode, nobody has it open) and they would not be ours to leave (the store is another user's)
+    or could not be created (a directory we may not write)."""
+    if os.path.exists(path + "-shm"):
+        return False    # someone has it open: read through their shared memory
+    try:
+        with open(path, "rb") as f:
+            header = f.read(20)
+        st = os.stat(path)
+    except OSError:
+        return False    # let the open report it
+    if len(header) < 20 or header[18] != 2:
+        return False    # not in WAL mode: a read-only open creates no files
+    folder = os.path.dirname(os.path.abspath(path))
+    return st.st_uid != os.geteuid() or not os.access(folder, os.W_OK)
 
 
 def current_version(conn: Database) -> int:

@@ -42,6 +42,11 @@ class StoreSource:
         return utcnow()
 
     def _open(self):
+        if self._store is not None and self._store.outdated():
+            # the file was deleted or replaced, or (read without locks, someone else's store)
+            # written since: read what is at the path now; a deleted store is reported as
+            # missing, never created again
+            self.close()
         if self._store is None:
             from perftui.core.session import open_session
 

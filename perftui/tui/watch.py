@@ -58,6 +58,12 @@ class StoreWatcher:
                 self._version = change_token(self._conn)
                 self._exists = True
                 return appeared
+            if self._conn.outdated():   # deleted, replaced, or an immutable read gone stale
+                self._conn.close()
+                self._conn = None
+                self._version = None
+                self._exists = True     # not "appeared" again when the next poll reopens it
+                return True
             version = change_token(self._conn)
         except Exception:  # noqa: BLE001 - the poller outlives any failure; screens report it
             if self._conn is not None:

@@ -245,6 +245,57 @@ class TestStoreErrors:
                 blocker.close()
 
 
+    async def test_read_failure_of_any_kind_shows_the_message(self, store, h, monkeypatch):
+        """A read refused because the store is read-only (someone else's store, opened
+        without --read-only) is the error screen, never a status screen left on "Loading…"
+        or an alerts screen that says "0 alerts"."""
+        from perftui.errors import StoreReadOnly
+        from perftui.tui.data import StoreSource
+
+        def refuse(self):
+            raise StoreReadOnly(f"{self.path} is read-only; open it with --read-only")
+
+        monkeypatch.setattr(StoreSource, "_open", refuse)
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            assert await h.settle(pilot, lambda: app.error_screen is not None
+                                  and app.screen is app.error_screen)
+            assert "--read-only" in error_text(app)
+            assert "Loading" not in h.screen_text(app)
+
+    async def test_store_deleted_while_open(self, store, h):
+        """The file is deleted under the running TUI: the next load says the store is gone,
+        and nothing is created at its path (no empty store appears)."""
+        app = h.make_app(store, live=True, poll=0.05)
+        async with app.run_test(size=h.SIZE) as pilot:
+            assert await h.settle(pilot, lambda: len(app.screen.query("MetricCard")) == 4)
+            for path in store.parent.glob(store.name + "*"):
+                path.unlink()
+            assert await h.settle(pilot, lambda: app.error_screen is not None
+                                  and app.screen is app.error_screen)
+            assert "no store at" in error_text(app)
+            await pilot.press("r")
+            await pilot.pause(0.3)
+        assert not list(store.parent.glob(store.name + "*"))
+
+    async def test_store_replaced_while_open(self, store, h, tmp_path):
+        """Another store is moved onto the path (a restore): the TUI shows the new one."""
+        import os
+        import shutil
+
+        app = h.make_app(store, live=True, poll=0.05)
+        async with app.run_test(size=h.SIZE) as pilot:
+            assert await h.settle(pilot, lambda: len(app.screen.query("MetricCard")) == 4)
+            other = tmp_path / "other.db"
+            shutil.copyfile(store, other)
+            conn = __import__("sqlite3").connect(other)
+            conn.execute("UPDATE snapshots SET git_commit = 'restored1'")
+            conn.commit()
+            conn.close()
+            os.replace(other, store)
+            assert await h.settle(pilot, lambda: "restored" in h.screen_text(app))
+
+
 class TestPaletteActions:
     """Export and prune, reached from the palette, go through the core functions."""
 

@@ -25,14 +25,15 @@ FAILED = object()
 def describe_failure(exc: BaseException, write: bool = False) -> tuple[type, str, str]:
     """(message class, one-line text, kind) for an exception raised by a source call.
 
-    A store that cannot be read is a `StoreFailed` (the error screen, with retry); a write
-    refused because another process holds the lock is only an `ActionFailed` (a notice: try
-    again), as is bad input or a read-only store."""
+    A store that cannot be read is a `StoreFailed` (the error screen, with retry), whatever
+    the reason, a read-only store included (a screen must never stay on "Loading…"); a write
+    refused because the store is read-only or another process holds the lock is only an
+    `ActionFailed` (a notice: the screen's data is still good), as is bad input."""
     from perftui.errors import PerftuiError, StoreError
 
     if isinstance(exc, StoreError):
         kind = type(exc).__name__
-        if kind == "StoreReadOnly" or (write and kind == "StoreLocked"):
+        if write and kind in ("StoreReadOnly", "StoreLocked"):
             return ActionFailed, str(exc), kind
         return StoreFailed, str(exc), kind
     if isinstance(exc, PerftuiError):  # bad input, a file that cannot be written
