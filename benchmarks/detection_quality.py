@@ -6,7 +6,7 @@ value and the previous ``config.history`` values, and the verdict goes through
 ``perftui.analysis.plan_alerts`` with the open-alert state carried from run to run (repeats of an
 open alert are not new alerts; alerts resolve after ``resolve_after`` normal runs).
 
-    /work/venv/bin/python benchmarks/detection_quality.py [--series 200] [--jobs 2] [--quick]
+    python benchmarks/detection_quality.py [--series 200] [--jobs 2] [--quick]
 
 Scenarios (seeded, reproducible):
 * stationary series at 2 %, 5 %, 10 % log-normal noise with a 2-3x spike ~1 run in 100:
@@ -33,14 +33,18 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from perftui.analysis.types import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from _common import reexec_installed  # noqa: E402
+
+if __name__ == "__main__":  # measure the installed package, from outside the tree
+    reexec_installed()
+
 import _series as S  # noqa: E402
+from perftui.analysis.types import replace  # noqa: E402
 
 from perftui.analysis import (  # noqa: E402
     DEFAULT_CONFIG,

@@ -1,6 +1,8 @@
-"""Budget: bulk import reaches at least half the rows per second of a raw sqlite3 executemany.
+"""Budgets: bulk import reaches at least half the rows per second of a raw sqlite3 executemany;
+`perftui import` streams: peak memory at most 250 MB for a file of 1M snapshots.
 
     python benchmarks/import_speed.py [--snapshots 20000] [--metrics 20] [--repeat 3]
+                                      [--sizes 10k,100k,1M]
 
 Rows are measurements (snapshot x metric). Floor: the same snapshot and measurement rows
 inserted with two `executemany` calls in one transaction into a fresh store with the same
@@ -8,14 +10,23 @@ schema, pragmas and indexes; the least any import can cost. Measured: `perftui i
 perftui JSON file holding those snapshots, end to end (read and parse the file, validate every
 value and timestamp, look for duplicates, register metrics, insert in one transaction), into a
 fresh store. Also printed: the insert step alone (`import_batch` of an already parsed batch).
-Best of --repeat runs of each.
+Best of --repeat runs of each. The script re-executes itself under the installed package
+(benchmarks/_common.py), outside the source tree.
+
+Memory, per --sizes: a perftui JSON file of that many snapshots x --metrics is written (streamed)
+and imported by a fresh `perftui import` process of the installed CLI into a fresh store; its
+peak RSS (wait4 ru_maxrss) is printed against the floor "a fresh process of the same
+interpreter that imports perftui's importer and does nothing" (what any import costs before
+reading a byte). The budget is 250 MB at 1M; smaller sizes show the growth.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,9 +34,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import report  # noqa: E402
+from _common import (  # noqa: E402
+    add_sizes_argument, child_env, installed_bin, outside_dir, reexec_installed, report,
+    size_label)
 
 BUDGET_RATIO = 0.5
+BUDGET_PEAK_MB = 250.0
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
@@ -40,6 +54,58 @@ def make_file(path: Path, snapshots: int, metrics: int) -> list[str]:
             for i in range(snapshots)]
     path.write_text(json.dumps({"snapshots": runs}))
     return codes
+
+
+def write_file_streaming(path: Path, snapshots: int, metrics: int) -> None:
+    """The same shape as make_file, written run by run (a 1M file does not fit in a list)."""
+    from perftui.timefmt import to_iso
+
+    rng = random.Random(1)
+    codes = [f"bench.metric_{i:02d}_ms" for i in range(metrics)]
+    with open(path, "w") as out:
+        out.write('{"snapshots": [')
+        for i in range(snapshots):
+            run = {"recorded_at": to_iso(START + timedelta(seconds=30 * i)), "app": "bench",
+                   "environment": "ci", "git_commit": f"{i // 50:040x}", "git_branch": "main",
+                   "metrics": {c: round(rng.lognormvariate(5, 0.05), 3) for c in codes}}
+            out.write(("," if i else "") + json.dumps(run))
+        out.write("]}")
+
+
+def peak_rss_mb(args: list[str]) -> tuple[float, float]:
+    """(peak RSS in MB, wall s) of a fresh process, cwd outside the tree."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, env=child_env(PERFTUI_DB=None), cwd=outside_dir(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if status != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{err[-2000:]}")
+    return usage.ru_maxrss / 1024, time.perf_counter() - started
+
+
+def import_memory(workdir: Path, sizes: list[int], metrics: int) -> bool:
+    floor, _ = peak_rss_mb([sys.executable, "-c", "import perftui.core.importing"])
+    ok = True
+    for size in sizes:
+        source = workdir / f"history-{size}.json"
+        write_file_streaming(source, size, metrics)
+        file_mb = source.stat().st_size / 1e6
+        db = workdir / f"memory-{size}.db"
+        peak, wall = peak_rss_mb([installed_bin("perftui"), "--db", str(db), "import",
+                                  str(source)])
+        source.unlink()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        print(f"import of {size:,} snapshots x {metrics} metrics ({file_mb:,.0f} MB file) "
+              f"in {wall:.0f} s")
+        within = peak <= BUDGET_PEAK_MB
+        ok &= within or size < 1_000_000
+        report(f"import peak memory [{size_label(size)}]", peak, "MB",
+               "a process that imports perftui's importer", floor,
+               f"<= {BUDGET_PEAK_MB:.0f} MB at 1M", within)
+    return ok
 
 
 def floor_rows_per_s(workdir: Path, source: Path) -> float:
@@ -92,7 +158,9 @@ def main() -> int:
     parser.add_argument("--snapshots", type=int, default=20_000)
     parser.add_argument("--metrics", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
+    add_sizes_argument(parser)
     args = parser.parse_args()
+    reexec_installed()
     with tempfile.TemporaryDirectory(prefix="perftui-import-") as tmp:
         workdir = Path(tmp)
         source = workdir / "history.json"
@@ -109,7 +177,9 @@ def main() -> int:
     ratio = full / floor
     report("bulk import (end to end)", ratio, "x", "raw executemany", 1.0,
            f">= {BUDGET_RATIO}x", ratio >= BUDGET_RATIO)
-    return 0 if ratio >= BUDGET_RATIO else 1
+    with tempfile.TemporaryDirectory(prefix="perftui-import-mem-") as tmp:
+        memory_ok = import_memory(Path(tmp), args.sizes, args.metrics)
+    return 0 if ratio >= BUDGET_RATIO and memory_ok else 1
 
 
 if __name__ == "__main__":

@@ -12,7 +12,10 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import report  # noqa: E402
+from _common import reexec_installed, report  # noqa: E402
+
+if __name__ == "__main__":  # measure the installed package, from outside the tree
+    reexec_installed()
 
 from perftui import PerformanceTracker  # noqa: E402
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import compile_package  # noqa: E402
+from _common import compile_package, reexec_installed  # noqa: E402
 
 
 def _server():
@@ -118,6 +118,7 @@ def main() -> int:
     parser.add_argument("--per-writer", type=int, default=100)
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
+    reexec_installed()  # from here sys.executable is the installed package's interpreter
     compile_package()
     server = _server()
     work = tempfile.mkdtemp(prefix="perftui-team-bench-")

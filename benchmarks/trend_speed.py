@@ -1,13 +1,15 @@
 """Budget: the trend of one metric over all 100,000 points is ready to draw in under 50 ms.
 
-    python benchmarks/trend_speed.py [--snapshots 100000] [--repeat 15]
+    python benchmarks/trend_speed.py [--sizes 100k,1M] [--repeat 15] [--kinds demo,bulk]
 
 Floor: a raw sqlite3 fetch of the same rows (`SELECT recorded_at, value ... ORDER BY
 recorded_at`, `fetchall()`), the least any trend can cost. Measured: `perftui.core.trends.trend`
 (metric lookup, all points with timestamps as epoch seconds, cold-start split, downsampling to
 the chart's width, the current baseline band and the alert marks), on a store of 100,000
-snapshots x 20 metrics built once and cached under /tmp (by `perftui.core.demo.generate_demo`
-when it exists, else by a bulk insert through `perftui.store.snapshots`).
+snapshots x 20 metrics built once and cached (benchmarks/_common.py's CACHE_DIR): "demo" by the
+installed `perftui demo` (its biggest scope holds about 85 % of the runs), "bulk" by a bulk insert
+through `perftui.store.snapshots` (one scope holding every run). Runs under the installed package
+(benchmarks/_common.py), outside the source tree.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import (  # noqa: E402
+    CACHE_DIR, REPO, add_sizes_argument, demo_store, reexec_installed, size_label, source_hash)
+
 BUDGET_MS = 50.0
-CACHE_DIR = Path(os.environ.get("PERFTUI_BENCH_CACHE", "/tmp/perftui-bench"))
 NOW = datetime(2026, 1, 31, 12, 0, tzinfo=timezone.utc)
 METRIC = "APP-001"
 
@@ -31,27 +36,17 @@ def big_store(snapshots: int = 100_000, kind: str = "demo") -> Path:
     """A store of `snapshots` runs x 20 metrics, built once and cached: "demo" (the demo
     generator: two environments, so its biggest scope holds about 84 % of the runs) or "bulk"
     (one scope holding every run; a bulk insert through `perftui.store.snapshots`)."""
-    generate_demo = None
     if kind == "demo":
-        try:
-            from perftui.core.demo import generate_demo
-        except ImportError:
-            pass
-    path = CACHE_DIR / f"{'demo' if generate_demo else 'bulk'}-{snapshots}.db"
+        return demo_store(snapshots)
+    path = CACHE_DIR / f"bulk-{size_label(snapshots)}-{source_hash(REPO, ('migrations',))}.db"
     if path.exists():
-        from perftui.store.sqlite import connect
-
-        connect(str(path)).close()  # brings a cached store up to the current schema
         return path
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"building-{path.name}")
     for leftover in CACHE_DIR.glob(tmp.name + "*"):
         leftover.unlink()
     started = time.perf_counter()
-    if generate_demo is None:
-        _bulk_store(tmp, snapshots)
-    else:
-        generate_demo(str(tmp), snapshots=snapshots, seed=0, now=NOW)
+    _bulk_store(tmp, snapshots)
     for suffix in ("-wal", "-shm"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
     tmp.rename(path)
@@ -135,10 +130,12 @@ def measure(path: Path, repeat: int) -> None:
             "SELECT app, environment FROM snapshots GROUP BY app, environment"
             " ORDER BY count(*) DESC LIMIT 1").fetchone()  # the biggest scope
         pk = store.execute("SELECT id FROM metrics WHERE code = ?", (METRIC,)).fetchone()[0]
+        newest = store.execute("SELECT max(recorded_at) FROM snapshots").fetchone()[0]
+        now = datetime.fromisoformat(newest.replace("Z", "+00:00")) + timedelta(minutes=1)
 
         def run(range_: str, cold: bool):
             return trend(store, METRIC, app, env, range_, cold_starts=cold, max_points=400,
-                         now=NOW)
+                         now=now)
 
         result = run("all", True)
         print(f"\nstore {path.name}: scope {app}/{env}, metric {METRIC}: {result.total:,} runs "
@@ -159,12 +156,15 @@ def measure(path: Path, repeat: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--snapshots", type=int, default=100_000)
+    add_sizes_argument(parser, default="100k")
+    parser.add_argument("--kinds", default="demo,bulk")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--plans", action="store_true", help="print the query plans")
     args = parser.parse_args()
-    for kind in ("demo", "bulk"):
-        plans = measure(big_store(args.snapshots, kind), args.repeat)
+    reexec_installed()
+    for size in args.sizes:
+        for kind in args.kinds.split(","):
+            plans = measure(big_store(size, kind), args.repeat)
     if args.plans:
         for name, plan in plans.items():
             print(f"plan {name:12s} " + " | ".join(plan))
