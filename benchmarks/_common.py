@@ -10,7 +10,8 @@ API (everything a benchmark needs; fault_matrix.py and friends use the same):
 
     installed_python() -> str    interpreter of that virtualenv; built once per source hash and
                                  cached under CACHE_DIR (PERFTUI_BENCH_CACHE, default
-                                 ~/.cache/perftui-bench), then reused
+                                 ~/.cache/perftui-bench), then reused. Installs the working
+                                 tree, or with PERFTUI_BENCH_REV=<rev> that commit (git archive)
     installed_bin(name) -> str   a console script of it, e.g. installed_bin("perftui")
     child_env(**extra) -> dict   environment for children: no PYTHONDONTWRITEBYTECODE/PYTHONPATH,
                                  plus the given variables (None removes one)
@@ -111,11 +112,19 @@ def _installed_python() -> str:
     with tempfile.TemporaryDirectory(prefix="perftui-src-") as snap:
         # a snapshot of the tree: others may be editing it while we build
         snap_root = Path(snap)
-        for path in _files(REPO):
-            dest = snap_root / path.relative_to(REPO)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, dest)
+        rev = os.environ.get("PERFTUI_BENCH_REV")
+        if rev:  # a committed revision, exactly (git archive), instead of the working tree
+            archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, *_SOURCES],
+                                     check=True, capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", snap], input=archive, check=True)
+        else:
+            for path in _files(REPO):
+                dest = snap_root / path.relative_to(REPO)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, dest)
         key = source_hash(snap_root)
+        print(f"[bench] perftui from {('revision ' + rev) if rev else 'the working tree'}, "
+              f"source hash {key}", file=sys.stderr)
         venv = CACHE_DIR / f"venv-{key}"
         python = venv / "bin" / "python"
         if python.exists() and (venv / "ok").exists():
