@@ -15,8 +15,11 @@ def add_parser(sub) -> None:
 
     p = command_parser(
         sub, "import", help="import history from a file (perftui, csv, pytest-benchmark, asv, ...)",
-        description="Import snapshots from a file. The whole file is checked first and written "
-                    "in one transaction: a malformed or truncated file changes nothing. "
+        description="Import snapshots from a file. The whole file is checked first: a "
+                    "malformed or truncated file changes nothing. It is then written oldest "
+                    "first in short transactions, so applications recording meanwhile are not "
+                    "held up; an import that stops part-way (Ctrl-C, a full disk) keeps what it "
+                    "wrote and says how much, and the same command run again adds the rest. "
                     "Snapshots the store already holds are skipped. By default snapshots are "
                     "stored as they are; --replay evaluates them oldest first as if recorded "
                     "live, raising the alerts a live run would have raised. A perftui export "
@@ -39,7 +42,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from perftui.cli.progress import progress_bar
-    from perftui.core.importing import import_batch, load
+    from perftui.core.importing import ImportInterrupted, import_batch, load
     from perftui.core.retention import retention_notes, upkeep
     from perftui.core.scope import env_scope
 
@@ -52,8 +55,13 @@ def run(args) -> int:
         note = upkeep(store)
         if note:
             echo(note, file=sys.stderr)
-        with progress_bar("importing") as update:
-            summary = import_batch(store, batch, path, replay=args.replay, progress=update)
+        try:
+            with progress_bar("importing") as update:
+                summary = import_batch(store, batch, path, replay=args.replay,
+                                       progress=update)
+        except ImportInterrupted as stopped:
+            echo(f"perftui: {stopped}", file=sys.stderr)
+            return 130
         summary["store"] = store.path
         summary["notes"].extend(retention_notes(store, summary["first"]))
     if args.json:

@@ -1,13 +1,20 @@
-"""Bring history into a store: validate the whole file first, then write it in one transaction.
+"""Bring history into a store: validate the whole file first, then write it in short transactions.
 
     summary = import_file(conn, Path("results.json"), "auto", replay=False, defaults={...})
 
 Bulk mode inserts snapshots as they are (fast, no evaluation). `replay=True` sends each
 snapshot, oldest first, through `record_snapshot`, raising the alerts a live run would have.
-Snapshots the store already holds (same time, app, environment and commit) are skipped, so
-importing a file twice changes nothing. A perftui export also brings its alerts, baseline
-resets and daily aggregates; into a store that has no snapshots yet it is a restore, and the
-file's catalog lines and target audit trail are applied too. Any failure rolls everything back.
+Snapshots the store already holds (same time, app, environment and commit, or the same uid)
+are skipped, so importing a file twice changes nothing. A perftui export also brings its alerts,
+baseline resets and daily aggregates; into a store that has no snapshots yet it is a restore,
+and the file's catalog lines and target audit trail are applied too.
+
+A malformed file changes nothing: it is read and checked whole before the store is touched.
+The writing is then done in transactions of at most `TXN_SECONDS` each, oldest snapshots first,
+with a pause between them, so recorders of running applications get the write lock within
+their busy timeout while a large import runs. An import that stops part-way (Ctrl-C, a full
+disk, the store deleted) keeps what it wrote, and says how much; running the same import again
+adds the rest (what is stored is skipped): resumable, not all-or-nothing.
 """
 
 from __future__ import annotations
@@ -15,12 +22,13 @@ from __future__ import annotations
 import inspect
 import json
 import statistics
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from perftui.core.importers import ImportBatch, ImportFileError, read_file
 from perftui.core.importers import model as m
-from perftui.errors import RecordError
+from perftui.errors import PerftuiError, RecordError
 from perftui.recorder.evaluate import (NON_NEGATIVE_UNITS, SnapshotInput, check_value,
                                        judge_unjudged, record_snapshot)
 from perftui.store import bulk
@@ -30,7 +38,9 @@ from perftui.store.metrics import Catalog, ensure_metric, load_catalog, register
 from perftui.store.targets import existing_change_keys, restore_definition
 from perftui.timefmt import now_iso
 
-CHUNK = 2000
+CHUNK = 250          # snapshots per insert statement batch
+TXN_SECONDS = 0.1    # the longest one bulk transaction holds the store's write lock
+YIELD_SECONDS = 0.02  # the pause after each: a recorder waiting for the lock takes it then
 _INPUT_FIELDS = set(inspect.signature(SnapshotInput).parameters) - {"metrics"}
 Progress = Callable[[int, int], None]
 
@@ -49,16 +59,44 @@ def import_file(conn: Database, path: Path, fmt: str = "auto", *, replay: bool =
     return import_batch(conn, load(path, fmt, defaults), path, replay=replay, progress=progress)
 
 
+class Written:
+    """How far a bulk write got: `done` of `total` new snapshots committed."""
+
+    __slots__ = ("done", "total")
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.total = 0
+
+    def note(self) -> str:
+        if not self.done:
+            return "nothing was imported"
+        return (f"{self.done:,} of {self.total:,} new snapshots were stored (the oldest); run "
+                "the same import again to add the rest (stored snapshots are skipped)")
+
+
+class ImportInterrupted(KeyboardInterrupt):
+    """Ctrl-C during an import: the message says what was stored and how to finish."""
+
+
 def import_batch(conn: Database, batch: ImportBatch, path: Path, *,
                  replay: bool = False, progress: Progress | None = None) -> dict:
-    """Write a loaded batch in one transaction. Returns a summary dict."""
+    """Write a loaded batch (see the module's docstring for the transactions). Returns a
+    summary dict. A failure part-way says how much was stored."""
+    written = Written()
     try:
-        summary = apply_batch(conn, batch, replay=replay, progress=progress)
+        summary = apply_batch(conn, batch, replay=replay, progress=progress, written=written)
+    except KeyboardInterrupt:
+        raise ImportInterrupted(f"{path}: import interrupted; {written.note()}") from None
     except conn.dialect.integrity as exc:
         raise ImportFileError(f"{path}: conflicts with the store ({exc}); "
-                              "nothing was imported") from None
+                              f"{written.note()}") from None
     except RecordError as exc:
-        raise ImportFileError(f"{path}: {exc}; nothing was imported") from None
+        raise ImportFileError(f"{path}: {exc}; {written.note()}") from None
+    except PerftuiError as exc:
+        if not written.done:
+            raise
+        raise type(exc)(f"{exc}; {written.note()}") from None
     summary["file"] = str(path)
     return summary
 
@@ -86,12 +124,16 @@ def harmonise_units(batch: ImportBatch, catalog: Catalog) -> None:
 
 def apply_batch(conn: Database, batch: ImportBatch, *, replay: bool = False,
                 progress: Progress | None = None, by: str = "import",
-                known_ids: dict[int, int] | None = None, audit: bool = False) -> dict:
-    """Write a batch in one transaction. `known_ids` maps the batch's snapshot ids to stored
-    ones for snapshots written by an earlier batch (so alerts keep their links); `audit` copies
-    the batch's target-change rows the store does not have yet even when it is not a restore
-    (a push into a team store)."""
+                known_ids: dict[int, int] | None = None, audit: bool = False,
+                written: Written | None = None) -> dict:
+    """Write a batch: the catalog and what does not refer to snapshots in one transaction,
+    the snapshots in short ones (`TXN_SECONDS`), then alerts and verdicts in a last one.
+    `known_ids` maps the batch's snapshot ids to stored ones for snapshots written by an
+    earlier batch (so alerts keep their links); `audit` copies the batch's target-change rows
+    the store does not have yet even when it is not a restore (a push into a team store).
+    `written` is kept up to date with how many new snapshots are committed."""
     report = progress or (lambda done, total: None)
+    written = written or Written()
     with conn.transaction():
         restore = bulk.count_snapshots(conn) == 0
         catalog = load_catalog(conn)
@@ -112,15 +154,36 @@ def apply_batch(conn: Database, batch: ImportBatch, *, replay: bool = False,
                    "last": snapshots[-1].fields["recorded_at"] if snapshots else None,
                    "kept_store_definitions": kept, "alerts_imported": 0, "alerts_raised": 0,
                    "notes": list(batch.notes)}
-        if replay:
-            summary["alerts_raised"] = _replay(conn, snapshots, report)
-            id_map: dict[int, int] = {}
-        else:
-            id_map = {**(known_ids or {}), **_bulk_insert(conn, catalog, snapshots, report)}
-            summary["alerts_imported"] = _import_alerts(conn, catalog, batch, id_map)
         _import_extras(conn, catalog, batch, restore, audit)
+    written.total = len(snapshots)
+    if replay:
+        summary["alerts_raised"] = _replay(conn, snapshots, report, written)
+    else:
+        id_map = {**(known_ids or {}), **_bulk_insert(conn, catalog, snapshots, report, written)}
+    with conn.transaction():
+        if not replay:
+            id_map.update(_stored_ids(conn, batch, id_map))
+            summary["alerts_imported"] = _import_alerts(conn, catalog, batch, id_map)
         judge_unjudged(conn)  # the newest run of each scope, as `status` shows it
     return summary
+
+
+def _chunks(conn: Database, total: int, write: Callable[[int], int],
+            written: Written, report: Progress) -> None:
+    """Call `write(start)` (which writes a few items from `start` and returns where it
+    stopped) in transactions of at most TXN_SECONDS, pausing YIELD_SECONDS between them."""
+    start = 0
+    while start < total:
+        began = time.monotonic()
+        with conn.transaction():
+            while start < total:
+                start = write(start)
+                if time.monotonic() - began >= TXN_SECONDS:
+                    break
+        written.done = start
+        report(start, total)
+        if start < total:
+            time.sleep(YIELD_SECONDS)
 
 
 def check_units(catalog: Catalog, snapshots: list[m.ImportedSnapshot]) -> None:
@@ -192,37 +255,56 @@ def _new_snapshots(conn: Database, batch: ImportBatch
     return fresh, len(ordered) - len(fresh)
 
 
-def _bulk_insert(conn: Database, catalog: Catalog,
-                 snapshots: list[m.ImportedSnapshot], report: Progress) -> dict[int, int]:
+def _bulk_insert(conn: Database, catalog: Catalog, snapshots: list[m.ImportedSnapshot],
+                 report: Progress, written: Written) -> dict[int, int]:
     """Insert without evaluation; returns source snapshot id -> new id."""
     ids = {name: row.id for name, row in catalog.by_name.items()}
-    next_id = bulk.next_snapshot_id(conn)
     id_map: dict[int, int] = {}
-    total = len(snapshots)
-    for start in range(0, total, CHUNK):
+
+    def write(start: int) -> int:
+        next_id = bulk.next_snapshot_id(conn)    # per transaction: recorders write between
+        part = snapshots[start:start + CHUNK]
         rows, measurements = [], []
-        for offset, snap in enumerate(snapshots[start:start + CHUNK]):
-            sid = next_id + start + offset
+        for offset, snap in enumerate(part):
+            sid = next_id + offset
             if snap.source_id is not None:
                 id_map[snap.source_id] = sid
             rows.append(bulk.snapshot_row(sid, snap.fields))
             measurements.extend([(ids[name], sid, value) for name, value in snap.metrics.items()])
         bulk.insert_snapshot_rows(conn, rows)
         bulk.insert_measurement_rows(conn, measurements)
-        report(min(total, start + CHUNK), total)
+        return start + len(part)
+
+    _chunks(conn, len(snapshots), write, written, report)
     return id_map
 
 
-def _replay(conn: Database, snapshots: list[m.ImportedSnapshot],
-            report: Progress) -> int:
+def _stored_ids(conn: Database, batch: ImportBatch, id_map: dict[int, int]) -> dict[int, int]:
+    """Source id -> stored id for the batch's snapshots stored earlier (an import run again
+    after it stopped part-way), found by their uid, so their alerts keep their links."""
+    wanted = {s.fields["uid"]: s.source_id for s in batch.snapshots
+              if s.source_id is not None and s.source_id not in id_map and s.fields.get("uid")}
+    if not wanted or not batch.alerts:
+        return {}
+    from perftui.store.snapshots import ids_by_uid
+
+    return {wanted[uid]: sid for uid, sid in ids_by_uid(conn, list(wanted)).items()}
+
+
+def _replay(conn: Database, snapshots: list[m.ImportedSnapshot], report: Progress,
+            written: Written) -> int:
     """Evaluate each snapshot as if recorded live; returns how many new alerts it raised."""
     raised = 0
-    for i, snap in enumerate(snapshots, start=1):
+
+    def write(start: int) -> int:
+        nonlocal raised
+        snap = snapshots[start]
         fields = {k: v for k, v in snap.fields.items() if k in _INPUT_FIELDS}
         result = record_snapshot(conn, SnapshotInput(metrics=snap.metrics, **fields))
         raised += sum(1 for a in result.alerts if a.is_new)
-        if i % 50 == 0 or i == len(snapshots):
-            report(i, len(snapshots))
+        return start + 1
+
+    _chunks(conn, len(snapshots), write, written, report)
     return raised
 
 
