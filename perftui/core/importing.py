@@ -10,7 +10,7 @@ baseline resets and daily aggregates; into a store that has no snapshots yet it 
 and the file's catalog lines and target audit trail are applied too.
 
 A malformed file changes nothing: it is read and checked whole before the store is touched.
-The writing is then done in transactions of at most `TXN_SECONDS` each, oldest snapshots first,
+The writing is then done in transactions of at most `bulk.TXN_SECONDS` each, oldest snapshots first,
 with a pause between them, so recorders of running applications get the write lock within
 their busy timeout while a large import runs. An import that stops part-way (Ctrl-C, a full
 disk, the store deleted) keeps what it wrote, and says how much; running the same import again
@@ -22,7 +22,6 @@ from __future__ import annotations
 import inspect
 import json
 import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,9 +37,7 @@ from perftui.store.metrics import Catalog, ensure_metric, load_catalog, register
 from perftui.store.targets import existing_change_keys, restore_definition
 from perftui.timefmt import now_iso
 
-CHUNK = 250          # snapshots per insert statement batch
-TXN_SECONDS = 0.1    # the longest one bulk transaction holds the store's write lock
-YIELD_SECONDS = 0.02  # the pause after each: a recorder waiting for the lock takes it then
+CHUNK = 250          # snapshots per insert statement (transactions: bulk.short_transactions)
 _INPUT_FIELDS = set(inspect.signature(SnapshotInput).parameters) - {"metrics"}
 Progress = Callable[[int, int], None]
 
@@ -127,7 +124,7 @@ def apply_batch(conn: Database, batch: ImportBatch, *, replay: bool = False,
                 known_ids: dict[int, int] | None = None, audit: bool = False,
                 written: Written | None = None) -> dict:
     """Write a batch: the catalog and what does not refer to snapshots in one transaction,
-    the snapshots in short ones (`TXN_SECONDS`), then alerts and verdicts in a last one.
+    the snapshots in short ones (`bulk.short_transactions`), then alerts and verdicts in a last one.
     `known_ids` maps the batch's snapshot ids to stored ones for snapshots written by an
     earlier batch (so alerts keep their links); `audit` copies the batch's target-change rows
     the store does not have yet even when it is not a restore (a push into a team store).
@@ -168,22 +165,14 @@ def apply_batch(conn: Database, batch: ImportBatch, *, replay: bool = False,
     return summary
 
 
-def _chunks(conn: Database, total: int, write: Callable[[int], int],
-            written: Written, report: Progress) -> None:
-    """Call `write(start)` (which writes a few items from `start` and returns where it
-    stopped) in transactions of at most TXN_SECONDS, pausing YIELD_SECONDS between them."""
-    start = 0
-    while start < total:
-        began = time.monotonic()
-        with conn.transaction():
-            while start < total:
-                start = write(start)
-                if time.monotonic() - began >= TXN_SECONDS:
-                    break
-        written.done = start
-        report(start, total)
-        if start < total:
-            time.sleep(YIELD_SECONDS)
+def _in_short_transactions(conn: Database, total: int, write: Callable[[int], int],
+                           written: Written, report: Progress) -> None:
+    """`write(start)` writes a few snapshots from `start` and returns where it stopped."""
+    def committed(done: int) -> None:
+        written.done = done
+        report(done, total)
+
+    bulk.short_transactions(conn, write, 0, lambda start: start < total, committed)
 
 
 def check_units(catalog: Catalog, snapshots: list[m.ImportedSnapshot]) -> None:
@@ -275,7 +264,7 @@ def _bulk_insert(conn: Database, catalog: Catalog, snapshots: list[m.ImportedSna
         bulk.insert_measurement_rows(conn, measurements)
         return start + len(part)
 
-    _chunks(conn, len(snapshots), write, written, report)
+    _in_short_transactions(conn, len(snapshots), write, written, report)
     return id_map
 
 
@@ -304,7 +293,7 @@ def _replay(conn: Database, snapshots: list[m.ImportedSnapshot], report: Progres
         raised += sum(1 for a in result.alerts if a.is_new)
         return start + 1
 
-    _chunks(conn, len(snapshots), write, written, report)
+    _in_short_transactions(conn, len(snapshots), write, written, report)
     return raised
 
 

@@ -80,7 +80,12 @@ def plan(conn: Database, policy: Policy = DEFAULT_POLICY,
 def prune(conn: Database, *, policy: Policy = DEFAULT_POLICY,
           now: datetime | None = None, dry_run: bool = False,
           progress: Callable[[int, int], None] | None = None) -> dict:
-    """Apply the policy in one transaction; returns the plan plus what was done.
+    """Apply the policy; returns the plan plus what was done.
+
+    Old raw runs are folded and deleted one day at a time, a day's aggregates and deletes in
+    the same transaction, in transactions of at most `bulk.TXN_SECONDS` (recorders running
+    meanwhile get the write lock between them). A prune that stops part-way has folded whole
+    days only, and the next prune goes on from there.
 
     Shape: {policy, raw_cutoff, cold_start_cutoff, aggregate_cutoff_day, raw_snapshots,
     cold_start_snapshots, measurements, daily_groups, expired_aggregates, dry_run,
@@ -88,29 +93,51 @@ def prune(conn: Database, *, policy: Policy = DEFAULT_POLICY,
     """
     now = now or utcnow()
     result = plan(conn, policy, now)
-    result.update(dry_run=dry_run, deleted={"snapshots": 0, "measurements": 0, "aggregates": 0},
-                  aggregated=0)
+    deleted = {"snapshots": 0, "measurements": 0, "aggregates": 0}
+    result.update(dry_run=dry_run, deleted=deleted, aggregated=0)
     if dry_run:
         return result
     raw, cold, first_day = policy.cutoffs(now)
     total = result["daily_groups"]
-    with conn.transaction():
+
+    def fold_day(day: str | None) -> str | None:
+        """Fold and delete the runs of `day` (a recorded_at); the next day with runs, if any."""
+        start = day[:10] + store_retention.DAY_START
+        end = min(_next_day(start), raw)
         rows = []
-        for day, app, env, metric_id, values in store_retention.daily_groups(conn, raw):
+        for group_day, app, env, metric_id, values in store_retention.daily_groups(
+                conn, end, since=start):
             summary = summarise(values)
-            old = store_retention.existing_aggregate(conn, day, app, env, metric_id)
+            old = store_retention.existing_aggregate(conn, group_day, app, env, metric_id)
             if old is not None:
                 summary = merge(old, summary)
-            rows.append((day, app, env, metric_id, *summary))
-            if progress and len(rows) % 200 == 0:
-                progress(len(rows), total)
+            rows.append((group_day, app, env, metric_id, *summary))
         bulk.upsert_daily_aggregates(conn, rows)
-        result["aggregated"] = len(rows)
-        result["deleted"] = store_retention.delete_expired(conn, raw, cold, first_day)
+        result["aggregated"] += len(rows)
+        for key, count in store_retention.delete_runs(conn, start, end).items():
+            deleted[key] += count
+        return store_retention.first_run(conn, end, raw)
+
+    def committed(day: str | None) -> None:
+        if progress:
+            progress(min(result["aggregated"], total), total)
+
+    bulk.short_transactions(conn, fold_day, store_retention.first_run(conn, "", raw),
+                            lambda day: day is not None, committed)
+    with conn.transaction():
+        for key, count in store_retention.delete_runs(conn, raw, cold, cold_only=True).items():
+            deleted[key] += count
+        deleted["aggregates"] = store_retention.delete_aggregates(conn, first_day)
         meta_set(conn, LAST_RUN_KEY, to_iso(now))
     if progress:
         progress(total, total)
     return result
+
+
+def _next_day(day_start: str) -> str:
+    """The first instant of the day after the one `day_start` begins."""
+    day = datetime.fromisoformat(day_start[:10]) + timedelta(days=1)
+    return day.date().isoformat() + store_retention.DAY_START
 
 
 def auto_enabled(conn: Database) -> bool:

@@ -4,12 +4,19 @@ Imports and the demo generator insert many snapshots at once: ids are assigned h
 `max(id)` read per batch) so snapshots and their measurements go in with two `executemany`
 calls, and no evaluation runs. Export reads stream snapshots in batches so a 100,000-snapshot
 store never sits in memory whole. Callers own the transaction (`db.transaction()`).
+
+Bulk writers (import, prune) share the store with recorders of running applications, which
+wait at most their busy timeout for the write lock. `short_transactions` runs a bulk writer's
+steps in transactions of at most TXN_SECONDS with a pause of YIELD_SECONDS after each, so a
+waiting recorder takes the lock in the pause.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TypeVar
 
 from perftui.store.engine import Database
 from perftui.store.metrics import metric_codes
@@ -20,6 +27,30 @@ from perftui.store.where import scope_where
 _SNAPSHOT_INSERT = (f"INSERT INTO snapshots (id, {', '.join(SNAPSHOT_FIELDS)}) VALUES "
                     f"({', '.join('?' * (len(SNAPSHOT_FIELDS) + 1))})")
 EXPORT_BATCH = 500
+TXN_SECONDS = 0.1     # the longest one bulk transaction holds the store's write lock
+YIELD_SECONDS = 0.02  # the pause after each: a recorder waiting for the lock takes it then
+Cursor = TypeVar("Cursor")
+
+
+def short_transactions(conn: Database, step: Callable[[Cursor], Cursor], cursor: Cursor,
+                       more: Callable[[Cursor], bool],
+                       committed: Callable[[Cursor], None] | None = None) -> Cursor:
+    """`cursor = step(cursor)` while `more(cursor)`, in transactions of at most TXN_SECONDS
+    (at least one step each), pausing YIELD_SECONDS between them; `committed(cursor)` after
+    each commit (progress, how far it got). Returns the final cursor. A failure rolls back
+    only the transaction it happened in: what was committed stays."""
+    while more(cursor):
+        began = time.monotonic()
+        with conn.transaction():
+            while more(cursor):
+                cursor = step(cursor)
+                if time.monotonic() - began >= TXN_SECONDS:
+                    break
+        if committed is not None:
+            committed(cursor)
+        if more(cursor):
+            time.sleep(YIELD_SECONDS)
+    return cursor
 
 
 def next_snapshot_id(conn: Database) -> int:

@@ -15,6 +15,7 @@ from typing import Iterator
 # Which snapshots a prune removes, as a WHERE clause over `snapshots`:
 # raw runs older than the raw cutoff, and cold starts older than the cold cutoff.
 _DOOMED = "(recorded_at < :raw OR (is_cold_start = 1 AND recorded_at < :cold))"
+DAY_START = "T00:00:00.000000Z"   # a day's first instant, as recorded_at spells it
 
 
 def counts(conn: Database, raw_cutoff: str, cold_cutoff: str,
@@ -38,16 +39,17 @@ def counts(conn: Database, raw_cutoff: str, cold_cutoff: str,
             "daily_groups": groups, "expired_aggregates": aggregates}
 
 
-def daily_groups(conn: Database, raw_cutoff: str
+def daily_groups(conn: Database, raw_cutoff: str, since: str = ""
                  ) -> Iterator[tuple[str, str, str, int, list[float]]]:
-    """(day, app, environment, metric_id, sorted values) of warm, successful runs older than
-    the raw cutoff: what becomes daily aggregates."""
+    """(day, app, environment, metric_id, sorted values) of warm, successful runs recorded
+    from `since` up to the raw cutoff: what becomes daily aggregates."""
     cursor = conn.execute(
         "SELECT substr(s.recorded_at, 1, 10) AS day, s.app, s.environment, m.metric_id, m.value"
         " FROM snapshots s" + conn.dialect.indexed("snapshots_time") +
         f" {conn.dialect.cross_join} measurements m ON m.snapshot_id = s.id"
-        " WHERE s.recorded_at < ? AND s.is_cold_start = 0 AND s.status = 'ok'"
-        " ORDER BY day, s.app, s.environment, m.metric_id, m.value", (raw_cutoff,))
+        " WHERE s.recorded_at >= ? AND s.recorded_at < ? AND s.is_cold_start = 0"
+        " AND s.status = 'ok' ORDER BY day, s.app, s.environment, m.metric_id, m.value",
+        (since, raw_cutoff))
     key: tuple | None = None
     values: list[float] = []
     for day, app, env, metric_id, value in cursor:
@@ -61,6 +63,12 @@ def daily_groups(conn: Database, raw_cutoff: str
         yield (*key, values)
 
 
+def first_run(conn: Database, since: str, before: str) -> str | None:
+    """When the oldest run recorded from `since` up to `before` was recorded (None: none)."""
+    return conn.execute("SELECT min(recorded_at) FROM snapshots WHERE recorded_at >= ?"
+                        " AND recorded_at < ?", (since, before)).fetchone()[0]
+
+
 def existing_aggregate(conn: Database, day: str, app: str, environment: str,
                        metric_id: int) -> tuple | None:
     """(count, mean, median, min, max, p95) already stored for this day and scope, if any."""
@@ -70,13 +78,16 @@ def existing_aggregate(conn: Database, day: str, app: str, environment: str,
         (day, app, environment, metric_id)).fetchone()
 
 
-def delete_expired(conn: Database, raw_cutoff: str, cold_cutoff: str,
-                   aggregate_cutoff_day: str) -> dict[str, int]:
-    """Delete old raw snapshots, old cold starts and expired aggregates; alerts stay (their
-    snapshot references become NULL). Runs inside the caller's transaction."""
-    p = {"raw": raw_cutoff, "cold": cold_cutoff}
+def delete_runs(conn: Database, since: str, before: str, *,
+                cold_only: bool = False) -> dict[str, int]:
+    """Delete the runs recorded from `since` up to `before` (only cold starts with
+    `cold_only`) and their measurements; alerts stay (their snapshot references become NULL).
+    Runs inside the caller's transaction."""
+    doomed = "recorded_at >= :since AND recorded_at < :before" + (
+        " AND is_cold_start = 1" if cold_only else "")
+    p = {"since": since, "before": before}
     conn.execute("DROP TABLE IF EXISTS doomed")
-    conn.execute(f"CREATE TEMP TABLE doomed AS SELECT id FROM snapshots WHERE {_DOOMED}", p)
+    conn.execute(f"CREATE TEMP TABLE doomed AS SELECT id FROM snapshots WHERE {doomed}", p)
     try:
         conn.execute(f"CREATE UNIQUE INDEX {conn.dialect.temp_index('doomed_id')} ON doomed (id)")
         measurements = conn.execute(
@@ -89,6 +100,9 @@ def delete_expired(conn: Database, raw_cutoff: str, cold_cutoff: str,
             "DELETE FROM snapshots WHERE id IN (SELECT id FROM doomed)").rowcount
     finally:
         conn.execute("DROP TABLE IF EXISTS doomed")
-    aggregates = conn.execute("DELETE FROM daily_aggregates WHERE day < ?",
-                              (aggregate_cutoff_day,)).rowcount
-    return {"snapshots": snapshots, "measurements": measurements, "aggregates": aggregates}
+    return {"snapshots": snapshots, "measurements": measurements}
+
+
+def delete_aggregates(conn: Database, before_day: str) -> int:
+    """Delete daily aggregates older than `before_day`; returns how many."""
+    return conn.execute("DELETE FROM daily_aggregates WHERE day < ?", (before_day,)).rowcount

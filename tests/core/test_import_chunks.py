@@ -2,7 +2,7 @@
 
 One transaction for a whole file held the store's write lock for seconds: recorders of running
 applications waited past their busy timeout and their runs were lost. Now the snapshots go in
-transactions of at most `TXN_SECONDS`, with a pause between them; an import that stops part-way
+transactions of at most `bulk.TXN_SECONDS`, with a pause between them; an import that stops part-way
 keeps what it wrote, says how much, and the same import run again adds the rest.
 """
 
@@ -41,8 +41,8 @@ def history(path: Path, runs: int = RUNS) -> Path:
 def small_chunks(monkeypatch):
     """Ten snapshots per statement and a transaction per statement: many commits."""
     monkeypatch.setattr(importing, "CHUNK", 10)
-    monkeypatch.setattr(importing, "TXN_SECONDS", 0.0)
-    monkeypatch.setattr(importing, "YIELD_SECONDS", 0.0)
+    monkeypatch.setattr(bulk, "TXN_SECONDS", 0.0)
+    monkeypatch.setattr(bulk, "YIELD_SECONDS", 0.0)
 
 
 def test_a_recorder_writes_between_the_chunks_of_a_running_import(store_url, tmp_path,

@@ -87,3 +87,39 @@ def test_summarise():
     assert retention.summarise([1.0, 2.0, 3.0, 4.0]) == (4, 2.5, 2.5, 1.0, 4.0,
                                                          pytest.approx(3.85))
     assert retention.parse_auto("off") is False
+
+
+def test_prune_commits_day_by_day_and_a_recorder_writes_between(store_url, monkeypatch):
+    """A prune of many days holds the write lock one short transaction at a time: another
+    connection records between them without waiting, and the folded result is the same."""
+    from perftui.store import bulk
+
+    monkeypatch.setattr(bulk, "TXN_SECONDS", 0.0)
+    monkeypatch.setattr(bulk, "YIELD_SECONDS", 0.0)
+    conn = open_store(store_url, create=True)
+    other = open_store(store_url)
+    try:
+        for day in range(12):
+            for hour in range(3):
+                record_snapshot(conn, SnapshotInput(
+                    {"APP-001": 400.0 + day + hour}, recorded_at=to_iso(
+                        NOW - timedelta(days=60 - day, hours=hour))))
+        commits, recorded = [], []
+
+        def progress(done: int, total: int) -> None:
+            commits.append(done)
+            if done < total:
+                recorded.append(record_snapshot(other, SnapshotInput(
+                    {"APP-001": 401.0}, recorded_at=to_iso(NOW - timedelta(minutes=len(commits))))))
+
+        result = retention.prune(conn, now=NOW, progress=progress)
+        assert result["aggregated"] == 12 and result["deleted"]["snapshots"] == 36
+        assert len(commits) >= 12
+        assert count(conn, "daily_aggregates") == 12
+        assert len(recorded) == 11                      # between the twelve days' commits
+        assert count(conn, "snapshots") == len(recorded)
+        means = [m for (m,) in conn.execute("SELECT mean FROM daily_aggregates ORDER BY day")]
+        assert means == [401.0 + day for day in range(12)]
+    finally:
+        other.close()
+        conn.close()
