@@ -17,14 +17,13 @@ Memory, per --sizes: a perftui JSON file of that many snapshots x --metrics is w
 and imported by a fresh `perftui import` process of the installed CLI into a fresh store; its
 peak RSS (wait4 ru_maxrss) is printed against the floor "a fresh process of the same
 interpreter that imports perftui's importer and does nothing" (what any import costs before
-reading a byte). The budget is 250 MB at 1M; smaller sizes show the growth.
+reading a byte). Peak RSS is the child's own VmHWM, read at its exit. The budget is 250 MB at 1M; smaller sizes show the growth.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
-    add_sizes_argument, child_env, installed_bin, outside_dir, reexec_installed, report,
+    add_sizes_argument, child_env, outside_dir, reexec_installed, report,
     size_label)
 
 BUDGET_RATIO = 0.5
@@ -72,29 +71,45 @@ def write_file_streaming(path: Path, snapshots: int, metrics: int) -> None:
         out.write("]}")
 
 
+PEAK = """
+import atexit, sys
+def _peak():  # VmHWM: this process image's high-water mark (ru_maxrss would include the
+    for line in open("/proc/self/status"):  # benchmark process it was forked from)
+        if line.startswith("VmHWM:"):
+            sys.stderr.write("PEAK_KB %s\\n" % line.split()[1])
+atexit.register(_peak)
+args = sys.argv[1:]
+if args:
+    sys.argv = ["perftui", *args]
+    from perftui.cli.main import main
+    raise SystemExit(main())
+import perftui.core.importing
+"""
+
+
 def peak_rss_mb(args: list[str]) -> tuple[float, float]:
-    """(peak RSS in MB, wall s) of a fresh process, cwd outside the tree."""
+    """(peak RSS in MB, wall s) of a fresh process of the installed interpreter running
+    `perftui ARGS` (no ARGS: only importing perftui's importer), cwd outside the tree."""
     started = time.perf_counter()
-    proc = subprocess.Popen(args, env=child_env(PERFTUI_DB=None), cwd=outside_dir(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if status != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{err[-2000:]}")
-    return usage.ru_maxrss / 1024, time.perf_counter() - started
+    done = subprocess.run([sys.executable, "-c", PEAK, *args], env=child_env(PERFTUI_DB=None),
+                          cwd=outside_dir(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True)
+    wall = time.perf_counter() - started
+    peaks = [line.split()[1] for line in done.stderr.splitlines() if line.startswith("PEAK_KB")]
+    if done.returncode != 0 or not peaks:
+        raise SystemExit(f"perftui {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return int(peaks[-1]) / 1024, wall
 
 
 def import_memory(workdir: Path, sizes: list[int], metrics: int) -> bool:
-    floor, _ = peak_rss_mb([sys.executable, "-c", "import perftui.core.importing"])
+    floor, _ = peak_rss_mb([])
     ok = True
     for size in sizes:
         source = workdir / f"history-{size}.json"
         write_file_streaming(source, size, metrics)
         file_mb = source.stat().st_size / 1e6
         db = workdir / f"memory-{size}.db"
-        peak, wall = peak_rss_mb([installed_bin("perftui"), "--db", str(db), "import",
-                                  str(source)])
+        peak, wall = peak_rss_mb(["--db", str(db), "import", str(source)])
         source.unlink()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
