@@ -12,25 +12,44 @@ import os
 import sys
 
 
-# Each module defines add_parser(subparsers) and sets `func` on its parser.
-COMMAND_MODULES = [
-    "perftui.cli.cmd_status",
-    "perftui.cli.cmd_tui",
-    "perftui.cli.cmd_record",
-    "perftui.cli.cmd_alerts",
-    "perftui.cli.cmd_run",
-    "perftui.cli.cmd_report",
-    "perftui.cli.cmd_export",
-    "perftui.cli.cmd_import",
-    "perftui.cli.cmd_push",
-    "perftui.cli.cmd_compare",
-    "perftui.cli.cmd_baseline",
-    "perftui.cli.cmd_regression",
-    "perftui.cli.cmd_targets",
-    "perftui.cli.cmd_prune",
-    "perftui.cli.cmd_check",
-    "perftui.cli.cmd_demo",
-]
+# Each command: its module (which defines add_parser(subparsers) and sets `func` on its parser)
+# and its one-line help for `perftui --help`. Only the chosen command's module is imported, so
+# `perftui status` pays for status alone (every module costs 1-5 ms, some far more); the help
+# texts here must equal the modules' own (tests/cli/test_lazy_parser.py checks them).
+COMMANDS = {
+    "status": ("perftui.cli.cmd_status",
+               "latest values against baseline and target, open alerts"),
+    "tui": ("perftui.cli.cmd_tui", "open the terminal UI (the default with no command)"),
+    "record": ("perftui.cli.cmd_record", "record a snapshot from the shell: KEY=VALUE ..."),
+    "alerts": ("perftui.cli.cmd_alerts",
+               "list alerts; `alerts ack`, `alerts accept`, `alerts show`"),
+    "run": ("perftui.cli.cmd_run",
+            "run a program N times, recording wall time, CPU time and peak memory"),
+    "report": ("perftui.cli.cmd_report",
+               "per-metric summary over a period (text, markdown or json)"),
+    "export": ("perftui.cli.cmd_export",
+               "export snapshots as CSV (wide) or JSON (full fidelity)"),
+    "import": ("perftui.cli.cmd_import",
+               "import history from a file (perftui, csv, pytest-benchmark, asv, ...)"),
+    "push": ("perftui.cli.cmd_push",
+             "copy this store's runs, alerts and target changes into a team store"),
+    "compare": ("perftui.cli.cmd_compare",
+                "compare two commits: per metric medians, change and status"),
+    "baseline": ("perftui.cli.cmd_baseline",
+                 "a metric's baseline statistics and the values behind them"),
+    "regression": ("perftui.cli.cmd_regression",
+                   "metrics whose latest value is beyond the threshold"),
+    "targets": ("perftui.cli.cmd_targets",
+                "the metric catalog: list, set, add, import, export, audit"),
+    "prune": ("perftui.cli.cmd_prune",
+              "apply the retention policy now (also automatic, once a day)"),
+    "check": ("perftui.cli.cmd_check",
+              "CI gate: judge a results file against a branch's baseline"),
+    "demo": ("perftui.cli.cmd_demo",
+             "create a demo store with realistic history and open the TUI"),
+}
+COMMAND_MODULES = [module for module, _ in COMMANDS.values()]
+ALL = frozenset(COMMANDS)
 
 DESCRIPTION = """\
 perftui: performance baselines, regression alerts and triage for your application, in the
@@ -51,7 +70,9 @@ examples:
   perftui COMMAND --help            # every command explains itself with examples"""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(full=ALL) -> argparse.ArgumentParser:
+    """The whole parser. Commands not in `full` get a stand-in that only carries their name
+    and one-line help (what `perftui --help` lists); `main` builds the chosen command alone."""
     parser = argparse.ArgumentParser(
         prog="perftui", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -60,11 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"perftui {__version__}")
     add_global_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(name)
-        module.add_parser(sub)
+    for name, (module, help) in COMMANDS.items():
+        if name in full:
+            importlib.import_module(module).add_parser(sub)
+        else:
+            _stand_in(sub.add_parser(name, help=help, add_help=False))
     # Global options are accepted after the command too ("perftui status --db x.db").
-    for choice in sub.choices.values():
+    for name, choice in sub.choices.items():
+        if name not in full:
+            continue
         add_global_options(choice, suppress=True)
         for action in choice._actions:
             if isinstance(action, argparse._SubParsersAction):
@@ -73,6 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
     from perftui.cli.parsing import one_line_errors
 
     return one_line_errors(parser)
+
+
+def _stand_in(parser: argparse.ArgumentParser) -> None:
+    """A command parser that takes any arguments and only marks the namespace: `main` parses
+    again with the whole parser if one is ever chosen (command_name did not foresee it)."""
+    def parse_known_args(args=None, namespace=None):
+        return argparse.Namespace(func=None, stub=True), []
+
+    parser.parse_known_args = parse_known_args  # type: ignore[method-assign]
 
 
 def add_global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -91,8 +125,13 @@ def add_global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    from perftui.cli.parsing import command_name
+
+    chosen = command_name(argv, COMMANDS)
+    args = build_parser(frozenset((chosen,)) if chosen else frozenset()).parse_args(argv)
+    if getattr(args, "stub", False):   # not foreseen by command_name: parse with every command
+        args = build_parser().parse_args(argv)
     if args.command is None:
         args.func = None
     try:

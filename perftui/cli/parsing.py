@@ -23,3 +23,29 @@ def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
             for inner in action.choices.values():
                 one_line_errors(inner)
     return parser
+
+
+# perftui's own options before the command; those that take a value (the next word)
+_OPTIONS = ("--help", "--version", "--db", "--app", "--env", "--read-only")
+_WITH_VALUE = ("--db", "--app", "--env")
+
+
+def command_name(argv: list[str], commands) -> str | None:
+    """The command `argv` names (one of `commands`), as argparse will find it: the first word
+    that is neither an option of perftui's own (a unique prefix of one counts, as argparse
+    allows) nor the value of one; None when there is none, or it names no command."""
+    words = iter(argv)
+    for word in words:
+        if word == "--":   # argparse takes "--" itself for the command (an invalid choice)
+            return None
+        if word.startswith("-") and len(word) > 1:
+            if word.startswith("--") and "=" not in word:
+                if word in _WITH_VALUE:
+                    next(words, None)
+                else:
+                    matches = [o for o in _OPTIONS if o.startswith(word)]
+                    if len(matches) == 1 and matches[0] in _WITH_VALUE:
+                        next(words, None)
+            continue
+        return word if word in commands else None
+    return None
