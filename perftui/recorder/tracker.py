@@ -248,6 +248,8 @@ class PerformanceTracker:
             self._cache_stats.clear()
 
     def _connection(self):
+        if self._conn is not None and self._conn.moved():
+            self.close()    # the store was deleted or replaced: write to what is there now
         if self._conn is None:
             from perftui.store.location import resolve_store_path
 

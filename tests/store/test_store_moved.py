@@ -88,11 +88,10 @@ def test_a_long_lived_recorder_follows_a_replaced_store(store_path, tmp_path):
         restored = tmp_path / "restored.db"
         shutil.copyfile(store_path, restored)
         os.replace(restored, store_path)
-        for value in (401, 402):
+        for value in (401, 402, 403):
             tracker.record_metric("APP-001", value)
-            tracker.record_baseline_snapshot()
-        tracker.record_metric("APP-001", 403)
-        assert tracker.record_baseline_snapshot() is not None
+            assert tracker.record_baseline_snapshot() is not None   # written, not spooled
     finally:
         tracker.close()
     assert count(store_path) == 4
+    assert not os.path.exists(f"{store_path}.spool")
