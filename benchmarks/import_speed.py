@@ -61,10 +61,12 @@ def write_file_streaming(path: Path, snapshots: int, metrics: int) -> None:
 
     rng = random.Random(1)
     codes = [f"bench.metric_{i:02d}_ms" for i in range(metrics)]
+    # one run every 30 s, ending an hour ago (a run in the future is refused)
+    start = datetime.now(timezone.utc) - timedelta(seconds=30 * snapshots, hours=1)
     with open(path, "w") as out:
         out.write('{"snapshots": [')
         for i in range(snapshots):
-            run = {"recorded_at": to_iso(START + timedelta(seconds=30 * i)), "app": "bench",
+            run = {"recorded_at": to_iso(start + timedelta(seconds=30 * i)), "app": "bench",
                    "environment": "ci", "git_commit": f"{i // 50:040x}", "git_branch": "main",
                    "metrics": {c: round(rng.lognormvariate(5, 0.05), 3) for c in codes}}
             out.write(("," if i else "") + json.dumps(run))

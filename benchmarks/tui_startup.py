@@ -60,7 +60,8 @@ class Tmux:
         name = f"b{self.count}"
         line = " ".join(_quote(c) for c in command)  # Textual draws on stderr: no redirect
         started = time.perf_counter()
-        self._tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", name, line, check=True)
+        self._tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", name, "-c", outside_dir(),
+                   line, check=True)
         try:
             while True:
                 pane = self._tmux("capture-pane", "-p", "-t", name, capture_output=True,
