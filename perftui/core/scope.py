@@ -7,7 +7,7 @@ import getpass
 from perftui.errors import InputError
 from perftui.store.engine import Database
 from perftui.store.location import env_scope
-from perftui.store.snapshots import newest_scope
+from perftui.store.snapshots import newest_scope, scope_list, scopes
 
 
 def resolve_scope(db: Database, app: str | None,
@@ -32,6 +32,19 @@ def require_scope(db: Database, app: str | None, environment: str | None) -> tup
         raise InputError("the store has no snapshots yet (record one, import history, or try "
                          "`perftui demo`)")
     return scope
+
+
+def known_scopes(db: Database) -> list[dict]:
+    """Every scope of the store, newest first: [{app, environment, latest}] (a few index seeks
+    per scope, whatever the store's size; what `status` returns as its `scopes`)."""
+    return scope_list(db)
+
+
+def scope_counts(db: Database) -> list[dict]:
+    """Every scope with its run count: [{app, environment, snapshots, latest}], newest first.
+    Counting reads every snapshot (about 0.2 s at a million): for a person who asked to see
+    the counts (the TUI's command palette), not for anything that runs at every refresh."""
+    return scopes(db)
 
 
 def scope_dict(scope: tuple[str, str]) -> dict:

@@ -20,6 +20,9 @@ def status(db: Database, app: str | None = None, environment: str | None = None)
 
     Shape: {scope, scopes, snapshot, age_seconds, performance_index, regression_score,
     open_alerts{critical,error,warning,info}, metrics[...]}; `snapshot` is None on an empty store.
+    `scopes` are [{app, environment, latest}], newest first, without run counts: counting reads
+    every snapshot, and status must cost the same on a store of any size (`scope_counts` has
+    them).
     Each metric's `severity`, `change_percent` and `evaluated` are the verdict stored when the
     snapshot was written (a cold start or a failed run is not evaluated: severity "ok");
     `baseline` describes the warm runs before it; `findings` are the messages of the alerts that
@@ -27,7 +30,7 @@ def status(db: Database, app: str | None = None, environment: str | None = None)
     their worst severity (this run's verdict or an open alert), then by id.
     """
     scope = resolve_scope(db, app, environment)
-    result = {"scope": None, "scopes": snapshots.scopes(db), "snapshot": None,
+    result = {"scope": None, "scopes": snapshots.scope_list(db), "snapshot": None,
               "age_seconds": None, "performance_index": None, "regression_score": None,
               "open_alerts": store_alerts.open_alert_counts(db), "metrics": []}
     if scope is None:
