@@ -15,7 +15,12 @@ def add_parser(sub) -> None:
 
 
 def run_tui(args) -> int:
+    from perftui.tui.data import StoreSource
+
+    # the status screen's data is read while Textual is imported (the longest part of the
+    # start), so it is on screen in the first frame; psutil (the machine panel) likewise
+    source = StoreSource(args.db, read_only=bool(getattr(args, "read_only", False)))
+    source.start_early_status(args.app, args.env, warm=("psutil",))
     from perftui.tui.app import run
 
-    return run(db=args.db, app=args.app, environment=args.env,
-               read_only=bool(getattr(args, "read_only", False)))
+    return run(source=source, app=args.app, environment=args.env)

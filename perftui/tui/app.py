@@ -244,9 +244,10 @@ class PerftuiApp(App):
 
 
 def run(db: str | None = None, app: str | None = None, environment: str | None = None,
-        read_only: bool = False) -> int:
-    """Open the TUI on a store; returns the exit code (what `perftui tui` calls)."""
-    source = StoreSource(db, read_only=read_only)
+        read_only: bool = False, source: StoreSource | None = None) -> int:
+    """Open the TUI on a store (or on `source`); returns the exit code (what `perftui tui`
+    calls)."""
+    source = source if source is not None else StoreSource(db, read_only=read_only)
     tui = PerftuiApp(source, app_name=app, environment=environment)
     tui.run()
     return int(tui.return_code or 0)

@@ -32,6 +32,7 @@ class StoreSource:
         self._clock = clock
         self._store = None
         self._lock = threading.RLock()
+        self._early: EarlyRead | None = None
 
     # -- plumbing -----------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -88,9 +89,35 @@ class StoreSource:
         return self._read(resolve_scope, app, environment)
 
     def status(self, app: str | None, environment: str | None) -> dict:
+        early = self._early
+        if early is not None and early.key == (app, environment):
+            self._early = None
+            return early.result()       # read while the UI was being imported
+        return self._status(app, environment)
+
+    def _status(self, app: str | None, environment: str | None) -> dict:
         from perftui.core.status import status
 
         return self._read(status, app, environment)
+
+    # -- the first read, before the UI exists ------------------------------------------------
+    def start_early_status(self, app: str | None, environment: str | None,
+                           warm: tuple[str, ...] = ()) -> None:
+        """Read the status screen's data in a thread now, while the caller goes on to import
+        the UI (Textual takes far longer to import than the read takes); the first `status()`
+        call with the same scope gets it. Then import the `warm` modules in that thread too,
+        so the UI thread does not pay for them."""
+        self._early = EarlyRead((app, environment), lambda: self._status(app, environment), warm)
+
+    def early_status(self, app: str | None, environment: str | None) -> dict | None:
+        """The early read's data if it has already arrived (never waits), else None."""
+        early = self._early
+        if early is None or early.key != (app, environment) or not early.ready:
+            return None
+        try:
+            return self.status(app, environment)
+        except Exception:  # noqa: BLE001 - the screen's own load reports it
+            return None
 
     def trend(self, metric: str, app: str, environment: str, range: str, cold_starts: bool,
               max_points: int):
@@ -185,6 +212,45 @@ class StoreSource:
 # every C0/C1 control character but tab and newline is shown as its escape ("\\x1b").
 _CONTROL_ESCAPES = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)]
                     if c not in (0x09, 0x0A)}
+
+
+class EarlyRead:
+    """One read running in its own thread; `result()` waits for it and returns its value or
+    raises its error."""
+
+    def __init__(self, key: tuple, read: Callable[[], Any], warm: tuple[str, ...] = ()):
+        self.key = key
+        self._read = read
+        self._warm = warm
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._done = threading.Event()
+        threading.Thread(target=self._run, name="perftui-early", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._read()
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever takes the result
+            self._error = exc
+        finally:
+            self._done.set()
+        import importlib
+
+        for name in self._warm:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - warming only; the real import reports
+                pass
+
+    @property
+    def ready(self) -> bool:
+        return self._done.is_set()
+
+    def result(self) -> Any:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def safe(value: Any) -> Any:

@@ -132,3 +132,74 @@ async def test_long_registered_names_keep_their_distinct_ends(tmp_path, h):
         titles = sorted(str(card.border_title) for card in app.screen.query("MetricCard"))
         assert titles[0].endswith("time_asgi_handler") and titles[1].endswith("time_wsgi_handler")
         assert all("…" in t and len(t) < 40 for t in titles)
+
+
+class TestEarlyRead:
+    """The status data read while Textual is imported is on the first frame, read once."""
+
+    async def test_early_data_is_shown_without_a_second_read(self, store, h, monkeypatch):
+        from perftui.tui.data import StoreSource
+
+        reads = []
+        real = StoreSource._status
+
+        def counted(self, app, environment):
+            reads.append((app, environment))
+            return real(self, app, environment)
+
+        monkeypatch.setattr(StoreSource, "_status", counted)
+        app = h.make_app(store)
+        app.source.start_early_status(None, None)
+        app.source._early.result()          # arrived before the UI starts, as at launch
+        async with app.run_test(size=h.SIZE) as pilot:
+            await pilot.pause(0)
+            assert len(app.screen.query("MetricCard")) == 4   # in the first frame
+            assert "Loading" not in h.screen_text(app)
+            await pilot.pause(0.2)
+            assert reads == [(None, None)]
+
+    async def test_early_read_not_arrived_yet_is_waited_for(self, store, h, monkeypatch):
+        import threading
+
+        from perftui.tui.data import StoreSource
+
+        gate = threading.Event()
+        real = StoreSource._status
+
+        def slow(self, app, environment):
+            gate.wait(5)
+            return real(self, app, environment)
+
+        monkeypatch.setattr(StoreSource, "_status", slow)
+        app = h.make_app(store)
+        app.source.start_early_status(None, None)
+        async with app.run_test(size=h.SIZE) as pilot:
+            await pilot.pause(0.1)
+            assert "Loading" in h.screen_text(app)
+            gate.set()
+            assert await h.settle(pilot, lambda: len(app.screen.query("MetricCard")) == 4)
+
+    async def test_early_read_failure_is_the_error_screen(self, tmp_path, h):
+        app = h.make_app(tmp_path / "missing.db")
+        app.source.start_early_status(None, None)
+        async with app.run_test(size=h.SIZE) as pilot:
+            assert await h.settle(pilot, lambda: app.error_screen is not None
+                                  and app.screen is app.error_screen)
+
+    def test_the_cli_starts_the_read_before_importing_the_ui(self, store, monkeypatch):
+        import argparse
+
+        import perftui.tui.app as tui_app
+        from perftui.cli.cmd_tui import run_tui
+
+        seen = {}
+
+        def fake_run(source, app, environment):
+            seen["early"] = source._early
+            return 0
+
+        monkeypatch.setattr(tui_app, "run", fake_run)
+        args = argparse.Namespace(db=str(store), app=None, env=None, read_only=True)
+        assert run_tui(args) == 0
+        assert seen["early"] is not None and seen["early"].key == (None, None)
+        assert seen["early"].result()["metrics"]

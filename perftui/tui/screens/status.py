@@ -43,8 +43,14 @@ class StatusScreen(DataScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#cards").display = False
-        # Data and the machine panel come right after the first paint, not before it.
+        # The data read at launch, while Textual was imported (StoreSource.start_early_status),
+        # is in the first frame when it has arrived; otherwise it comes right after that frame.
+        data = self.source.early_status(*self.scope_args())
+        if data is not None:
+            self.generation = self.app.generation
+            self.on_status_loaded(StatusLoaded(data, self.source.now()))
+        else:
+            self.query_one("#cards").display = False
         self.call_after_refresh(self.first_load)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw())
 
@@ -55,7 +61,8 @@ class StatusScreen(DataScreen):
         self.sample_load()
 
     def first_load(self) -> None:
-        self.reload()
+        if self.data is None:
+            self.reload()
         source = self.app.load_source
         if getattr(source, "live", False):  # CPU is measured from now on: first reading in 1 s
             self.set_timer(1.0, self.sample_load)

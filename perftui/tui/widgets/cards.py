@@ -42,8 +42,8 @@ class MetricCard(Widget, can_focus=True):
             return
         self.metric = metric
         severity = metric["severity"] if metric["active"] else "inactive"
-        for name in (*SEVERITIES, "inactive"):
-            self.set_class(name == severity, f"-{name}")
+        # one restyle, not one per class
+        self.update_classes({f"-{name}": name == severity for name in (*SEVERITIES, "inactive")})
         self.border_title = self._title()
         label = "inactive" if not metric["active"] else SEVERITY_LABEL.get(severity, severity)
         if metric.get("alert_severity") and metric["active"]:
