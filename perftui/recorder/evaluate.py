@@ -433,7 +433,7 @@ def judge_unjudged(db: Database, config: DetectorConfig = DEFAULT_CONFIG) -> int
     with db.transaction():
         catalog = load_catalog(db)
         by_id = {row.id: row for row in catalog.by_code.values()}
-        for scope in snapshots.scopes(db):
+        for scope in snapshots.scope_list(db):
             app, environment = scope["app"], scope["environment"]
             snap = snapshots.latest_snapshot(db, app, environment)
             if snap is None or snap["is_cold_start"] or snap["status"] != "ok":

@@ -28,7 +28,8 @@ class PerftuiCommands(Provider):
                 continue
             out.append((f"Switch scope to {pair[0]} / {pair[1]}",
                         partial(app.set_scope, *pair),
-                        f"{scope['snapshots']:,} runs, newest {str(scope['latest'])[:16]}"))
+                        (f"{scope['snapshots']:,} runs, " if "snapshots" in scope else "")
+                        + f"newest {str(scope['latest'])[:16]}"))
         for metric in app.known_metrics():
             out.append((f"Trend of {metric['metric_id']} {metric['name']}",
                         partial(app.open_trend, metric["metric_id"]),
