@@ -3,7 +3,6 @@ stderr) and one structured JSON line per snapshot in a daily log file (§7.2).""
 
 from __future__ import annotations
 
-import json
 import os
 
 from perftui.fmt import format_percent, format_value
@@ -88,7 +87,9 @@ def append_log_line(result, log_dir: str, session_id: str | None = None) -> str 
     os.makedirs(log_dir, mode=0o700, exist_ok=True)
     day = result.recorded_at[:10].replace("-", "")
     path = os.path.join(log_dir, f"performance_{day}.log")
-    line = json.dumps(log_record(result, session_id), separators=(",", ":"), sort_keys=True)
+    from perftui._json import dumps
+
+    line = dumps(log_record(result, session_id), sort_keys=True)
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(path, flags, 0o600)

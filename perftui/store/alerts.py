@@ -4,8 +4,8 @@ baseline)."""
 
 from __future__ import annotations
 
-import json
 
+from perftui._json import dumps, loads
 from perftui.severity import at_least, sql_rank
 from perftui.store.engine import Database
 from perftui.store.where import scope_terms
@@ -46,7 +46,7 @@ def insert_alert(db: Database, *, snapshot_id: int, baseline_snapshot_id: int | 
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1,0,'open',?) RETURNING id",
         (snapshot_id, baseline_snapshot_id, metric_id, app, environment, alert_type, severity,
          current_value, expected_value, deviation_percent, message, at, at,
-         json.dumps(context or {}, separators=(",", ":"), default=float))).scalar()
+         dumps(context or {}, default=float))).scalar()
 
 
 def repeat_alert(db: Database, alert_id: int, *, alert_type: str, severity: str,
@@ -96,7 +96,7 @@ _KEYS = ("id", "snapshot_id", "baseline_snapshot_id", "metric_id", "metric_name"
 def _alert_dict(row) -> dict:
     d = dict(zip(_KEYS, row))
     try:
-        d["context"] = json.loads(d["context"]) if d["context"] else None
+        d["context"] = loads(d["context"]) if d["context"] else None
     except ValueError:
         d["context"] = None
     return d

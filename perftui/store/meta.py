@@ -3,8 +3,8 @@ the demo marker."""
 
 from __future__ import annotations
 
-import json
 
+from perftui._json import loads
 from perftui.store.engine import Database
 
 
@@ -24,4 +24,4 @@ def meta_delete(db: Database, key: str) -> None:
 def flag_rules(db: Database) -> list[dict]:
     """The known-issue flag rules of the catalog the store was seeded with."""
     text = meta_get(db, "flag_rules")
-    return json.loads(text) if text else []
+    return loads(text) if text else []

@@ -8,9 +8,9 @@ snapshot again.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 
+from perftui._json import dumps, loads
 from perftui.store.engine import Database
 
 SNAPSHOT_FIELDS = ("recorded_at", "app", "environment", "host", "session_id", "git_commit",
@@ -37,7 +37,7 @@ def snapshot_values(fields: dict) -> list:
     for name in SNAPSHOT_FIELDS:
         value = fields.get(name)
         if name in JSON_FIELDS and value is not None and not isinstance(value, str):
-            value = json.dumps(value, separators=(",", ":"), sort_keys=True)
+            value = dumps(value, sort_keys=True)
         elif name == "is_cold_start":
             value = 1 if value else 0
         elif name == "status" and value is None:
@@ -94,7 +94,7 @@ def update_snapshot_scores(db: Database, snapshot_id: int, performance_index: fl
                            regression_score: float | None, flags: Sequence[str]) -> None:
     db.execute("UPDATE snapshots SET performance_index = ?, regression_score = ?, flags = ?"
                " WHERE id = ?",
-               (performance_index, regression_score, json.dumps(list(flags)), snapshot_id))
+               (performance_index, regression_score, dumps(list(flags), compact=False), snapshot_id))
 
 
 def _row_dict(row: Sequence) -> dict:
@@ -103,7 +103,7 @@ def _row_dict(row: Sequence) -> dict:
     for name in JSON_FIELDS:
         if d[name] is not None:
             try:
-                d[name] = json.loads(d[name])
+                d[name] = loads(d[name])
             except ValueError:
                 d[name] = None
     return d
