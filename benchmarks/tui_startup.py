@@ -49,6 +49,10 @@ class Tmux:
         self.socket = f"perftui-bench-{os.getpid()}"
         self.env = env
         self.count = 0
+        # an idle session keeps the server up: otherwise it exits with each measured session
+        # and the next launch can race its shutdown ("server exited unexpectedly")
+        self._tmux("new-session", "-d", "-s", "keep", "-c", outside_dir(), "sleep 86400",
+                   check=True)
 
     def _tmux(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
         return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args],
