@@ -35,9 +35,15 @@ def to_iso(moment: "datetime") -> str:
 
 
 def now_iso() -> str:
-    now = time.time()
-    whole = int(now)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + ".%06dZ" % int((now - whole) * 1e6)
+    return iso_from_epoch(time.time())
+
+
+def iso_from_epoch(seconds: float) -> str:
+    """Store form of epoch seconds (microseconds truncated), without datetime (this runs in
+    host applications' start-up, where importing datetime costs over a millisecond)."""
+    whole = int(seconds // 1)
+    micro = int((seconds - whole) * 1e6)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + ".%06dZ" % micro
 
 
 def parse_iso(text: str) -> "datetime":

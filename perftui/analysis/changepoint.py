@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Sequence
+TYPE_CHECKING = False  # collections.abc imports collections: ~1.5 ms of a host app's start-up
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 from ._stats import IQR_TO_SIGMA, floored_sigma, fmt_number, quantile_sorted, safe_ratio
 from .regression import describe_shift, shift_severity

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Mapping, Sequence
 
 from .types import MetricSpec, MetricVerdict, bad_sign
 
 # Annotations only: importing typing at run time would cost a host application's start-up.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
     from typing import Any
 
 FULL_CONFIDENCE = 0.7

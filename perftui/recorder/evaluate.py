@@ -13,7 +13,8 @@ measurement (severity, tier, expected value, deviation, baseline runs); every re
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+# the ABC itself, already loaded by the interpreter: collections.abc would import collections
+from _collections_abc import Mapping
 
 TYPE_CHECKING = False  # typing costs milliseconds to import inside a host app's start-up
 if TYPE_CHECKING:

@@ -442,12 +442,10 @@ class PerformanceTracker:
         booted = ctx.boot_time()
         if booted is None:
             return False
-        from datetime import datetime, timezone
-
         from perftui.store.snapshots import has_snapshot_since
-        from perftui.timefmt import to_iso
+        from perftui.timefmt import iso_from_epoch
 
-        since = to_iso(datetime.fromtimestamp(booted, timezone.utc))
+        since = iso_from_epoch(booted)
         return not has_snapshot_since(conn, self.app, self.environment, host, since)
 
     def _report(self, result) -> None:

@@ -10,7 +10,6 @@ default catalog in the same transaction, so nobody ever sees a store without its
 
 from __future__ import annotations
 
-import json
 import os
 
 from perftui.store.engine import Database
@@ -127,6 +126,8 @@ def _seed_catalog(db: Database) -> None:
 
     metrics, flags = default_catalog()
     insert_catalog_rows(db, metrics, "catalog")
+    import json   # only when a store is seeded
+
     meta_set(db, "flag_rules", json.dumps(flags))
 
 
