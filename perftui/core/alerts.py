@@ -9,6 +9,7 @@ from perftui.store import alerts as store_alerts
 from perftui.store import snapshots
 from perftui.store.engine import Database
 from perftui.store.metrics import find_metric
+from perftui.textrules import control_message, first_control
 from perftui.timefmt import now_iso
 
 STATUS_FILTERS = ("open", "acknowledged", "resolved", "all")
@@ -61,9 +62,9 @@ def _check_by(by: str | None) -> str | None:
 
 def _refuse_controls(field: str, text: str) -> None:
     """Stored text is shown in terminals: no C0, DEL or C1 control characters."""
-    for char in text:
-        if ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0:
-            raise InputError(f"{field}: a control character ({char!r}) is not allowed")
+    char = first_control(text)
+    if char is not None:
+        raise InputError(control_message(field, char))
 
 
 def acknowledge(store: Database, alert_id: int, by: str | None = None, notes: str | None = None,

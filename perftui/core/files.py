@@ -27,13 +27,14 @@ COMPANIONS = ("-wal", "-shm", "-journal")
 
 def write_file(path: str | os.PathLike, write: Callable[[IO[str]], Any], *,
                force: bool = False, protect: Iterable[str | os.PathLike | None] = (),
-               mode: int | None = None) -> Any:
+               mode: int | None = 0o600) -> Any:
     """Call `write(stream)` to fill `path`; returns what `write` returned.
 
     `force`: replace an existing file (else an existing file is an OutputError). `protect`:
     the open store(s), never written onto whatever `force` says. `mode`: the new file's
-    permission bits (0600 for a private file); None means an ordinary file (0666 less the
-    umask)."""
+    permission bits, whatever the umask: owner-only by default, as everything perftui writes
+    (exports, catalogs and PR comments carry a project's figures and names); None means an
+    ordinary file (0666 less the umask)."""
     target = Path(path).expanduser()
     if target.is_dir():
         raise OutputError(f"{target} is a directory; give a file name")
@@ -74,7 +75,7 @@ def write_file(path: str | os.PathLike, write: Callable[[IO[str]], Any], *,
 
 def write_text(path: str | os.PathLike, text: str, *, force: bool = False,
                protect: Iterable[str | os.PathLike | None] = (),
-               mode: int | None = None) -> None:
+               mode: int | None = 0o600) -> None:
     write_file(path, lambda out: out.write(text), force=force, protect=protect, mode=mode)
 
 

@@ -12,6 +12,7 @@ from perftui.store.catalog import (catalog_document, check_number, normalise_ent
 from perftui.store.engine import Database
 from perftui.store.meta import flag_rules
 from perftui.store.metrics import find_metric, metric_entries, metric_rows
+from perftui.textrules import control_message, first_control
 from perftui.timefmt import now_iso
 
 UNSET: Any = object()
@@ -38,6 +39,8 @@ def set_target(store: Database, name: str, *, target: Any = UNSET, warning: Any 
     """Change a metric's lines and/or active flag. Values may be numbers, numeric text, or None
     (clears the line). Validated as a whole before anything is written; audited per field."""
     current = get_metric(store, name)
+    _check_text("--by", by)
+    _check_text("--reason", reason, "\t\n")
     changes: dict[str, Any] = {}
     try:
         for field, value in (("target", target), ("warning", warning), ("error", error)):
@@ -61,6 +64,7 @@ def set_target(store: Database, name: str, *, target: Any = UNSET, warning: Any 
 
 
 def add_metric(store: Database, entry: dict, by: str | None = None) -> dict:
+    _check_text("--by", by)
     try:
         clean = normalise_entry(entry)
     except CatalogError as exc:
@@ -78,6 +82,13 @@ def audit_trail(store: Database, name: str | None = None, limit: int = 200) -> l
     return store_targets.audit_trail(store, code, limit)
 
 
+def _check_text(field: str, text: str | None, allowed: str = "") -> None:
+    """Who changed a line and why are shown in terminals later: no control characters."""
+    char = first_control(text, allowed) if text is not None else None
+    if char is not None:
+        raise InputError(control_message(field, char))
+
+
 def export_catalog(store: Database) -> dict:
     """The store's catalog as a catalog document (the format `targets import` reads)."""
     return catalog_document(metric_entries(store), flag_rules(store))
@@ -86,6 +97,7 @@ def export_catalog(store: Database) -> dict:
 def import_catalog(store: Database, path: str, by: str | None = None) -> dict:
     """Apply a catalog file: new metrics are added, existing ones updated (audited).
     The whole file is validated first; on any error nothing changes."""
+    _check_text("--by", by)
     try:
         metrics, _flags = read_catalog_file(path)
     except CatalogError as exc:

@@ -165,13 +165,13 @@ def _check_text(name: str, value: Any) -> None:
 def _check_controls(name: str, value: Any) -> None:
     """No terminal control characters (C0, DEL, C1) in stored text: names and identifiers are
     one line; `notes` may hold tabs and newlines."""
-    if not isinstance(value, str) or value.isprintable():
+    if not isinstance(value, str):
         return
-    allowed = "\t\n" if name == "notes" else ""
-    for char in value:
-        code = ord(char)
-        if (code < 0x20 or 0x7F <= code < 0xA0) and char not in allowed:
-            raise _record_error(f"{name}: a control character ({char!r}) is not allowed")
+    from perftui.textrules import control_message, first_control
+
+    char = first_control(value, "\t\n" if name == "notes" else "")
+    if char is not None:
+        raise _record_error(control_message(name, char))
 
 
 def _check_breakdown(name: str, value: Any) -> None:

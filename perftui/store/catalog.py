@@ -17,12 +17,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from perftui.errors import CatalogError
+from perftui.textrules import first_control
 
 DEFAULT_CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
 CATALOG_FORMAT = "perftui-catalog"
 
 # \Z, not $: "$" also matches before a trailing newline ("APP-001\n" is not an id)
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")   # C0, DEL, C1: never in a name or unit
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,79}\Z")
 _FIELDS = {"id", "key", "name", "unit", "direction", "target", "warning", "error",
            "description", "source", "active", "operation"}
@@ -98,11 +98,9 @@ def normalise_entry(raw: Any, index: int = 0) -> dict:
         "operation": raw.get("operation"),
     }
     for field in ("name", "unit", "description"):   # a description may have lines and tabs
-        text = entry[field].replace("\n", "").replace("\t", "") if field == "description" \
-            else entry[field]
-        bad = _CONTROL.search(text)
-        if bad:
-            raise CatalogError(f"{where}: {field} holds a control character ({bad.group()!r})")
+        bad = first_control(entry[field], "\n\t" if field == "description" else "")
+        if bad is not None:
+            raise CatalogError(f"{where}: {field} holds a control character ({bad!r})")
     if not isinstance(entry["active"], bool):
         raise CatalogError(f"{where}: active must be true or false")
     if entry["operation"] is not None and not isinstance(entry["operation"], str):

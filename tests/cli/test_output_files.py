@@ -205,9 +205,20 @@ def test_protected_path_is_refused_even_when_empty(tmp_path):
         write_text(store, "x", force=True, protect=[str(store)])
 
 
-def test_ordinary_text_files_keep_the_umask_mode(tmp_path, umask_022):
-    write_text(tmp_path / "comment.md", "x")
-    assert stat.S_IMODE((tmp_path / "comment.md").stat().st_mode) == 0o644
+def test_every_file_perftui_writes_is_owner_only(cli, tmp_path, umask_022):
+    """PR comments and catalogs carry a project's figures and names, as exports do."""
+    db = tmp_path / "s.db"
+    assert cli("--db", db, "record", "APP-001=400", "--branch", "main")[0] == 0
+    current = tmp_path / "current.json"
+    current.write_text('{"snapshots": [{"recorded_at": "2026-01-01T00:00:00Z", "metrics": {"APP-001": 410}}]}')
+    for args, name in ((["targets", "export", "-o"], "catalog.json"),
+                       (["check", "--current", current, "--markdown"], "comment.md"),
+                       (["export", "--format", "json", "--output"], "export.json")):
+        code, _, err = cli("--db", db, *args, tmp_path / name)
+        assert code in (0, 1), err      # check exits 1 when it finds a regression
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
+    write_text(tmp_path / "plain.txt", "x")
+    assert stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode) == 0o600
 
 
 # ------------------------------------------------------------------------- the store's file

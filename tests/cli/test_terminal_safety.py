@@ -165,3 +165,39 @@ def test_alert_notes_and_acknowledged_by_refuse_control_characters(cli, tmp_path
         with pytest.raises(InputError, match="notes"):
             accept_as_baseline(store, 2, "eve", f"x{CSI}")
         assert acknowledge(store, 1, "eve", "line one\nline two")["acknowledged_by"] == "eve"
+
+
+@pytest.mark.parametrize("args", [
+    ["targets", "set", "APP-001", "--target", "300", "--reason", f"why{OSC}"],
+    ["targets", "set", "APP-001", "--target", "300", "--by", f"eve{CSI}"],
+    ["targets", "add", "NEW-001", "--name", "New", "--unit", "ms", "--target", "5",
+     "--by", f"eve{C1}"],
+])
+def test_target_edits_refuse_control_characters_in_who_and_why(cli, tmp_path, args):
+    """Who changed a target and why are printed by `targets audit` and the TUI later."""
+    db = tmp_path / "t.db"
+    assert cli("--db", db, "record", "APP-001=400")[0] == 0
+    before = _digest(db)
+    code, out, err = cli("--db", db, *args)
+    assert code == 2, (out, err)
+    assert "control character" in err and len(err.strip().splitlines()) == 1
+    assert _digest(db) == before
+
+
+def test_a_reason_may_have_lines(cli, tmp_path):
+    db = tmp_path / "t.db"
+    assert cli("--db", db, "record", "APP-001=400")[0] == 0
+    code, _, err = cli("--db", db, "targets", "set", "APP-001", "--target", "300", "--reason",
+                       "one\ntwo")
+    assert code == 0, err
+
+
+def _digest(db):
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return [conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+                for t in ("metrics", "target_changes")]
+    finally:
+        conn.close()
