@@ -10,7 +10,11 @@ baseline resets and daily aggregates; into a store that has no snapshots yet it 
 and the file's catalog lines and target audit trail are applied too.
 
 A malformed file changes nothing: it is read and checked whole before the store is touched.
-The writing is then done in transactions of at most `bulk.TXN_SECONDS` each, oldest snapshots first,
+perftui JSON and CSV are read a snapshot at a time (importers/jsonstream.py) and kept in memory
+only while few; beyond that they wait, validated and sorted, in a temporary directory
+(importers/ordered.py): memory does not grow with the file (1M snapshots: see docs/cli.md).
+Snapshots the store holds are found a chunk at a time (a query of the chunk's time range and
+uids), never by loading the store's keys. The writing is then done in transactions of at most `bulk.TXN_SECONDS` each, oldest snapshots first,
 with a pause between them, so recorders of running applications get the write lock within
 their busy timeout while a large import runs. An import that stops part-way (Ctrl-C, a full
 disk, the store deleted) keeps what it wrote, and says how much; running the same import again
@@ -23,10 +27,12 @@ import inspect
 import json
 import statistics
 from collections.abc import Callable
+from itertools import islice
 from pathlib import Path
 
 from perftui.core.importers import ImportBatch, ImportFileError, read_file
 from perftui.core.importers import model as m
+from perftui.core.importers.ordered import Snapshots
 from perftui.errors import PerftuiError, RecordError
 from perftui.recorder.evaluate import (NON_NEGATIVE_UNITS, SnapshotInput, check_value,
                                        judge_unjudged, record_snapshot)
@@ -43,9 +49,12 @@ Progress = Callable[[int, int], None]
 
 
 def load(path: Path, fmt: str = "auto", defaults: dict | None = None) -> ImportBatch:
-    """Read and validate a file without touching any store (ImportFileError on bad input)."""
-    batch = read_file(path, fmt, defaults or {})
-    if not batch.snapshots and not batch.daily_aggregates:
+    """Read and validate a file without touching any store (ImportFileError on bad input).
+    perftui JSON and CSV are streamed: their snapshots are in `batch.source`."""
+    batch = read_file(path, fmt, defaults or {}, stream=True)
+    if not batch.snapshot_count and not batch.daily_aggregates:
+        if batch.source is not None:
+            batch.source.close()
         raise ImportFileError(f"{path}: nothing to import (no snapshots)")
     return batch
 
@@ -131,67 +140,134 @@ def apply_batch(conn: Database, batch: ImportBatch, *, replay: bool = False,
     `written` is kept up to date with how many new snapshots are committed."""
     report = progress or (lambda done, total: None)
     written = written or Written()
-    with conn.transaction():
-        restore = bulk.count_snapshots(conn) == 0
-        catalog = load_catalog(conn)
-        harmonise_units(batch, catalog)
-        registered, kept = _apply_catalog(conn, catalog, batch, restore, by)
-        snapshots, skipped = _new_snapshots(conn, batch)
-        for name in sorted(set().union(*(s.metrics for s in snapshots))):
-            if catalog.find(name) is None:
-                register_metric(conn, catalog, name)
-                registered.append(name)
-        check_units(catalog, snapshots)
-        summary = {"format": batch.source_format, "in_file": len(batch.snapshots),
-                   "imported": len(snapshots), "skipped_duplicates": skipped,
-                   "measurements": sum(len(s.metrics) for s in snapshots),
-                   "registered_metrics": sorted(set(registered)), "replayed": replay,
-                   "restore": restore and batch.catalog is not None,
-                   "first": snapshots[0].fields["recorded_at"] if snapshots else None,
-                   "last": snapshots[-1].fields["recorded_at"] if snapshots else None,
-                   "kept_store_definitions": kept, "alerts_imported": 0, "alerts_raised": 0,
-                   "notes": list(batch.notes)}
-        _import_extras(conn, catalog, batch, restore, audit)
-    written.total = len(snapshots)
-    if replay:
-        summary["alerts_raised"] = _replay(conn, snapshots, report, written)
-    else:
-        id_map = {**(known_ids or {}), **_bulk_insert(conn, catalog, snapshots, report, written)}
+    try:
+        with conn.transaction():
+            restore = bulk.count_snapshots(conn) == 0
+            catalog = load_catalog(conn)
+            harmonise_units(batch, catalog)
+            source = batch.source if batch.source is not None else Snapshots.of(batch.snapshots)
+            registered, kept = _apply_catalog(conn, catalog, batch, restore, by)
+            for name in sorted(source.ranges):
+                if catalog.find(name) is None:
+                    register_metric(conn, catalog, name)
+                    registered.append(name)
+            check_units(catalog, source.ranges)
+            summary = {"format": batch.source_format, "in_file": source.count,
+                       "imported": 0, "skipped_duplicates": 0, "measurements": 0,
+                       "registered_metrics": sorted(set(registered)), "replayed": replay,
+                       "restore": restore and batch.catalog is not None,
+                       "first": None, "last": None,
+                       "kept_store_definitions": kept, "alerts_imported": 0,
+                       "alerts_raised": 0, "notes": list(batch.notes)}
+            _import_extras(conn, catalog, batch, restore, audit)
+        written.total = source.count
+        fresh = _Fresh(conn, source, batch.alerts, summary, written)
+        if replay:
+            summary["alerts_raised"] = _replay(conn, fresh, report, written)
+        else:
+            _bulk_insert(conn, catalog, fresh, report, written)
+    finally:
+        if batch.source is not None:
+            batch.source.close()
     with conn.transaction():
         if not replay:
-            id_map.update(_stored_ids(conn, batch, id_map))
+            id_map = {**(known_ids or {}), **fresh.id_map}
+            id_map.update(fresh.stored_ids(id_map))
             summary["alerts_imported"] = _import_alerts(conn, catalog, batch, id_map)
         judge_unjudged(conn)  # the newest run of each scope, as `status` shows it
     return summary
 
 
-def _in_short_transactions(conn: Database, total: int, write: Callable[[int], int],
-                           written: Written, report: Progress) -> None:
-    """`write(start)` writes a few snapshots from `start` and returns where it stopped."""
+def _in_short_transactions(conn: Database, step: Callable[[], int], written: Written,
+                           report: Progress) -> None:
+    """`step()` writes a few new snapshots and returns how many (-1: none were left)."""
+    state = {"done": 0, "more": True}
+
+    def write(done: int) -> int:
+        wrote = step()
+        if wrote < 0:
+            state["more"] = False
+            return done
+        return done + wrote
+
     def committed(done: int) -> None:
         written.done = done
-        report(done, total)
+        report(done, written.total)
 
-    bulk.short_transactions(conn, write, 0, lambda start: start < total, committed)
+    bulk.short_transactions(conn, write, 0, lambda done: state["more"], committed)
 
 
-def check_units(catalog: Catalog, snapshots: list[m.ImportedSnapshot]) -> None:
+class _Fresh:
+    """The snapshots of `source` the store does not hold yet, oldest first, a chunk of CHUNK
+    at a time: each chunk's keys (time, app, environment, commit) and uids are looked up in
+    the store when the chunk is reached (inside the writing transaction, so what earlier
+    chunks wrote counts too). Keeps the summary's counts and the ids alerts need."""
+
+    def __init__(self, conn: Database, source: Snapshots, alerts: list[dict],
+                 summary: dict, written: Written) -> None:
+        self.conn, self.summary, self.written = conn, summary, written
+        self.snapshots = iter(source)
+        self.wanted = {a.get(k) for a in alerts for k in ("snapshot_id", "baseline_snapshot_id")
+                       if a.get(k) is not None}
+        self.id_map: dict[int, int] = {}    # source id -> new id, of the ids alerts name
+        self.skipped_uids: dict[str, int] = {}    # uid -> source id, of the ids alerts name
+
+    def next_chunk(self) -> list[m.ImportedSnapshot] | None:
+        """The next chunk's new snapshots ([] if all are stored); None at the end."""
+        part = list(islice(self.snapshots, CHUNK))
+        if not part:
+            return None
+        conn = self.conn
+        existing = bulk.existing_snapshot_keys(conn, part[0].fields["recorded_at"],
+                                               part[-1].fields["recorded_at"])
+        known_uids = bulk.existing_uids(conn, [s.fields["uid"] for s in part
+                                               if s.fields.get("uid")])
+        fresh = []
+        for snap in part:
+            key, uid = _key(snap), snap.fields.get("uid")
+            if key not in existing and not (uid and uid in known_uids):
+                existing.add(key)
+                if uid:
+                    known_uids.add(uid)
+                fresh.append(snap)
+            elif uid and snap.source_id in self.wanted:
+                self.skipped_uids[uid] = snap.source_id
+        skipped = len(part) - len(fresh)
+        summary = self.summary
+        summary["skipped_duplicates"] += skipped
+        self.written.total -= skipped
+        if fresh:
+            summary["imported"] += len(fresh)
+            summary["measurements"] += sum(len(s.metrics) for s in fresh)
+            summary["first"] = summary["first"] or fresh[0].fields["recorded_at"]
+            summary["last"] = fresh[-1].fields["recorded_at"]
+        return fresh
+
+    def stored_ids(self, id_map: dict[int, int]) -> dict[int, int]:
+        """Source id -> stored id for the alerts' snapshots stored by an earlier import of
+        this file (run again after it stopped part-way), found by their uid."""
+        wanted = {uid: sid for uid, sid in self.skipped_uids.items() if sid not in id_map}
+        if not wanted:
+            return {}
+        from perftui.store.snapshots import ids_by_uid
+
+        return {wanted[uid]: sid for uid, sid in ids_by_uid(self.conn, list(wanted)).items()}
+
+
+def check_units(catalog: Catalog, ranges: dict[str, list[float]]) -> None:
     """Each value as its metric's unit allows (no negative time, size or count; a ratio in
-    [0, 1]), the rule `record_snapshot` applies; RecordError naming the metric otherwise."""
-    bounds: dict[str, tuple[float, float]] = {}
-    for name in set().union(*(s.metrics for s in snapshots)):
-        unit = catalog.find(name).unit
-        if unit == "ratio":
-            bounds[name] = (0.0, 1.0)
-        elif unit in NON_NEGATIVE_UNITS:
-            bounds[name] = (0.0, float("inf"))
-    if not bounds:
-        return
-    for snap in snapshots:
-        for name, value in snap.metrics.items():
-            limits = bounds.get(name)
-            if limits is not None and not limits[0] <= value <= limits[1]:
-                row = catalog.find(name)
+    [0, 1]), the rule `record_snapshot` applies; RecordError naming the metric otherwise.
+    `ranges`: metric id -> [smallest, largest] value in the file."""
+    for name, (low, high) in ranges.items():
+        row = catalog.find(name)
+        if row.unit == "ratio":
+            limits = (0.0, 1.0)
+        elif row.unit in NON_NEGATIVE_UNITS:
+            limits = (0.0, float("inf"))
+        else:
+            continue
+        for value in (low, high):
+            if not limits[0] <= value <= limits[1]:
                 check_value(row.code, value, row.unit)    # raises with the message
 
 
@@ -223,77 +299,53 @@ def _key(snap: m.ImportedSnapshot) -> tuple[str, str, str, str]:
     return f["recorded_at"], f["app"], f["environment"], f.get("git_commit") or ""
 
 
-def _new_snapshots(conn: Database, batch: ImportBatch
-                   ) -> tuple[list[m.ImportedSnapshot], int]:
-    """The batch's snapshots the store does not hold yet, oldest first; and how many were not."""
-    ordered = sorted(batch.snapshots, key=lambda s: s.fields["recorded_at"])
-    if not ordered:
-        return [], 0
-    existing = bulk.existing_snapshot_keys(conn, ordered[0].fields["recorded_at"],
-                                           ordered[-1].fields["recorded_at"])
-    known_uids = bulk.existing_uids(conn, [s.fields["uid"] for s in ordered
-                                           if s.fields.get("uid")])
-    fresh = []
-    for snap in ordered:
-        key, uid = _key(snap), snap.fields.get("uid")
-        if key not in existing and not (uid and uid in known_uids):
-            existing.add(key)
-            if uid:
-                known_uids.add(uid)
-            fresh.append(snap)
-    return fresh, len(ordered) - len(fresh)
-
-
-def _bulk_insert(conn: Database, catalog: Catalog, snapshots: list[m.ImportedSnapshot],
-                 report: Progress, written: Written) -> dict[int, int]:
-    """Insert without evaluation; returns source snapshot id -> new id."""
+def _bulk_insert(conn: Database, catalog: Catalog, fresh: _Fresh, report: Progress,
+                 written: Written) -> None:
+    """Insert without evaluation, a chunk per step; `fresh.id_map` gets the new ids alerts
+    name."""
     ids = {name: row.id for name, row in catalog.by_name.items()}
-    id_map: dict[int, int] = {}
+    id_map, wanted = fresh.id_map, fresh.wanted
 
-    def write(start: int) -> int:
+    def write() -> int:
+        part = fresh.next_chunk()
+        if part is None:
+            return -1
+        if not part:
+            return 0
         next_id = bulk.next_snapshot_id(conn)    # per transaction: recorders write between
-        part = snapshots[start:start + CHUNK]
         rows, measurements = [], []
         for offset, snap in enumerate(part):
             sid = next_id + offset
-            if snap.source_id is not None:
+            if snap.source_id is not None and snap.source_id in wanted:
                 id_map[snap.source_id] = sid
             rows.append(bulk.snapshot_row(sid, snap.fields))
             measurements.extend([(ids[name], sid, value) for name, value in snap.metrics.items()])
         bulk.insert_snapshot_rows(conn, rows)
         bulk.insert_measurement_rows(conn, measurements)
-        return start + len(part)
+        return len(part)
 
-    _in_short_transactions(conn, len(snapshots), write, written, report)
-    return id_map
-
-
-def _stored_ids(conn: Database, batch: ImportBatch, id_map: dict[int, int]) -> dict[int, int]:
-    """Source id -> stored id for the batch's snapshots stored earlier (an import run again
-    after it stopped part-way), found by their uid, so their alerts keep their links."""
-    wanted = {s.fields["uid"]: s.source_id for s in batch.snapshots
-              if s.source_id is not None and s.source_id not in id_map and s.fields.get("uid")}
-    if not wanted or not batch.alerts:
-        return {}
-    from perftui.store.snapshots import ids_by_uid
-
-    return {wanted[uid]: sid for uid, sid in ids_by_uid(conn, list(wanted)).items()}
+    _in_short_transactions(conn, write, written, report)
 
 
-def _replay(conn: Database, snapshots: list[m.ImportedSnapshot], report: Progress,
-            written: Written) -> int:
+def _replay(conn: Database, fresh: _Fresh, report: Progress, written: Written) -> int:
     """Evaluate each snapshot as if recorded live; returns how many new alerts it raised."""
     raised = 0
+    pending: list[m.ImportedSnapshot] = []
 
-    def write(start: int) -> int:
+    def write() -> int:
         nonlocal raised
-        snap = snapshots[start]
+        while not pending:
+            part = fresh.next_chunk()
+            if part is None:
+                return -1
+            pending.extend(reversed(part))
+        snap = pending.pop()
         fields = {k: v for k, v in snap.fields.items() if k in _INPUT_FIELDS}
         result = record_snapshot(conn, SnapshotInput(metrics=snap.metrics, **fields))
         raised += sum(1 for a in result.alerts if a.is_new)
-        return start + 1
+        return 1
 
-    _in_short_transactions(conn, len(snapshots), write, written, report)
+    _in_short_transactions(conn, write, written, report)
     return raised
 
 

@@ -13,49 +13,56 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from perftui.core.importers import asv, csv_wide, gab, perftui_json, pytest_benchmark
+from perftui.core.importers import (asv, csv_wide, gab, jsonstream, perftui_json,
+                                    pytest_benchmark)
 from perftui.core.importers.model import (ImportBatch, ImportedSnapshot, ImportFileError,
-                                          MetricHint, parse_json, read_text)
+                                          MetricHint)
 
 FORMATS = ("auto", "perftui", "csv", "pytest-benchmark", "asv", "github-action-benchmark")
 
 
-def read_file(path: Path, fmt: str, defaults: dict) -> ImportBatch:
-    """Read and validate `path` in format `fmt` (or detect it). Raises ImportFileError."""
+def read_file(path: Path, fmt: str, defaults: dict, *, stream: bool = False) -> ImportBatch:
+    """Read and validate `path` in format `fmt` (or detect it). Raises ImportFileError.
+
+    With `stream`, perftui JSON and CSV are read a snapshot at a time and their snapshots are
+    in `batch.source` (bounded memory, oldest first; `batch.snapshots` is empty); the other
+    formats, small by nature, are read whole either way."""
     if fmt not in FORMATS:
         raise ImportFileError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if not path.exists():
         raise ImportFileError(f"no such file: {path}")
     if fmt == "auto":
-        return _detect_and_read(path, defaults)
+        return _detect_and_read(path, defaults, stream)
     if fmt == "asv":
         return asv.read(path, defaults)
     if path.is_dir():
         raise ImportFileError(f"{path} is a directory (only --format asv reads a directory)")
     if fmt == "csv":
-        return csv_wide.read(path, defaults)
+        return csv_wide.read(path, defaults, stream=stream)
     if fmt == "github-action-benchmark":
         return gab.read(path, defaults)
     if fmt == "pytest-benchmark":
         return pytest_benchmark.read(path, defaults)
-    return perftui_json.read(path, defaults)
+    return perftui_json.read(path, defaults, stream=stream)
 
 
-def _detect_and_read(path: Path, defaults: dict) -> ImportBatch:
+def _detect_and_read(path: Path, defaults: dict, stream: bool) -> ImportBatch:
     if path.is_dir():
         if asv.looks_like_dir(path) or any(path.glob("*.json")):
             return asv.read(path, defaults)
         raise ImportFileError(f"{path} is a directory but not an asv results directory")
-    text = read_text(path)
+    text = _head(path)
     if gab.looks_like_text(text):
-        return gab.read(path, defaults, gab.parse_text(path, text))
+        return gab.read(path, defaults)
     stripped = text.lstrip()
     if not stripped.startswith(("{", "[")):
         if csv_wide.looks_like(text):
-            return csv_wide.read(path, defaults)
+            return csv_wide.read(path, defaults, stream=stream)
         raise ImportFileError(f"{path}: cannot tell the format (not JSON, not a CSV with a "
                               "recorded_at column); give --format")
-    document = _parse(path, text)
+    document = _top_level(path)
+    if document is None:        # a snapshots list (or a list of snapshots): perftui's own
+        return perftui_json.read(path, defaults, stream=stream)
     if pytest_benchmark.looks_like(document):
         return pytest_benchmark.read(path, defaults, document)
     if asv.looks_like(document):
@@ -63,13 +70,59 @@ def _detect_and_read(path: Path, defaults: dict) -> ImportBatch:
     if gab.looks_like(document):
         return gab.read(path, defaults, document)
     if perftui_json.looks_like(document):
-        return perftui_json.read(path, defaults, document)
+        return perftui_json.read(path, defaults, document, stream=stream)
     raise ImportFileError(f"{path}: JSON of an unknown shape (expected perftui snapshots, "
                           "pytest-benchmark, asv or github-action-benchmark data); give --format")
 
 
-def _parse(path: Path, text: str):
-    return parse_json(path, text)  # raises with the place and whether it is truncated
+def _top_level(path: Path):
+    """The JSON document, read whole, unless it is perftui's (a top-level `snapshots` list,
+    or a list whose first element is an object with `metrics`): then None, found without
+    reading past its first snapshot. Malformed text is an ImportFileError naming the place."""
+    members: dict = {}
+    parts = jsonstream.events(path)
+    for event in parts:
+        if event[0] == "member":
+            if event[1] is None:
+                return event[2]
+            members[event[1]] = event[2]
+        elif event[0] == "start" and event[1] is not None:     # "snapshots": [
+            if not any(f.looks_like(members) for f in (pytest_benchmark, asv, gab)):
+                parts.close()
+                return None
+            members[event[1]] = [item for kind, _, item, *_ in _items(parts)]
+        elif event[0] == "start":                               # the document is a list
+            first = next(parts)
+            if first[0] == "item" and isinstance(first[2], dict) and "metrics" in first[2]:
+                parts.close()
+                return None
+            rest = [item for kind, _, item, *_ in _items(parts)]
+            return ([first[2]] if first[0] == "item" else []) + rest
+    return members
+
+
+def _items(parts):
+    for event in parts:
+        if event[0] == "end":
+            return
+        yield event
+
+
+def _head(path: Path, most: int = 1 << 20) -> str:
+    """The start of the file: at least its first line (up to `most` characters)."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read(1 << 16)
+            while "\n" not in text and len(text) < most:
+                more = handle.read(1 << 16)
+                if not more:
+                    break
+                text += more
+            return text
+    except UnicodeDecodeError:
+        raise ImportFileError(f"{path} is not a UTF-8 text file") from None
+    except OSError as exc:
+        raise ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 __all__ = ["FORMATS", "read_file", "ImportBatch", "ImportedSnapshot", "ImportFileError",

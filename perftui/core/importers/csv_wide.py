@@ -8,10 +8,10 @@ Every other column is a metric id; an empty cell means the metric was not record
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 from perftui.core.importers import model as m
+from perftui.core.importers import ordered
 from perftui.store.snapshots import SNAPSHOT_FIELDS
 
 _RUN_COLUMNS = set(SNAPSHOT_FIELDS) | {"id", "flags", "operations", "cache_stats", "errors"}
@@ -24,9 +24,42 @@ def looks_like(text: str) -> bool:
     return "recorded_at" in [c.strip() for c in first.split(",")]
 
 
-def read(path: Path, defaults: dict) -> m.ImportBatch:
-    text = m.read_text(path)
-    reader = csv.reader(io.StringIO(text))
+def read(path: Path, defaults: dict, *, stream: bool = False) -> m.ImportBatch:
+    """Read and validate a wide CSV file, a row at a time. With `stream`, the snapshots go to
+    `batch.source` (importers/ordered.py) instead of the `batch.snapshots` list."""
+    batch = m.ImportBatch("csv")
+    source = ordered.Snapshots() if stream else None
+    add = source.add if source is not None else batch.snapshots.append
+    privacy = m.Privacy()
+    try:
+        with _open(path) as handle:
+            _read_rows(path, csv.reader(handle), defaults,
+                       lambda snap: add(privacy.snapshot(snap)))
+    except UnicodeDecodeError:
+        if source is not None:
+            source.close()
+        raise m.ImportFileError(f"{path} is not a UTF-8 text file") from None
+    except BaseException:
+        if source is not None:
+            source.close()
+        raise
+    if source is not None:
+        batch.snapshots = source
+    return privacy.rest(batch)
+
+
+def _open(path: Path):
+    try:
+        return open(path, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise m.ImportFileError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise m.ImportFileError(f"{path} is a directory") from None
+    except OSError as exc:
+        raise m.ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _read_rows(path: Path, reader, defaults: dict, add) -> None:
     try:
         header = next(reader)
     except StopIteration:
@@ -42,7 +75,6 @@ def read(path: Path, defaults: dict) -> m.ImportBatch:
     for _, name in metric_columns:
         if not m.valid_metric_name(name):
             raise m.ImportFileError(f"{path}: column {name!r} is not a valid metric id")
-    batch = m.ImportBatch("csv")
     try:
         for line, row in enumerate(reader, start=2):
             if not any(cell.strip() for cell in row):
@@ -50,11 +82,10 @@ def read(path: Path, defaults: dict) -> m.ImportBatch:
             if len(row) != len(header):
                 raise m.ImportFileError(f"{path}: line {line} has {len(row)} cells, the header "
                                         f"has {len(header)} (truncated or malformed file?)")
-            batch.snapshots.append(_row(dict(zip(header, row)), metric_columns, row,
-                                        f"{path}: line {line}", defaults))
+            add(_row(dict(zip(header, row)), metric_columns, row, f"{path}: line {line}",
+                     defaults))
     except csv.Error as exc:
         raise m.ImportFileError(f"{path}: not a readable CSV file ({exc})") from None
-    return m.apply_privacy(batch)
 
 
 def _row(cells: dict[str, str], metric_columns, row, where: str,

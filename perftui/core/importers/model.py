@@ -70,7 +70,7 @@ class ImportedSnapshot:
 @dataclass
 class ImportBatch:
     source_format: str
-    snapshots: list[ImportedSnapshot] = field(default_factory=list)
+    snapshots: Any = field(default_factory=list)   # list[ImportedSnapshot] or Snapshots
     hints: dict[str, MetricHint] = field(default_factory=dict)
     catalog: list[dict] | None = None   # full catalog entries (perftui export only)
     flag_rules: list[dict] | None = None
@@ -81,11 +81,24 @@ class ImportBatch:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def source(self) -> Any:
+        """A streaming reader's snapshots (perftui JSON, CSV read with stream=True): not a
+        list but an `importers.ordered.Snapshots`, validated and counted (`len`), iterated
+        oldest first, in bounded memory. None when `snapshots` is a list."""
+        return None if isinstance(self.snapshots, list) else self.snapshots
+
+    @property
+    def snapshot_count(self) -> int:
+        return len(self.snapshots)
+
+    @property
     def measurement_count(self) -> int:
+        if self.source is not None:
+            return self.source.measurements
         return sum(len(s.metrics) for s in self.snapshots)
 
 
-def apply_privacy(batch: ImportBatch) -> ImportBatch:
+def apply_privacy(batch: ImportBatch, privacy: Privacy | None = None) -> ImportBatch:
     """The recorder's privacy policy (perftui.recorder.sanitize) on everything a batch would
     store, in place; every reader ends with it.
 
@@ -93,25 +106,40 @@ def apply_privacy(batch: ImportBatch) -> ImportBatch:
     address, a secret-looking token) is left out of every snapshot, the catalog, the alerts
     and the rest, with one note in the batch saying so: the rest of the file imports. Session
     ids are stored hashed, notes (snapshots', alerts') redacted, private breakdown keys
-    (operations, cache_stats, errors) dropped. Idempotent."""
-    dropped: dict[str, str] = {}
+    (operations, cache_stats, errors) dropped. Idempotent.
 
-    def private(name: Any) -> bool:
-        if not isinstance(name, str):
+    A reader that streams its snapshots passes each through `privacy.snapshot` as it reads
+    them, then the batch (without them) and the same `privacy` here."""
+    privacy = privacy or Privacy(batch.hints)
+    for snap in batch.snapshots:
+        privacy.snapshot(snap)
+    return privacy.rest(batch)
+
+
+class Privacy:
+    """apply_privacy, one snapshot at a time; remembers the metrics it left out for the note."""
+
+    def __init__(self, hints: dict[str, MetricHint] | None = None) -> None:
+        self.hints = hints if hints is not None else {}
+        self.dropped: dict[str, str] = {}
+        self.public: set[str] = set()      # names found not private (checked once each)
+
+    def private(self, name: Any) -> bool:
+        if name in self.public or not isinstance(name, str):
             return False
-        if name not in dropped:
-            hint = batch.hints.get(name)
+        if name not in self.dropped:
+            hint = self.hints.get(name)
             reason = private_reason(name) or (private_reason(hint.name) if hint else None)
             if reason is None:
+                self.public.add(name)
                 return False
-            dropped[name] = reason
+            self.dropped[name] = reason
         return True
 
-    for name in [n for n in batch.hints if private(n)]:
-        del batch.hints[name]
-    for snap in batch.snapshots:
-        for name in [n for n in snap.metrics if private(n)]:
-            del snap.metrics[name]
+    def snapshot(self, snap: ImportedSnapshot) -> ImportedSnapshot:
+        if not self.public.issuperset(snap.metrics):
+            for name in [n for n in snap.metrics if self.private(n)]:
+                del snap.metrics[name]
         fields = snap.fields
         if fields.get("session_id") is not None:
             fields["session_id"] = store_session_id(fields["session_id"])
@@ -120,24 +148,31 @@ def apply_privacy(batch: ImportBatch) -> ImportBatch:
         for key in ("operations", "cache_stats", "errors"):
             if fields.get(key) is not None:
                 fields[key] = sanitize_breakdown(fields[key])
-    if batch.catalog is not None:
-        batch.catalog = [e for e in batch.catalog
-                         if not (private(e.get("id")) or private(e.get("key")))]
-    for records in ("alerts", "baseline_resets", "target_changes", "daily_aggregates"):
-        kept = [r for r in getattr(batch, records) if not private(r.get("metric_code"))]
-        for record in kept:
-            for key in ("notes", "resolution_notes", "reason"):
-                if isinstance(record.get(key), str):
-                    record[key] = redact_text(record[key])
-        setattr(batch, records, kept)
-    if dropped:
-        named = sorted(n for n, reason in dropped.items() if reason == KEY_NAME)
-        others = len(dropped) - len(named)
-        what = ", ".join(named + ([f"{others} more holding an e-mail address or a "
-                                   "secret-looking token (not shown)"] if others else []))
-        batch.notes.append(f"left out {len(dropped)} metric(s) whose names are private "
-                           f"(perftui stores no personal data or secrets): {what}")
-    return batch
+        return snap
+
+    def rest(self, batch: ImportBatch) -> ImportBatch:
+        """Everything but the snapshots: hints, catalog, alerts and the rest; the note."""
+        private, dropped = self.private, self.dropped
+        for name in [n for n in batch.hints if private(n)]:
+            del batch.hints[name]
+        if batch.catalog is not None:
+            batch.catalog = [e for e in batch.catalog
+                             if not (private(e.get("id")) or private(e.get("key")))]
+        for records in ("alerts", "baseline_resets", "target_changes", "daily_aggregates"):
+            kept = [r for r in getattr(batch, records) if not private(r.get("metric_code"))]
+            for record in kept:
+                for key in ("notes", "resolution_notes", "reason"):
+                    if isinstance(record.get(key), str):
+                        record[key] = redact_text(record[key])
+            setattr(batch, records, kept)
+        if dropped:
+            named = sorted(n for n, reason in dropped.items() if reason == KEY_NAME)
+            others = len(dropped) - len(named)
+            what = ", ".join(named + ([f"{others} more holding an e-mail address or a "
+                                       "secret-looking token (not shown)"] if others else []))
+            batch.notes.append(f"left out {len(dropped)} metric(s) whose names are private "
+                               f"(perftui stores no personal data or secrets): {what}")
+        return batch
 
 
 def metric_slug(name: str) -> str:

@@ -15,9 +15,11 @@ at them. Unknown fields are refused, so a typo never silently drops data.
 from __future__ import annotations
 
 from math import isfinite
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from perftui.core.importers import jsonstream, ordered
 from perftui.core.importers import model as m
 from perftui.errors import CatalogError
 from perftui.store.catalog import parse_catalog
@@ -39,25 +41,89 @@ def looks_like(document: Any) -> bool:
         and "metrics" in document[0])
 
 
-def read(path: Path, defaults: dict, document: Any = None) -> m.ImportBatch:
-    document = m.load_json(path) if document is None else document
+def read(path: Path, defaults: dict, document: Any = None, *,
+         stream: bool = False) -> m.ImportBatch:
+    """Read and validate a perftui file (or an already parsed `document`). With `stream`, the
+    file is read a snapshot at a time (jsonstream) and the snapshots go to `batch.source`
+    (importers/ordered.py) instead of the `batch.snapshots` list: memory stays bounded."""
+    if document is None:
+        parts = jsonstream.events(path)
+    elif isinstance(document, (dict, list)):
+        parts = _events_of(document)
+    else:
+        parts = iter([("member", None, document)])
+    batch = m.ImportBatch("perftui")
+    privacy = m.Privacy()
+    members: dict[str, Any] = {}
+    source = ordered.Snapshots() if stream else None
+    add = source.add if source is not None else batch.snapshots.append
+    found = False
+    try:
+        for event in parts:
+            kind = event[0]
+            if kind == "item":
+                if not found:       # the top-level snapshots, checked before the first one
+                    file_defaults = _file_defaults(path, members, defaults)
+                    found = True
+                add(privacy.snapshot(_snapshot(event[2], f"{path}: snapshots[{event[1]}]",
+                                               file_defaults, defaults)))
+            elif kind == "member":
+                members[event[1]] = event[2]
+                if event[1] is None:
+                    raise m.ImportFileError(f"{path}: expected an object with a "
+                                            "'snapshots' list")
+                _check_member(path, event[1], event[2], found)
+            elif kind == "start":
+                members["snapshots"] = True
+        if "snapshots" not in members:
+            raise m.ImportFileError(f"{path}: expected an object with a 'snapshots' list")
+        _file_defaults(path, members, defaults)   # app/environment after the snapshots
+        _members(path, members, batch)
+    except BaseException:
+        if source is not None:
+            source.close()
+        raise
+    if source is not None:
+        batch.snapshots = source
+    return privacy.rest(batch)
+
+
+def _events_of(document: dict | list) -> Iterator[tuple]:
+    """The events jsonstream would give for a parsed document."""
     if isinstance(document, list):
         document = {"snapshots": document}
-    if not isinstance(document, dict) or not isinstance(document.get("snapshots"), list):
+    first = sorted(document, key=lambda k: k not in ("app", "environment"))  # the defaults
+    for key, value in ((k, document[k]) for k in first):
+        if key == "snapshots" and isinstance(value, list):
+            yield "start", key
+            for i, raw in enumerate(value):
+                yield "item", i, raw
+            yield "end", key
+        else:
+            yield "member", key, value
+
+
+def _check_member(path: Path, key: str, value: Any, after_snapshots: bool) -> None:
+    if key not in _TOP_KEYS:
+        raise m.ImportFileError(f"{path}: unknown field(s) {key}")
+    if key == "snapshots":      # not a list (a list is streamed)
         raise m.ImportFileError(f"{path}: expected an object with a 'snapshots' list")
-    unknown = set(document) - _TOP_KEYS
-    if unknown:
-        raise m.ImportFileError(f"{path}: unknown field(s) {', '.join(sorted(unknown))}")
-    fmt = document.get("format")
-    if fmt is not None and fmt != EXPORT_FORMAT:
-        raise m.ImportFileError(f"{path}: format must be {EXPORT_FORMAT!r}, got {fmt!r}")
-    file_defaults = {
-        "app": m.text(document.get("app"), f"{path}: app") or defaults.get("app") or "default",
-        "environment": m.text(document.get("environment"), f"{path}: environment")
+    if key == "format" and value is not None and value != EXPORT_FORMAT:
+        raise m.ImportFileError(f"{path}: format must be {EXPORT_FORMAT!r}, got {value!r}")
+    if after_snapshots and key in ("app", "environment"):
+        raise m.ImportFileError(f"{path}: {key} must come before the snapshots (it is their "
+                                "default)")
+
+
+def _file_defaults(path: Path, members: dict, defaults: dict) -> dict:
+    return {
+        "app": m.text(members.get("app"), f"{path}: app") or defaults.get("app") or "default",
+        "environment": m.text(members.get("environment"), f"{path}: environment")
         or defaults.get("environment") or "local"}
-    batch = m.ImportBatch("perftui")
-    for i, raw in enumerate(document["snapshots"]):
-        batch.snapshots.append(_snapshot(raw, f"{path}: snapshots[{i}]", file_defaults, defaults))
+
+
+def _members(path: Path, document: dict, batch: m.ImportBatch) -> None:
+    """The top-level members other than the snapshots, into the batch."""
     if "catalog" in document:
         try:
             batch.catalog, batch.flag_rules = parse_catalog(document["catalog"])
@@ -75,7 +141,6 @@ def read(path: Path, defaults: dict, document: Any = None) -> m.ImportBatch:
                             for i, r in enumerate(_list(document, "target_changes", path))]
     batch.daily_aggregates = [_aggregate(r, f"{path}: daily_aggregates[{i}]")
                               for i, r in enumerate(_list(document, "daily_aggregates", path))]
-    return m.apply_privacy(batch)
 
 
 def _list(document: dict, key: str, path: Path) -> list:
