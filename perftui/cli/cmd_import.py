@@ -16,7 +16,10 @@ def add_parser(sub) -> None:
     p = command_parser(
         sub, "import", help="import history from a file (perftui, csv, pytest-benchmark, asv, ...)",
         description="Import snapshots from a file. The whole file is checked first: a "
-                    "malformed or truncated file changes nothing. It is then written oldest "
+                    "malformed or truncated file changes nothing. perftui JSON and CSV are read "
+                    "a snapshot at a time, so memory does not grow with the file (checked "
+                    "snapshots beyond 20,000 wait in a temporary directory, TMPDIR). It is "
+                    "then written oldest "
                     "first in short transactions, so applications recording meanwhile are not "
                     "held up; an import that stops part-way (Ctrl-C, a full disk) keeps what it "
                     "wrote and says how much, and the same command run again adds the rest. "
