@@ -29,24 +29,28 @@ class StatusScreen(DataScreen):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.data: dict | None = None
+        self._early: dict | None = None
         self.loaded_at = None
 
     def compose(self) -> ComposeResult:
+        # The data read at launch, while Textual was imported (StoreSource.start_early_status):
+        # when it has arrived, the cards are composed with it and are in the first frame;
+        # otherwise they come right after that frame.
+        self._early = self.source.early_status(*self.scope_args())
+        early = self._early["metrics"] if self._early and self._early["snapshot"] else None
         yield from self.compose_navbar()
         with Horizontal(id="status-panels"):
             yield InfoPanel("Latest run", id="latest-run")
             yield InfoPanel("Health", id="health")
             yield InfoPanel("Machine now", id="machine")
         yield Static("Loading…", id="status-message")
-        yield MetricGrid(id="cards")
+        yield MetricGrid(early, first=MetricGrid.fitting(*self.app.size), id="cards")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
         super().on_mount()
-        # The data read at launch, while Textual was imported (StoreSource.start_early_status),
-        # is in the first frame when it has arrived; otherwise it comes right after that frame.
-        data = self.source.early_status(*self.scope_args())
-        if data is not None:
+        if self._early is not None:   # composed with the early data: the panels too
+            data, self._early = self._early, None
             self.generation = self.app.generation
             self.on_status_loaded(StatusLoaded(data, self.source.now()))
         else:

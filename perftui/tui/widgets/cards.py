@@ -119,9 +119,29 @@ class MetricGrid(VerticalScroll):
             super().__init__()
             self.metric_id = metric_id
 
-    def __init__(self, **kwargs):
+    def __init__(self, metrics: list[dict] | None = None, first: int | None = None, **kwargs):
+        """`metrics`: cards to start with, composed so they are in the first frame; only the
+        `first` of them (those that fit the screen) before that frame, the rest right after
+        it (styling and laying out cards nobody sees yet would delay the frame)."""
         super().__init__(**kwargs)
         self.can_focus = False
+        metrics = metrics or []
+        cut = len(metrics) if first is None else max(1, first)
+        self._initial, self._pending = metrics[:cut], metrics[cut:]
+
+    def compose(self):
+        yield from (MetricCard(m) for m in self._initial)
+
+    def on_mount(self) -> None:
+        if self._initial:
+            first = self.query(MetricCard).first()
+            self.call_after_refresh(self._mount_pending)
+            self.call_after_refresh(lambda: self.screen.focused is None and first.focus())
+
+    def _mount_pending(self) -> None:
+        pending, self._pending = self._pending, []
+        if pending:
+            self.mount_all([MetricCard(m) for m in pending])
 
     @property
     def cards(self) -> list[MetricCard]:
@@ -131,16 +151,25 @@ class MetricGrid(VerticalScroll):
     def columns(self) -> int:
         return max(1, self.size.width // CARD_WIDTH)
 
+    @staticmethod
+    def fitting(width: int, height: int) -> int:
+        """How many cards a grid of about this size shows at once (a row to spare)."""
+        return max(1, width // CARD_WIDTH) * (max(1, height) // 4 + 1)
+
     def on_resize(self) -> None:
         self.styles.grid_size_columns = self.columns
 
     def set_metrics(self, metrics: list[dict]) -> None:
         """Update cards in place when the metrics are the same, rebuild otherwise."""
         cards = self.cards
-        if [c.metric_id for c in cards] == [m["metric_id"] for m in metrics]:
+        if [c.metric_id for c in cards] + [m["metric_id"] for m in self._pending] \
+                == [m["metric_id"] for m in metrics]:
             for card, metric in zip(cards, metrics):
                 card.set_metric(metric)
+            if self._pending:
+                self._pending = metrics[len(cards):]
             return
+        self._pending = []
         focused = self.app.focused.metric_id if isinstance(self.app.focused, MetricCard) else None
         self.remove_children()
         self.scroll_home(animate=False)  # a new set of cards (another scope) starts at the top
