@@ -203,3 +203,17 @@ class TestEarlyRead:
         assert run_tui(args) == 0
         assert seen["early"] is not None and seen["early"].key == (None, None)
         assert seen["early"].result()["metrics"]
+
+    async def test_cards_beyond_the_screen_follow_right_after_the_first_frame(self, store, h):
+        from perftui.tui.widgets.cards import MetricGrid
+
+        app = h.make_app(store)
+        app.source.start_early_status(None, None)
+        app.source._early.result()
+        assert MetricGrid.fitting(40, 8) == 3
+        async with app.run_test(size=(40, 8)) as pilot:
+            grid = app.screen.query_one(MetricGrid)
+            assert len(grid.cards) + len(grid._pending) == 4
+            assert await h.settle(pilot, lambda: len(grid.cards) == 4 and not grid._pending)
+            assert [c.metric_id for c in grid.cards] == [
+                m["metric_id"] for m in app.last_status["metrics"]]
