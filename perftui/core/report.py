@@ -38,7 +38,7 @@ def report(store: Database, app: str | None = None, environment: str | None = No
     scope = require_scope(store, app, environment)
     since = days_ago_iso(days)
     conn = store
-    values = store_reports.series_since(conn, scope[0], scope[1], since)
+    values = store_reports.warm_series(conn, scope[0], scope[1], since)
     alerts = store_reports.alerts_in_period(conn, scope[0], scope[1], since)
     catalog = {m["metric_id"]: m for m in metric_rows(store)}
     metrics = [_metric(catalog[code], series, alerts.get(code, {}))
@@ -49,11 +49,13 @@ def report(store: Database, app: str | None = None, environment: str | None = No
 
 
 def _metric(meta: dict, series: list[float], alerts: dict) -> dict:
-    ordered = sorted(series)
-    n = len(ordered)
+    n = len(series)
     half = n // 2
-    first = _median(sorted(series[:half])) if half else None
-    second = _median(sorted(series[half:])) if half else None
+    early, late = sorted(series[:half]), sorted(series[half:])
+    ordered = early + late
+    ordered.sort()  # two sorted runs: Timsort merges them in one linear pass
+    first = _median(early) if half else None
+    second = _median(late) if half else None
     change = verdicts.change_percent(second, first) if first is not None else None
     worse = verdicts.worse_by(change, meta["direction"])
     trend = "stable" if worse is None or abs(worse) < TREND_BAND else (
