@@ -8,6 +8,7 @@ at a time, checked whole before the store is touched, and written oldest first i
 from __future__ import annotations
 
 import json
+import tempfile
 import tracemalloc
 from datetime import timedelta
 from pathlib import Path
@@ -218,20 +219,59 @@ def commits(db) -> list[str]:
 
 
 @pytest.mark.parametrize("shuffle", [False, True])
-def test_a_file_larger_than_the_buffer_and_the_memory_run(tmp_path, monkeypatch, shuffle):
+def test_a_file_larger_than_the_buffer_and_the_memory_run(store_url, tmp_path, monkeypatch,
+                                                          shuffle):
     monkeypatch.setattr(jsonstream, "BUFFER", 512)
     monkeypatch.setattr(ordered, "RUN", 70)
     monkeypatch.setattr(importing, "CHUNK", 25)
+    spill = tmp_path / "tmp"
+    spill.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill))
     path = history(tmp_path / "h.json", 500, shuffle)
     assert path.stat().st_size > 100 * 512
-    with open_store(str(tmp_path / "s.db"), create=True) as db:
-        summary = importing.import_file(db, path)
+    with open_store(store_url, create=True) as db:
+        batch = importing.load(path)
+        assert len(batch.snapshots) == 500 and batch.source.spilled == 7
+        assert len(list(spill.iterdir())) == 1
+        summary = importing.import_batch(db, batch, path)
+        assert list(spill.iterdir()) == []                 # the sorted runs are removed
         assert (summary["in_file"], summary["imported"]) == (500, 500)
         assert summary["measurements"] == 1000
         assert commits(db) == [f"c{i:06d}" for i in range(500)]      # oldest first
         again = importing.import_file(db, path)
         assert (again["imported"], again["skipped_duplicates"]) == (0, 500)
         assert bulk.count_snapshots(db) == 500
+
+
+def test_an_interrupted_import_of_an_unsorted_file_is_finished_by_running_it_again(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(ordered, "RUN", 30)
+    monkeypatch.setattr(importing, "CHUNK", 10)
+    monkeypatch.setattr(bulk, "TXN_SECONDS", 0.0)
+    monkeypatch.setattr(bulk, "YIELD_SECONDS", 0.0)
+    path = history(tmp_path / "h.json", 100, shuffle=True)
+
+    def stop_after_three(done: int, total: int) -> None:
+        if done == 30:
+            raise KeyboardInterrupt
+
+    with open_store(str(tmp_path / "s.db"), create=True) as db:
+        with pytest.raises(importing.ImportInterrupted, match="30 of 100 new snapshots"):
+            importing.import_file(db, path, progress=stop_after_three)
+        assert commits(db) == [f"c{i:06d}" for i in range(30)]         # the oldest
+        summary = importing.import_file(db, path)
+        assert (summary["imported"], summary["skipped_duplicates"]) == (70, 30)
+        assert commits(db) == [f"c{i:06d}" for i in range(100)]
+
+
+def test_app_after_the_snapshots_of_a_streamed_file_is_refused(tmp_path):
+    path = write(tmp_path, '{"snapshots": [{"recorded_at": "2026-01-01T00:00:00Z", "metrics": '
+                           '{"A": 1}}], "app": "late"}')
+    with pytest.raises(ImportFileError, match="app must come before the snapshots"):
+        importing.load(path)
+    early = write(tmp_path, '{"app": "early", "snapshots": [{"recorded_at": '
+                            '"2026-01-01T00:00:00Z", "metrics": {"A": 1}}]}', "early.json")
+    assert [s.fields["app"] for s in importing.load(early).snapshots] == ["early"]
 
 
 def test_a_bad_snapshot_at_the_end_of_a_large_file_changes_nothing(tmp_path, monkeypatch):
@@ -245,13 +285,14 @@ def test_a_bad_snapshot_at_the_end_of_a_large_file_changes_nothing(tmp_path, mon
         assert bulk.count_snapshots(db) == 0
 
 
-def test_duplicates_within_the_file_and_in_the_store_are_skipped(tmp_path, monkeypatch):
+def test_duplicates_within_the_file_and_in_the_store_are_skipped(store_url, tmp_path,
+                                                                 monkeypatch):
     monkeypatch.setattr(importing, "CHUNK", 7)
     path = history(tmp_path / "h.json", 40)
     doubled = tmp_path / "d.json"
     runs = json.loads(path.read_text())["snapshots"]
     doubled.write_text(json.dumps({"snapshots": runs[:20] + runs[10:]}))
-    with open_store(str(tmp_path / "s.db"), create=True) as db:
+    with open_store(store_url, create=True) as db:
         first = importing.import_file(db, history(tmp_path / "part.json", 15))
         assert first["imported"] == 15
         summary = importing.import_file(db, doubled)
