@@ -157,7 +157,8 @@ class TestConnecting:
 class TestTeamUse:
     """Many writers, one history."""
 
-    def test_eight_processes_recording_at_once_lose_nothing(self, pg_url, subprocess_env):
+    def test_eight_processes_recording_at_once_lose_nothing(self, pg_url, subprocess_env,
+                                                            monkeypatch):
         _created(pg_url)
         code = textwrap.dedent(f"""
             import sys
@@ -176,7 +177,17 @@ class TestTeamUse:
                  for _ in range(8)]
         results = [p.communicate(timeout=180) for p in procs]
         assert all(p.returncode == 0 for p in procs), [err for _, err in results]
-        assert sum(int(out.strip()) for out, _ in results) == 8 * 25, [e for _, e in results]
+        stored = sum(int(out.strip()) for out, _ in results)
+        # on a loaded machine a writer may wait past its busy timeout: that run waits in the
+        # spool (one warning saying so), and the next command that writes delivers it
+        kept = sum(err.count("snapshot kept in") for _, err in results)
+        assert stored + kept == 8 * 25, [e for _, e in results]
+        assert "not recorded" not in "".join(err for _, err in results)
+        monkeypatch.setenv("HOME", subprocess_env["HOME"])
+        monkeypatch.setenv("XDG_DATA_HOME", subprocess_env["XDG_DATA_HOME"])
+        from perftui.core.session import open_session
+
+        open_session(pg_url).close()
         with open_store(pg_url) as db:
             assert db.scalar("SELECT count(*) FROM snapshots") == 8 * 25
             assert db.scalar("SELECT count(*) FROM metrics WHERE code = 'shared_new_metric_ms'") == 1
