@@ -286,3 +286,46 @@ def test_pytest_benchmark_real_commit_and_branch_win_over_the_defaults(tmp_path)
 
 def test_every_refusal_is_an_input_error():
     assert issubclass(ImportFileError, InputError) and issubclass(RecordError, InputError)
+
+
+# -- terminal control characters in imported text ---------------------------------------------
+
+OSC = "\x1b]0;pwned\x07"
+
+
+@pytest.mark.parametrize("field", ["app", "environment", "host", "git_branch", "git_commit",
+                                   "app_version", "platform"])
+def test_import_refuses_control_characters_in_text_fields(tmp_path, field):
+    """ESC and BEL are ASCII: the importers' fast path for ASCII text let them through."""
+    with pytest.raises(ImportFileError, match=f"{field}.*control character"):
+        read(snapshots_file(tmp_path, **{field: f"x{OSC}"}))
+
+
+def test_import_notes_may_hold_lines_but_no_escapes(tmp_path):
+    batch = read(snapshots_file(tmp_path, notes="first line\nsecond\tline"))
+    assert batch.snapshots[0].fields["notes"] == "first line\nsecond\tline"
+    with pytest.raises(ImportFileError, match="notes.*control character"):
+        read(snapshots_file(tmp_path, notes=f"ok{OSC}"))
+
+
+def test_import_refuses_control_characters_in_exported_alerts(tmp_path):
+    alert = {"metric_code": "APP-001", "app": "shop", "environment": "prod",
+             "alert_type": "threshold", "severity": "error", "status": "acknowledged",
+             "triggered_at": WHEN, "last_seen_at": WHEN, "current_value": 5,
+             "acknowledged_by": f"eve{OSC}"}
+    document = {"format": "perftui-export", "version": 1,
+                "snapshots": [{"recorded_at": WHEN, "metrics": {"APP-001": 5}}],
+                "alerts": [alert]}
+    with pytest.raises(ImportFileError, match="acknowledged_by.*control character"):
+        read(write(tmp_path, document))
+
+
+def test_pytest_benchmark_machine_name_with_an_escape_is_refused(tmp_path):
+    document = {"machine_info": {"node": f"ci{OSC}", "python_version": "3.11"},
+                "commit_info": {"id": "abc", "branch": "main"}, "datetime": WHEN,
+                "benchmarks": [{"name": "test_x", "fullname": "t.py::test_x",
+                                "stats": {"min": 0.1, "max": 0.2, "mean": 0.15, "median": 0.15,
+                                          "stddev": 0.01, "rounds": 5, "iterations": 1,
+                                          "ops": 6.6}}]}
+    with pytest.raises(ImportFileError, match="node.*control character"):
+        read(write(tmp_path, document), "pytest-benchmark")

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from perftui.errors import InputError
+from perftui.textrules import control_message, first_control
 from perftui.recorder.sanitize import (KEY_NAME, private_reason, redact_text, sanitize_breakdown,
                                        store_session_id)
 from perftui.timefmt import EARLIEST_RECORDED_AT, latest_recorded_at, normalise_iso, to_iso
@@ -299,21 +300,34 @@ def snapshot_uid(value: Any, where: str) -> str | None:
     return value
 
 
-def text(value: Any, where: str, limit: int = 200) -> str | None:
+def text(value: Any, where: str, limit: int = 200, allowed: str = "") -> str | None:
+    """Text of at most `limit` characters, without control characters (but those `allowed`:
+    tabs and newlines in notes), as perftui stores text (perftui.textrules)."""
     if value is None:
         return None
-    if type(value) is str and len(value) <= limit and value.isascii():   # the common case, fast
-        return value.strip() or None
+    if type(value) is str and len(value) <= limit and value.isascii() and value.isprintable():
+        return value.strip() or None   # the common case, fast
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         raise ImportFileError(f"{where}: expected text, got {_show(value)}")
     if isinstance(value, str):
         _check_unicode(value, where)
+        check_controls(value, where, allowed)
     elif isinstance(value, int) and value.bit_length() > 3 * limit:
         raise ImportFileError(f"{where}: text longer than {limit} characters")
     result = str(value).strip()
     if len(result) > limit:
         raise ImportFileError(f"{where}: text longer than {limit} characters")
     return result or None
+
+
+NOTE_FIELDS = ("notes", "resolution_notes", "reason", "message", "description")
+
+
+def check_controls(value: str, where: str, allowed: str = "") -> None:
+    """ImportFileError for a terminal control character (see perftui.textrules)."""
+    char = first_control(value, allowed)
+    if char is not None:
+        raise ImportFileError(control_message(where, char))
 
 
 def _show(value: Any) -> str:

@@ -171,7 +171,8 @@ def _snapshot(raw: Any, where: str, file_defaults: dict, defaults: dict) -> m.Im
         values = {name: m.number(v, f"{where}.metrics.{name}") for name, v in metrics.items()}
     fields: dict[str, Any] = {"recorded_at": m.timestamp(raw["recorded_at"], f"{where}.recorded_at")}
     for name in m.SNAPSHOT_TEXT_FIELDS:
-        fields[name] = m.text(raw.get(name), f"{where}.{name}")
+        fields[name] = m.text(raw.get(name), f"{where}.{name}",
+                              allowed="\t\n" if name in m.NOTE_FIELDS else "")
     fields["app"] = fields["app"] or file_defaults["app"]
     fields["environment"] = fields["environment"] or file_defaults["environment"]
     fields["git_commit"] = fields["git_commit"] or defaults.get("git_commit")
@@ -215,6 +216,8 @@ def _record(raw: Any, where: str, required: tuple[str, ...]) -> dict:
         if key != "context" and isinstance(value, (dict, list)):
             raise m.ImportFileError(f"{where}.{key}: expected text or a number, got "
                                     f"{m._show(value)}")
+        if isinstance(value, str):
+            m.check_controls(value, f"{where}.{key}", "\t\n" if key in m.NOTE_FIELDS else "")
     m.json_value(raw, where)   # no NaN, huge numbers or lone surrogates anywhere in it
     return dict(raw)
 
