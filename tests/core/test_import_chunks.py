@@ -37,6 +37,21 @@ def history(path: Path, runs: int = RUNS) -> Path:
     return path
 
 
+def interrupt_insert_number(n: int, monkeypatch):
+    """Ctrl-C in the n-th bulk insert of measurements; returns the real insert."""
+    real = bulk.insert_measurement_rows
+    calls = []
+
+    def interrupted(conn, rows):
+        calls.append(1)
+        if len(calls) == n:
+            raise KeyboardInterrupt
+        return real(conn, rows)
+
+    monkeypatch.setattr(bulk, "insert_measurement_rows", interrupted)
+    return real
+
+
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Ten snapshots per statement and a transaction per statement: many commits."""
@@ -101,16 +116,7 @@ def test_an_interrupted_import_says_what_it_stored_and_finishes_when_run_again(
 def test_ctrl_c_in_the_cli_is_one_line_and_exit_130(tmp_path, small_chunks, monkeypatch):
     file = history(tmp_path / "h.json")
     store = tmp_path / "s.db"
-    real = bulk.insert_measurement_rows
-    calls = []
-
-    def interrupted_on_the_third(conn, rows):
-        calls.append(1)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return real(conn, rows)
-
-    monkeypatch.setattr(bulk, "insert_measurement_rows", interrupted_on_the_third)
+    real = interrupt_insert_number(3, monkeypatch)
     code, out, err = run_in_process(["--db", str(store), "import", str(file)])
     assert code == 130
     lines = [line for line in err.splitlines() if line.strip()]
@@ -159,16 +165,7 @@ def test_alerts_of_a_resumed_restore_keep_their_snapshots(tmp_path, small_chunks
                                    "--output", str(export)])
     assert code == 0, err
     target = tmp_path / "target.db"
-    real = bulk.insert_measurement_rows
-    calls = []
-
-    def interrupted_on_the_second(conn, rows):
-        calls.append(1)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return real(conn, rows)
-
-    monkeypatch.setattr(bulk, "insert_measurement_rows", interrupted_on_the_second)
+    real = interrupt_insert_number(2, monkeypatch)
     code, _, err = run_in_process(["--db", str(target), "import", str(export)])
     assert code == 130, err
     monkeypatch.setattr(bulk, "insert_measurement_rows", real)

@@ -19,15 +19,9 @@ DIGEST = "0123456789abcdef"
 
 
 def _cli(capsys, *args):
-    from perftui.cli.main import main
+    from tests._users import run_in_process
 
-    capsys.readouterr()
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_in_process(list(args))
 
 
 def _rows(store, sql):

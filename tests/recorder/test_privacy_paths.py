@@ -208,15 +208,9 @@ def test_record_snapshot_refuses_a_private_metric_name(store_path):
 # -- `perftui record` ---------------------------------------------------------------------------
 
 def _cli(capsys, *args):
-    from perftui.cli.main import main
+    from tests._users import run_in_process
 
-    capsys.readouterr()
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_in_process(list(args))
 
 
 @pytest.mark.parametrize("name", ["user_id", "password", OPENAI, AWS, JWT])

@@ -236,17 +236,9 @@ class TestTeamUse:
 
 @pytest.fixture
 def cli_run(capsys):
-    def run(*args):
-        from perftui.cli.main import main
+    from tests._users import run_in_process
 
-        capsys.readouterr()
-        try:
-            code = main([str(a) for a in args])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 2
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
+    return lambda *args: run_in_process(list(args))
 
 
 def test_environment_variable_selects_postgresql(pg_url, monkeypatch):
