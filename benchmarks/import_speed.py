@@ -8,7 +8,8 @@ Rows are measurements (snapshot x metric). Floor: the same snapshot and measurem
 inserted with two `executemany` calls in one transaction into a fresh store with the same
 schema, pragmas and indexes; the least any import can cost. Measured: `perftui import` of a
 perftui JSON file holding those snapshots, end to end (read and parse the file, validate every
-value and timestamp, look for duplicates, register metrics, insert in one transaction), into a
+value and timestamp, look for duplicates a chunk at a time, register metrics, insert in short
+transactions of at most 0.1 s with a pause after each, as perftui.core.importing does), into a
 fresh store. Also printed: the insert step alone (`import_batch` of an already parsed batch).
 Best of --repeat runs of each. The script re-executes itself under the installed package
 (benchmarks/_common.py), outside the source tree.

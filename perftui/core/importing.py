@@ -13,10 +13,11 @@ A malformed file changes nothing: it is read and checked whole before the store 
 perftui JSON and CSV are read a snapshot at a time (importers/jsonstream.py) and kept in memory
 only while few; beyond that they wait, validated and sorted, in a temporary directory
 (importers/ordered.py): memory does not grow with the file (1M snapshots: see docs/cli.md).
-Snapshots the store holds are found a chunk at a time (a query of the chunk's time range and
-uids), never by loading the store's keys. The writing is then done in transactions of at most `bulk.TXN_SECONDS` each, oldest snapshots first,
-with a pause between them, so recorders of running applications get the write lock within
-their busy timeout while a large import runs. An import that stops part-way (Ctrl-C, a full
+Snapshots the store holds are found a chunk at a time (import_fresh: a query of the chunk's
+time range and uids), never by loading the store's keys. The writing is done in transactions
+of at most `bulk.TXN_SECONDS` each, oldest snapshots first, with a pause between them, so
+recorders of running applications get the write lock within their busy timeout while a large
+import runs. What an export brings besides snapshots is merged by import_extras. An import that stops part-way (Ctrl-C, a full
 disk, the store deleted) keeps what it wrote, and says how much; running the same import again
 adds the rest (what is stored is skipped): resumable, not all-or-nothing.
 """
@@ -24,23 +25,22 @@ adds the rest (what is stored is skipped): resumable, not all-or-nothing.
 from __future__ import annotations
 
 import inspect
-import json
 import statistics
 from collections.abc import Callable
-from itertools import islice
 from pathlib import Path
 
 from perftui.core.importers import ImportBatch, ImportFileError, read_file
 from perftui.core.importers import model as m
+from perftui.core.import_extras import import_alerts, import_extras
+from perftui.core.import_fresh import FreshSnapshots
 from perftui.core.importers.ordered import Snapshots
 from perftui.errors import PerftuiError, RecordError
 from perftui.recorder.evaluate import (NON_NEGATIVE_UNITS, SnapshotInput, check_value,
                                        judge_unjudged, record_snapshot)
 from perftui.store import bulk
 from perftui.store.engine import Database
-from perftui.store.meta import meta_set
 from perftui.store.metrics import Catalog, ensure_metric, load_catalog, register_metric
-from perftui.store.targets import existing_change_keys, restore_definition
+from perftui.store.targets import restore_definition
 from perftui.timefmt import now_iso
 
 CHUNK = 250          # snapshots per insert statement (transactions: bulk.short_transactions)
@@ -159,9 +159,9 @@ def apply_batch(conn: Database, batch: ImportBatch, *, replay: bool = False,
                        "first": None, "last": None,
                        "kept_store_definitions": kept, "alerts_imported": 0,
                        "alerts_raised": 0, "notes": list(batch.notes)}
-            _import_extras(conn, catalog, batch, restore, audit)
+            import_extras(conn, catalog, batch, restore, audit)
         written.total = source.count
-        fresh = _Fresh(conn, source, batch.alerts, summary, written)
+        fresh = FreshSnapshots(conn, source, batch.alerts, summary, written, CHUNK)
         if replay:
             summary["alerts_raised"] = _replay(conn, fresh, report, written)
         else:
@@ -173,7 +173,7 @@ def apply_batch(conn: Database, batch: ImportBatch, *, replay: bool = False,
         if not replay:
             id_map = {**(known_ids or {}), **fresh.id_map}
             id_map.update(fresh.stored_ids(id_map))
-            summary["alerts_imported"] = _import_alerts(conn, catalog, batch, id_map)
+            summary["alerts_imported"] = import_alerts(conn, catalog, batch, id_map)
         judge_unjudged(conn)  # the newest run of each scope, as `status` shows it
     return summary
 
@@ -195,63 +195,6 @@ def _in_short_transactions(conn: Database, step: Callable[[], int], written: Wri
         report(done, written.total)
 
     bulk.short_transactions(conn, write, 0, lambda done: state["more"], committed)
-
-
-class _Fresh:
-    """The snapshots of `source` the store does not hold yet, oldest first, a chunk of CHUNK
-    at a time: each chunk's keys (time, app, environment, commit) and uids are looked up in
-    the store when the chunk is reached (inside the writing transaction, so what earlier
-    chunks wrote counts too). Keeps the summary's counts and the ids alerts need."""
-
-    def __init__(self, conn: Database, source: Snapshots, alerts: list[dict],
-                 summary: dict, written: Written) -> None:
-        self.conn, self.summary, self.written = conn, summary, written
-        self.snapshots = iter(source)
-        self.wanted = {a.get(k) for a in alerts for k in ("snapshot_id", "baseline_snapshot_id")
-                       if a.get(k) is not None}
-        self.id_map: dict[int, int] = {}    # source id -> new id, of the ids alerts name
-        self.skipped_uids: dict[str, int] = {}    # uid -> source id, of the ids alerts name
-
-    def next_chunk(self) -> list[m.ImportedSnapshot] | None:
-        """The next chunk's new snapshots ([] if all are stored); None at the end."""
-        part = list(islice(self.snapshots, CHUNK))
-        if not part:
-            return None
-        conn = self.conn
-        existing = bulk.existing_snapshot_keys(conn, part[0].fields["recorded_at"],
-                                               part[-1].fields["recorded_at"])
-        known_uids = bulk.existing_uids(conn, [s.fields["uid"] for s in part
-                                               if s.fields.get("uid")])
-        fresh = []
-        for snap in part:
-            key, uid = _key(snap), snap.fields.get("uid")
-            if key not in existing and not (uid and uid in known_uids):
-                existing.add(key)
-                if uid:
-                    known_uids.add(uid)
-                fresh.append(snap)
-            elif uid and snap.source_id in self.wanted:
-                self.skipped_uids[uid] = snap.source_id
-        skipped = len(part) - len(fresh)
-        summary = self.summary
-        summary["skipped_duplicates"] += skipped
-        self.written.total -= skipped
-        if fresh:
-            summary["imported"] += len(fresh)
-            summary["measurements"] += sum(len(s.metrics) for s in fresh)
-            summary["first"] = summary["first"] or fresh[0].fields["recorded_at"]
-            summary["last"] = fresh[-1].fields["recorded_at"]
-        return fresh
-
-    def stored_ids(self, id_map: dict[int, int]) -> dict[int, int]:
-        """Source id -> stored id for the alerts' snapshots stored by an earlier import of
-        this file (run again after it stopped part-way), found by their uid."""
-        wanted = {uid: sid for uid, sid in self.skipped_uids.items() if sid not in id_map}
-        if not wanted:
-            return {}
-        from perftui.store.snapshots import ids_by_uid
-
-        return {wanted[uid]: sid for uid, sid in ids_by_uid(self.conn, list(wanted)).items()}
 
 
 def check_units(catalog: Catalog, ranges: dict[str, list[float]]) -> None:
@@ -294,12 +237,7 @@ def _apply_catalog(conn: Database, catalog: Catalog, batch: ImportBatch,
     return registered, kept
 
 
-def _key(snap: m.ImportedSnapshot) -> tuple[str, str, str, str]:
-    f = snap.fields
-    return f["recorded_at"], f["app"], f["environment"], f.get("git_commit") or ""
-
-
-def _bulk_insert(conn: Database, catalog: Catalog, fresh: _Fresh, report: Progress,
+def _bulk_insert(conn: Database, catalog: Catalog, fresh: FreshSnapshots, report: Progress,
                  written: Written) -> None:
     """Insert without evaluation, a chunk per step; `fresh.id_map` gets the new ids alerts
     name."""
@@ -327,7 +265,7 @@ def _bulk_insert(conn: Database, catalog: Catalog, fresh: _Fresh, report: Progre
     _in_short_transactions(conn, write, written, report)
 
 
-def _replay(conn: Database, fresh: _Fresh, report: Progress, written: Written) -> int:
+def _replay(conn: Database, fresh: FreshSnapshots, report: Progress, written: Written) -> int:
     """Evaluate each snapshot as if recorded live; returns how many new alerts it raised."""
     raised = 0
     pending: list[m.ImportedSnapshot] = []
@@ -347,57 +285,3 @@ def _replay(conn: Database, fresh: _Fresh, report: Progress, written: Written) -
 
     _in_short_transactions(conn, write, written, report)
     return raised
-
-
-def _metric_pk(conn: Database, catalog: Catalog, code: str) -> int:
-    row = catalog.find(code) or register_metric(conn, catalog, code)
-    return row.id
-
-
-def _import_alerts(conn: Database, catalog: Catalog, batch: ImportBatch,
-                   id_map: dict[int, int]) -> int:
-    existing = bulk.existing_alert_keys(conn)
-    rows = []
-    for alert in batch.alerts:
-        metric = _metric_pk(conn, catalog, alert["metric_code"])
-        key = (metric, alert["app"], alert["environment"], alert["alert_type"],
-               alert["triggered_at"])
-        if key in existing:
-            continue
-        existing.add(key)
-        rows.append({**alert, "metric_id": metric,
-                     "snapshot_id": id_map.get(alert.get("snapshot_id")),
-                     "baseline_snapshot_id": id_map.get(alert.get("baseline_snapshot_id")),
-                     "normal_streak": alert.get("normal_streak") or 0,
-                     "occurrences": alert.get("occurrences") or 1,
-                     "message": alert.get("message") or ""})
-    return bulk.insert_alert_rows(conn, rows)
-
-
-def _import_extras(conn: Database, catalog: Catalog, batch: ImportBatch,
-                   restore: bool, audit: bool = False) -> None:
-    resets = bulk.existing_reset_keys(conn)
-    rows = []
-    for r in batch.baseline_resets:
-        key = (_metric_pk(conn, catalog, r["metric_code"]), r["app"], r["environment"], r["since"])
-        if key not in resets:
-            resets.add(key)
-            rows.append((*key, r.get("created_by"), r.get("created_at") or r["since"],
-                         r.get("notes")))
-    bulk.insert_baseline_resets(conn, rows)
-    if (restore and batch.catalog is not None) or audit:
-        known = existing_change_keys(conn)
-        changes = []
-        for t in batch.target_changes:
-            row = (_metric_pk(conn, catalog, t["metric_code"]), t["field"], t.get("old_value"),
-                   t.get("new_value"), t.get("changed_by"), t["changed_at"], t.get("reason"))
-            if (row[0], row[1], row[3], row[5]) not in known:
-                known.add((row[0], row[1], row[3], row[5]))
-                changes.append(row)
-        bulk.insert_target_changes(conn, changes)
-    if batch.flag_rules and restore:
-        meta_set(conn, "flag_rules", json.dumps(batch.flag_rules))
-    bulk.upsert_daily_aggregates(conn, [
-        (a["day"], a["app"], a["environment"], _metric_pk(conn, catalog, a["metric_code"]),
-         a["count"], a["mean"], a["median"], a["min"], a["max"], a["p95"])
-        for a in batch.daily_aggregates], replace=False)
