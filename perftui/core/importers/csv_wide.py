@@ -28,23 +28,13 @@ def read(path: Path, defaults: dict, *, stream: bool = False) -> m.ImportBatch:
     """Read and validate a wide CSV file, a row at a time. With `stream`, the snapshots go to
     `batch.source` (importers/ordered.py) instead of the `batch.snapshots` list."""
     batch = m.ImportBatch("csv")
-    source = ordered.Snapshots() if stream else None
-    add = source.add if source is not None else batch.snapshots.append
     privacy = m.Privacy()
     try:
-        with _open(path) as handle:
+        with ordered.Collect(batch, stream) as add, _open(path) as handle:
             _read_rows(path, csv.reader(handle), defaults,
                        lambda snap: add(privacy.snapshot(snap)))
     except UnicodeDecodeError:
-        if source is not None:
-            source.close()
         raise m.ImportFileError(f"{path} is not a UTF-8 text file") from None
-    except BaseException:
-        if source is not None:
-            source.close()
-        raise
-    if source is not None:
-        batch.snapshots = source
     return privacy.rest(batch)
 
 

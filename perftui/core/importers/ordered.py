@@ -141,6 +141,28 @@ class Snapshots:
         return path
 
 
+class Collect:
+    """Where a streaming reader puts its checked snapshots: `with Collect(batch, stream) as
+    add:` gives the function to call per snapshot. Without `stream`, the batch's list; with it,
+    a `Snapshots` (sorted runs on disk beyond a few thousand) that becomes `batch.snapshots`
+    when the block ends well, and is closed (its files removed) when it fails."""
+
+    def __init__(self, batch, stream: bool) -> None:
+        self.batch = batch
+        self.source = Snapshots() if stream else None
+
+    def __enter__(self):
+        return self.source.add if self.source is not None else self.batch.snapshots.append
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if self.source is None:
+            return
+        if kind is not None:
+            self.source.close()
+        else:
+            self.batch.snapshots = self.source
+
+
 def _read_run(path: str) -> Iterator[tuple]:
     with open(path, "rb") as run:
         while True:

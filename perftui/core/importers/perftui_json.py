@@ -55,10 +55,8 @@ def read(path: Path, defaults: dict, document: Any = None, *,
     batch = m.ImportBatch("perftui")
     privacy = m.Privacy()
     members: dict[str, Any] = {}
-    source = ordered.Snapshots() if stream else None
-    add = source.add if source is not None else batch.snapshots.append
     found = False
-    try:
+    with ordered.Collect(batch, stream) as add:
         for event in parts:
             kind = event[0]
             if kind == "item":
@@ -79,12 +77,6 @@ def read(path: Path, defaults: dict, document: Any = None, *,
             raise m.ImportFileError(f"{path}: expected an object with a 'snapshots' list")
         _file_defaults(path, members, defaults)   # app/environment after the snapshots
         _members(path, members, batch)
-    except BaseException:
-        if source is not None:
-            source.close()
-        raise
-    if source is not None:
-        batch.snapshots = source
     return privacy.rest(batch)
 
 
