@@ -41,6 +41,31 @@ def test_recording_a_snapshot_imports_nothing_heavy(subprocess_env, store_path):
     assert loaded_after(code, subprocess_env) == set()
 
 
+# what a host app that imports nothing would pay for: never on the recorder's path into a store
+# that exists (creating one may load more, once)
+STDLIB_NEVER = ("functools", "collections", "re", "json", "typing", "enum", "datetime", "logging",
+                "dataclasses", "pathlib", "contextlib", "importlib", "uuid", "decimal", "inspect",
+                "warnings", "threading", "weakref")
+
+
+def test_recording_into_a_store_loads_no_stdlib_heavyweight(subprocess_env, store_path):
+    record = textwrap.dedent(f"""
+        from perftui import PerformanceTracker
+        t = PerformanceTracker(db={str(store_path)!r}, summary=False, cold_start=False)
+        t.start_operation("app_startup"); t.stop_operation("app_startup")
+        t.record_metric("prompt_token_count", 2000)
+        assert t.record_baseline_snapshot() is not None
+    """)
+    subprocess.run([sys.executable, "-c", record], env=subprocess_env, check=True, timeout=60)
+    probe = "import sys\nbefore = set(sys.modules)\n" + record + textwrap.dedent(f"""
+        print(" ".join(m for m in {STDLIB_NEVER!r} if m in sys.modules and m not in before))
+    """)
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=subprocess_env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == []
+
+
 def test_core_and_cli_never_import_textual(subprocess_env):
     code = textwrap.dedent("""
         import perftui.core.status, perftui.core.alerts, perftui.core.targets

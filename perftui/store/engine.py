@@ -18,9 +18,49 @@ from __future__ import annotations
 
 import os
 
-try:  # the C module itself: the sqlite3 package's wrapper registers datetime adapters (and
-    # imports datetime) for about 2 ms of a host application's start-up; perftui needs neither
-    import _sqlite3 as sqlite3
+
+def _import_sqlite():
+    """The C module `_sqlite3` itself: the sqlite3 package's wrapper registers datetime adapters
+    (and imports datetime) for about 2 ms of a host application's start-up; perftui needs neither.
+
+    On Python 3.11+ `_sqlite3` also imports `functools` when it loads, for one name: `lru_cache`,
+    which it wraps around each connection as its statement cache. In a host that has not
+    imported functools yet, that import (functools, collections, keyword, operator, reprlib,
+    types) is about 3 ms of the recorder's cost. So while `_sqlite3` loads in such a host, it
+    finds a stand-in module whose `lru_cache` builds the very same C cache functools' own
+    would (`_functools._lru_cache_wrapper`); the stand-in leaves `sys.modules` right after.
+    Only when nothing else can be importing at that moment: no `threading` module loaded
+    (it imports functools itself), so the host runs no other Python thread."""
+    import sys
+
+    modules = sys.modules
+    if "_sqlite3" in modules or "functools" in modules or "threading" in modules:
+        import _sqlite3
+        return _sqlite3
+    from _functools import _lru_cache_wrapper
+
+    def lru_cache(maxsize=128, typed=False):
+        def decorating_function(user_function):
+            return _lru_cache_wrapper(user_function, maxsize, typed, _cache_info)
+        return decorating_function
+
+    stand_in = type(sys)("functools")
+    stand_in.lru_cache = lru_cache
+    modules["functools"] = stand_in
+    try:
+        import _sqlite3
+    finally:
+        if modules.get("functools") is stand_in:
+            del modules["functools"]
+    return _sqlite3
+
+
+def _cache_info(hits, misses, maxsize, currsize):
+    return (hits, misses, maxsize, currsize)
+
+
+try:
+    sqlite3 = _import_sqlite()
 except ImportError:  # pragma: no cover - an interpreter without the split
     import sqlite3
 

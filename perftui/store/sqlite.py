@@ -7,13 +7,9 @@ applied by `perftui.store.migrate`.
 from __future__ import annotations
 
 import os
-try:  # the C module itself: the sqlite3 package's wrapper registers datetime adapters (and
-    # imports datetime) for about 2 ms of a host application's start-up; perftui needs neither
-    import _sqlite3 as sqlite3
-except ImportError:  # pragma: no cover - an interpreter without the split
-    import sqlite3
 
-from perftui.store.engine import Database, file_identity, file_signature
+# the C module, loaded by engine (see engine._import_sqlite)
+from perftui.store.engine import Database, file_identity, file_signature, sqlite3
 
 BUSY_TIMEOUT_MS = 5000
 PRAGMAS = (

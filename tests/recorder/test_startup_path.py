@@ -1,0 +1,58 @@
+"""The recorder's start-up path inside a host application (issue 11): what a recording loads, in
+fresh interpreters, and that the shortcuts it takes change nothing a host or a reader can see."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+RECORD = textwrap.dedent("""
+    from perftui import PerformanceTracker
+    t = PerformanceTracker(db={db!r}, app="host", summary=False, cold_start=False)
+    for i in range(3):
+        t.start_operation("app_startup"); t.stop_operation("app_startup")
+        t.record_metric("prompt_token_count", 2000 + i)
+        assert t.record_baseline_snapshot() is not None
+""")
+
+
+def run(code: str, env: dict) -> dict:
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_a_minimal_host_records_without_functools(subprocess_env, store_path):
+    """_sqlite3 loads with a stand-in for functools (its statement cache is the same C cache),
+    which leaves sys.modules at once; a host importing functools later gets the real one."""
+    code = RECORD.format(db=str(store_path)) + textwrap.dedent("""
+        import sys
+        loaded = sorted(m for m in ("functools", "collections", "keyword", "reprlib")
+                        if m in sys.modules)
+        import functools, json
+        real = hasattr(functools, "wraps") and hasattr(functools, "partial")
+        conn = t._connection().conn
+        for _ in range(3):   # the statement cache serves a repeated statement
+            conn.execute("SELECT count(*) FROM snapshots WHERE app = ?", ("host",)).fetchone()
+        print(json.dumps({"loaded": loaded, "real": real,
+                          "count": conn.execute("SELECT count(*) FROM snapshots").fetchone()[0]}))
+    """)
+    subprocess.run([sys.executable, "-c", RECORD.format(db=str(store_path))], check=True,
+                   env=subprocess_env, timeout=60)   # creating the store may load more, once
+    out = run(code, subprocess_env)
+    assert out == {"loaded": [], "real": True, "count": 6}
+
+
+def test_a_threaded_host_loads_sqlite_as_usual(subprocess_env, store_path):
+    """With threading loaded another thread could import functools at that moment: no
+    stand-in then, _sqlite3 imports the real functools."""
+    code = "import threading, sys\ndel sys.modules['functools']\n" \
+        + RECORD.format(db=str(store_path)) + textwrap.dedent("""
+        import json
+        print(json.dumps({"functools": "functools" in sys.modules
+                          and hasattr(sys.modules["functools"], "wraps")}))
+    """)
+    assert run(code, subprocess_env) == {"functools": True}
