@@ -3,22 +3,25 @@
     batch = read_file(Path("results.json"), "auto", {"app": None, "environment": None})
 
 Formats: perftui (our JSON, minimal or full export), csv (wide, as exported),
-pytest-benchmark, asv (result file or results directory), github-action-benchmark (data.js).
+pytest-benchmark, asv (result file or results directory), github-action-benchmark (data.js),
+pytest-codspeed (`.codspeed/results_*.json`), junit (`pytest --junitxml`).
 `auto` looks at the file: a directory or asv result is asv, `window.BENCHMARK_DATA` or an
-`entries` object is github-action-benchmark, `benchmarks` + `machine_info` is
-pytest-benchmark, a `snapshots` list is perftui, a header with `recorded_at` is csv.
+`entries` object is github-action-benchmark, XML is junit, `benchmarks` + `machine_info` is
+pytest-benchmark, `creator` pytest-codspeed (or `instrument` + `benchmarks`) is
+pytest-codspeed, a `snapshots` list is perftui, a header with `recorded_at` is csv.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from perftui.core.importers import (asv, csv_wide, gab, jsonstream, perftui_json,
-                                    pytest_benchmark)
+from perftui.core.importers import (asv, codspeed, csv_wide, gab, jsonstream, junit,
+                                    perftui_json, pytest_benchmark)
 from perftui.core.importers.model import (ImportBatch, ImportedSnapshot, ImportFileError,
                                           MetricHint)
 
-FORMATS = ("auto", "perftui", "csv", "pytest-benchmark", "asv", "github-action-benchmark")
+FORMATS = ("auto", "perftui", "csv", "pytest-benchmark", "asv", "github-action-benchmark",
+           "pytest-codspeed", "junit")
 
 
 def read_file(path: Path, fmt: str, defaults: dict, *, stream: bool = False) -> ImportBatch:
@@ -43,6 +46,10 @@ def read_file(path: Path, fmt: str, defaults: dict, *, stream: bool = False) -> 
         return gab.read(path, defaults)
     if fmt == "pytest-benchmark":
         return pytest_benchmark.read(path, defaults)
+    if fmt == "pytest-codspeed":
+        return codspeed.read(path, defaults)
+    if fmt == "junit":
+        return junit.read(path, defaults)
     return perftui_json.read(path, defaults, stream=stream)
 
 
@@ -54,17 +61,21 @@ def _detect_and_read(path: Path, defaults: dict, stream: bool) -> ImportBatch:
     text = _head(path)
     if gab.looks_like_text(text):
         return gab.read(path, defaults)
+    if junit.looks_like_text(text):
+        return junit.read(path, defaults)
     stripped = text.lstrip()
     if not stripped.startswith(("{", "[")):
         if csv_wide.looks_like(text):
             return csv_wide.read(path, defaults, stream=stream)
-        raise ImportFileError(f"{path}: cannot tell the format (not JSON, not a CSV with a "
-                              "recorded_at column); give --format")
+        raise ImportFileError(f"{path}: cannot tell the format (not JSON, not XML, not a CSV "
+                              "with a recorded_at column); give --format")
     document = _top_level(path)
     if document is None:        # a snapshots list (or a list of snapshots): perftui's own
         return perftui_json.read(path, defaults, stream=stream)
     if pytest_benchmark.looks_like(document):
         return pytest_benchmark.read(path, defaults, document)
+    if codspeed.looks_like(document):
+        return codspeed.read(path, defaults, document)
     if asv.looks_like(document):
         return asv.read(path, defaults)
     if gab.looks_like(document):
@@ -72,7 +83,8 @@ def _detect_and_read(path: Path, defaults: dict, stream: bool) -> ImportBatch:
     if perftui_json.looks_like(document):
         return perftui_json.read(path, defaults, document, stream=stream)
     raise ImportFileError(f"{path}: JSON of an unknown shape (expected perftui snapshots, "
-                          "pytest-benchmark, asv or github-action-benchmark data); give --format")
+                          "pytest-benchmark, pytest-codspeed, asv or github-action-benchmark "
+                          "data); give --format")
 
 
 def _top_level(path: Path):
@@ -87,7 +99,7 @@ def _top_level(path: Path):
                 return event[2]
             members[event[1]] = event[2]
         elif event[0] == "start" and event[1] is not None:     # "snapshots": [
-            if not any(f.looks_like(members) for f in (pytest_benchmark, asv, gab)):
+            if not any(f.looks_like(members) for f in (pytest_benchmark, codspeed, asv, gab)):
                 parts.close()
                 return None
             members[event[1]] = [item for kind, _, item, *_ in _items(parts)]
