@@ -165,7 +165,7 @@ def _check_text(name: str, value: Any) -> None:
 def _check_controls(name: str, value: Any) -> None:
     """No terminal control characters (C0, DEL, C1) in stored text: names and identifiers are
     one line; `notes` may hold tabs and newlines."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or value.isprintable():  # printable: no control character
         return
     from perftui.textrules import control_message, first_control
 

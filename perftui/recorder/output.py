@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import os
 
-from perftui.fmt import format_percent, format_value
-from perftui.severity import severity_rank
-
 RULE = "─" * 60
 _ICON = {"ok": "✅", "info": "ℹ", "warning": "⚠", "error": "✖", "critical": "✖"}
 _STYLE = {"ok": "green", "info": "cyan", "warning": "yellow", "error": "red", "critical": "bold red"}
@@ -15,6 +12,9 @@ _STYLE = {"ok": "green", "info": "cyan", "warning": "yellow", "error": "red", "c
 
 def summary_lines(result) -> list[tuple[str, str]]:
     """(text, severity) lines of the summary; plain data so it is testable without a terminal."""
+    from perftui.fmt import format_percent, format_value  # only for a summary: the log line
+    from perftui.severity import severity_rank            # of every run needs neither
+
     lines: list[tuple[str, str]] = []
     lines.append((f"{result.app} Startup Performance", "title"))
     for m in result.metrics:

@@ -71,11 +71,9 @@ class PerformanceTracker:
         flag = _env_flag("PERFTUI_DISABLE")
         self.disabled = bool(disabled if disabled is not None else flag)
         self.db = str(db) if db else None
-        from perftui.store.location import env_scope
-
-        app, environment = env_scope(app, environment)
-        self.app = app or _default_app_name()
-        self.environment = environment or "local"
+        # store.location.env_scope's rule, spelled out: that module loads only when needed
+        self.app = app or env.get("PERFTUI_APP") or _default_app_name()
+        self.environment = environment or env.get("PERFTUI_ENV") or "local"
         self.app_version = app_version or env.get("PERFTUI_APP_VERSION")
         self.summary = summary if summary is not None else _env_flag("PERFTUI_SUMMARY")
         self.log_dir = str(log_dir) if log_dir else env.get("PERFTUI_LOG_DIR")
@@ -251,9 +249,14 @@ class PerformanceTracker:
         if self._conn is not None and self._conn.moved():
             self.close()    # the store was deleted or replaced: write to what is there now
         if self._conn is None:
-            from perftui.store.location import resolve_store_path
+            # an explicit path, else PERFTUI_DB, else the user data directory (the rule of
+            # store.location.resolve_store_path, which loads only for that last case)
+            if not self.db:
+                self.db = os.environ.get("PERFTUI_DB") or None
+            if not self.db:
+                from perftui.store.location import resolve_store_path
 
-            self.db = resolve_store_path(self.db)
+                self.db = resolve_store_path(None)
             if _is_url(self.db):  # a team's PostgreSQL store: every statement is bounded too
                 from perftui.store.postgres import connect as connect_postgres
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from perftui._json import dumps, loads
 from perftui.severity import at_least, sql_rank
 from perftui.store.engine import Database
-from perftui.store.where import scope_terms
 
 STATUSES = ("open", "acknowledged", "resolved")
 UNRESOLVED = "status IN ('open', 'acknowledged')"
@@ -123,6 +122,8 @@ def list_alerts(db: Database, *, min_severity: str | None = None, status: str = 
     if metric_code:
         where.append("(m.code = ? OR m.key = ?)")
         args.extend((metric_code, metric_code))
+    from perftui.store.where import scope_terms  # not on the recorder's path
+
     terms, params = scope_terms(app, environment, prefix="a.")
     where.extend(terms)
     args.extend(params)
@@ -145,6 +146,8 @@ def get_alert(db: Database, alert_id: int) -> dict | None:
 def open_alert_counts(db: Database, app: str | None = None,
                       environment: str | None = None) -> dict[str, int]:
     """Unresolved alerts by severity, in one scope or the whole store."""
+    from perftui.store.where import scope_terms  # not on the recorder's path
+
     terms, args = scope_terms(app, environment)
     sql = " AND ".join([f"SELECT severity, count(*) FROM alerts WHERE {UNRESOLVED}", *terms])
     counts = {"critical": 0, "error": 0, "warning": 0, "info": 0}

@@ -12,6 +12,9 @@ import os
 from perftui.store.engine import Database, file_identity, file_signature, sqlite3
 
 BUSY_TIMEOUT_MS = 5000
+# The newest migration shipped (migrations/NNNN_*.sql; a test keeps the two equal): a store at
+# this version needs no look at the migrations, so opening one does not load store.migrate.
+SCHEMA_VERSION = 5
 PRAGMAS = (
     ("journal_mode", "wal"),
     ("busy_timeout", BUSY_TIMEOUT_MS),
@@ -102,9 +105,11 @@ def connect(path: str, *, create: bool = True, readonly: bool = False,
         db = Database(conn, file, readonly=readonly)
         db.identity = file_identity(file)
         db.frozen = frozen
-        from perftui.store.migrate import check_schema
+        version = current_version(db)
+        if version != SCHEMA_VERSION:  # older, newer or not a store: migrate decides
+            from perftui.store.migrate import check_schema
 
-        check_schema(db, path, version=current_version(db), readonly=readonly, migrate=migrate)
+            check_schema(db, path, version=version, readonly=readonly, migrate=migrate)
     except BaseException as exc:
         conn.close()
         if isinstance(exc, sqlite3.Error):
