@@ -1,8 +1,9 @@
-"""perftui import: bring history in from perftui JSON/CSV, pytest-benchmark, asv or
-github-action-benchmark files."""
+"""perftui import: bring history in from perftui JSON/CSV, pytest-benchmark, asv,
+github-action-benchmark, pytest-codspeed or JUnit XML files, one or several at a time."""
 
 from __future__ import annotations
 
+import glob
 import sys
 from pathlib import Path
 
@@ -26,13 +27,22 @@ def add_parser(sub) -> None:
                     "Snapshots the store already holds are skipped. By default snapshots are "
                     "stored as they are; --replay evaluates them oldest first as if recorded "
                     "live, raising the alerts a live run would have raised. A perftui export "
-                    "imported into an empty store restores it whole (catalog, alerts, audit).",
+                    "imported into an empty store restores it whole (catalog, alerts, audit). "
+                    "Several files (or a quoted glob pattern, expanded by perftui) are all "
+                    "checked first, and a bad one stops the import before anything is "
+                    "written; they are then imported oldest run first, whatever the order "
+                    "given, with a line per file and a total (--json: an object with `files`, "
+                    "one summary each, and `total`).",
         examples=["perftui import history.json",
                   "perftui import .benchmarks/Linux-CPython-3.11-64bit/0001_abc.json --branch main",
                   "perftui --app django import asv/results --format asv",
                   "perftui import data.js --format github-action-benchmark --replay",
-                  "perftui --db restored.db import backup.json"])
-    p.add_argument("file", metavar="FILE", help="file to import (a directory for asv results)")
+                  "perftui --db restored.db import backup.json",
+                  "perftui import '.codspeed/results_*.json'",
+                  "perftui import report-*.xml --format junit --branch main"])
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="file(s) to import (a directory for asv results); a quoted glob "
+                        "pattern is expanded")
     p.add_argument("--format", choices=FORMATS, default="auto",
                    help="file format (default: auto, detected from the content)")
     p.add_argument("--replay", action="store_true",
@@ -52,7 +62,10 @@ def run(args) -> int:
     app, environment = env_scope(args.app, args.env)
     defaults = {"app": app, "environment": environment, "git_commit": args.commit,
                 "git_branch": args.branch}
-    path = Path(args.file)
+    paths = expand(args.files)
+    if len(paths) > 1:
+        return run_many(args, paths, defaults)
+    path = paths[0]
     batch = load(path, args.format, defaults)      # the whole file is checked before the store
     with open_store_for(args, write=True, create=True) as store:
         note = upkeep(store)
@@ -72,6 +85,90 @@ def run(args) -> int:
     else:
         render(summary)
     return 0
+
+
+def expand(patterns: list[str]) -> list[Path]:
+    """The files named: a name that exists is itself; one that does not but holds glob
+    characters (* ? [) is the files it matches, sorted (none: an error naming it)."""
+    from perftui.core.importers import ImportFileError
+
+    paths: list[Path] = []
+    for pattern in patterns:
+        if Path(pattern).exists() or not glob.has_magic(pattern):
+            paths.append(Path(pattern))
+            continue
+        matches = sorted(glob.glob(pattern, recursive=True))
+        if not matches:
+            raise ImportFileError(f"no file matches {pattern}")
+        paths.extend(Path(match) for match in matches)
+    return paths
+
+
+def run_many(args, paths: list[Path], defaults: dict) -> int:
+    """Several files: all read and checked (against each other's format and against the
+    store's units) before the first is written, then imported oldest run first."""
+    from perftui.cli.progress import progress_bar
+    from perftui.core.import_many import check_against_store, load_many
+    from perftui.core.importing import ImportInterrupted, import_batch
+    from perftui.core.retention import retention_notes, upkeep
+
+    loaded = load_many(paths, args.format, defaults)
+    summaries: list[dict] = []
+    try:
+        with open_store_for(args, write=True, create=True) as store:
+            check_against_store(store, loaded)
+            note = upkeep(store)
+            if note:
+                echo(note, file=sys.stderr)
+            while loaded:
+                path, batch = loaded.pop(0)
+                try:
+                    with progress_bar(f"importing {path.name}") as update:
+                        summary = import_batch(store, batch, path, replay=args.replay,
+                                               progress=update)
+                except ImportInterrupted as stopped:
+                    echo(f"perftui: {stopped}", file=sys.stderr)
+                    if summaries:
+                        echo(f"perftui: the {len(summaries)} file(s) before it were imported "
+                             "whole", file=sys.stderr)
+                    return 130
+                summary["store"] = store.path
+                summaries.append(summary)
+            total = totals(summaries, store.path)
+            total["notes"] = retention_notes(store, total["first"])
+    finally:
+        for _, batch in loaded:
+            if batch.source is not None:
+                batch.source.close()
+    if args.json:
+        print_json({"files": summaries, "total": total})
+    else:
+        for summary in summaries:
+            render(summary)
+        render_total(total)
+    return 0
+
+
+def totals(summaries: list[dict], store: str) -> dict:
+    firsts = [s["first"] for s in summaries if s["first"]]
+    lasts = [s["last"] for s in summaries if s["last"]]
+    return {"files": len(summaries),
+            "in_file": sum(s["in_file"] for s in summaries),
+            "imported": sum(s["imported"] for s in summaries),
+            "skipped_duplicates": sum(s["skipped_duplicates"] for s in summaries),
+            "measurements": sum(s["measurements"] for s in summaries),
+            "registered_metrics": sorted({n for s in summaries for n in s["registered_metrics"]}),
+            "alerts_raised": sum(s["alerts_raised"] for s in summaries),
+            "first": min(firsts, default=None), "last": max(lasts, default=None),
+            "store": store}
+
+
+def render_total(total: dict) -> None:
+    span = f" ({total['first'][:10]} .. {total['last'][:10]})" if total["first"] else ""
+    echo(f"total: imported {total['imported']:,} of {total['in_file']:,} snapshots "
+         f"({total['measurements']:,} values) from {total['files']} files{span}")
+    for note in total["notes"]:
+        echo(f"note: {note}")
 
 
 def render(summary: dict) -> None:
