@@ -347,12 +347,13 @@ def _evaluate(conn: Database, snap: SnapshotInput, recorded_at: str, snapshot_id
         open_by_metric.setdefault(alert.metric_id, []).append(alert)
     baseline_snapshot = snapshots.last_warm_snapshot(conn, snap.app, snap.environment,
                                                      recorded_at)
+    pasts = snapshots.histories(conn, [row.id for row, _ in rows if row.code in specs],
+                                snap.app, snap.environment, recorded_at, config.history, resets)
     for row, value in rows:
         spec = specs.get(row.code)
         if spec is None:
             continue
-        past = snapshots.history(conn, row.id, snap.app, snap.environment, recorded_at,
-                                 config.history, resets.get(row.id))
+        past = pasts[row.id]
         verdict = evaluate_metric(value, past, spec, config)
         result.verdicts.append(verdict)
         mine = open_by_metric.get(row.id, ())

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 RECORD = textwrap.dedent("""
     from perftui import PerformanceTracker
     t = PerformanceTracker(db={db!r}, app="host", summary=False, cold_start=False)
@@ -81,3 +83,33 @@ def test_a_recording_into_a_current_store_loads_only_its_own_modules(subprocess_
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60,
                    capture_output=True)   # creates the store (that loads migrate)
     assert run(code, env) == []
+
+
+# ---------------------------------------------------------------- one read for a run's history
+
+from tests.store.test_flat_reads import SCOPES, _stamp, filled  # noqa: E402,F401 - the fixture
+
+
+@pytest.mark.parametrize("spread", [0, 10**9], ids=["by-id", "id-range"])
+@pytest.mark.parametrize("few", [0, 10**9], ids=["scope-walk", "metric-key"])
+@pytest.mark.parametrize("limit", [1, 5, 60])
+def test_histories_are_each_metrics_history(filled, monkeypatch, few, limit, spread):  # noqa: F811
+    """snapshots.histories (two statements for a run) gives what snapshots.history gives per
+    metric, whichever plan that takes, with and without baseline resets."""
+    from perftui.store import snapshots
+    from perftui.store.db import open_store
+
+    url, ids, _rows = filled
+    monkeypatch.setattr(snapshots, "FEW_VALUES", few)
+    monkeypatch.setattr(snapshots, "RANGE_SPREAD", spread)
+    metric_ids = list(ids.values())
+    resets = [{}, {ids["DENSE"]: _stamp(400), ids["SPARSE"]: _stamp(590)},
+              {m: _stamp(100) for m in metric_ids}, {ids["ELSEWHERE"]: _stamp(999)}]
+    with open_store(url) as db:
+        for app, env in SCOPES:
+            for before in (_stamp(600), _stamp(450), _stamp(3)):
+                for since in resets:
+                    got = snapshots.histories(db, metric_ids, app, env, before, limit, since)
+                    want = {m: snapshots.history(db, m, app, env, before, limit, since.get(m))
+                            for m in metric_ids}
+                    assert got == want, (app, env, before, since)
