@@ -15,12 +15,18 @@ def add_parser(sub) -> None:
 
 
 def run_tui(args) -> int:
+    import gc
+
+    # no cycle collection until the first frame is drawn: start-up allocates many long-lived
+    # objects (modules, widgets, styles), and collecting among them only delays that frame;
+    # `run` enables it again right after
+    gc.disable()
     from perftui.tui.data import StoreSource
 
     # the status screen's data is read while Textual is imported (the longest part of the
-    # start), so it is on screen in the first frame; psutil (the machine panel) likewise
+    # start), so it is on screen in the first frame
     source = StoreSource(args.db, read_only=bool(getattr(args, "read_only", False)))
-    source.start_early_status(args.app, args.env, warm=("psutil",))
+    source.start_early_status(args.app, args.env)
     from perftui.tui.app import run
 
     return run(source=source, app=args.app, environment=args.env)

@@ -71,6 +71,8 @@ class PerftuiApp(App):
         self.trend_metric: str | None = None
         self.error_screen = None
         self.watcher = None
+        self._first_frame_shown = False
+        self._after_first_frame: list[tuple[Any, Any]] = []
         self._use_theme()
 
     def _use_theme(self) -> None:
@@ -113,10 +115,38 @@ class PerftuiApp(App):
         finally:
             del stylesheet.set_variables, stylesheet.reparse
 
+    # -- the first frame -----------------------------------------------------------------------
+    def after_first_frame(self, callback, sender=None) -> None:
+        """Call `callback` (in `sender`'s message pump, default the app's) once the first frame
+        is on the terminal, or soon if it already is. For work the first frame does not show:
+        Textual runs `call_after_refresh` callbacks at once while it starts up (it batches the
+        whole start), so they would delay that frame."""
+        pump = sender if sender is not None else self
+        if self._first_frame_shown:
+            pump.call_later(callback)
+        else:
+            self._after_first_frame.append((pump, callback))
+
+    def _display(self, screen, renderable) -> None:
+        super()._display(screen, renderable)
+        if not self._first_frame_shown and renderable is not None and not self._batch_count:
+            self._first_frame_done()
+
+    def _first_frame_done(self) -> None:
+        """The first frame went out (or was rendered, headless): run what waited for it."""
+        if self._first_frame_shown:
+            return
+        self._first_frame_shown = True
+        waiting, self._after_first_frame = self._after_first_frame, []
+        for pump, callback in waiting:
+            pump.call_later(callback)
+
     # -- lifecycle ----------------------------------------------------------------------------
     def on_mount(self) -> None:
+        # should no frame ever be drawn (no size yet), deferred work still runs
+        self.set_timer(2.0, self._first_frame_done)
         if self.live:
-            self.start_watcher()
+            self.after_first_frame(self.start_watcher)
 
     def on_unmount(self) -> None:
         if self.watcher is not None:
@@ -129,6 +159,10 @@ class PerftuiApp(App):
         self.watcher = StoreWatcher(self.source.path, lambda: self.post_message(StoreChanged()),
                                     self.poll_interval)
         self.watcher.start()
+
+    @property
+    def has_load_source(self) -> bool:
+        return self._load_source is not _UNSET
 
     @property
     def load_source(self):
@@ -269,7 +303,14 @@ def run(db: str | None = None, app: str | None = None, environment: str | None =
         read_only: bool = False, source: StoreSource | None = None) -> int:
     """Open the TUI on a store (or on `source`); returns the exit code (what `perftui tui`
     calls)."""
+    import gc
+
     source = source if source is not None else StoreSource(db, read_only=read_only)
     tui = PerftuiApp(source, app_name=app, environment=environment)
-    tui.run()
+    if not gc.isenabled():   # `perftui tui` starts without the cycle collector: see cmd_tui
+        tui.after_first_frame(gc.enable)
+    try:
+        tui.run()
+    finally:
+        gc.enable()
     return int(tui.return_code or 0)

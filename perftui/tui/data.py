@@ -101,13 +101,11 @@ class StoreSource:
         return self._read(status, app, environment)
 
     # -- the first read, before the UI exists ------------------------------------------------
-    def start_early_status(self, app: str | None, environment: str | None,
-                           warm: tuple[str, ...] = ()) -> None:
+    def start_early_status(self, app: str | None, environment: str | None) -> None:
         """Read the status screen's data in a thread now, while the caller goes on to import
         the UI (Textual takes far longer to import than the read takes); the first `status()`
-        call with the same scope gets it. Then import the `warm` modules in that thread too,
-        so the UI thread does not pay for them."""
-        self._early = EarlyRead((app, environment), lambda: self._status(app, environment), warm)
+        call with the same scope gets it."""
+        self._early = EarlyRead((app, environment), lambda: self._status(app, environment))
 
     def early_status(self, app: str | None, environment: str | None) -> dict | None:
         """The early read's data if it has already arrived (never waits), else None."""
@@ -218,10 +216,9 @@ class EarlyRead:
     """One read running in its own thread; `result()` waits for it and returns its value or
     raises its error."""
 
-    def __init__(self, key: tuple, read: Callable[[], Any], warm: tuple[str, ...] = ()):
+    def __init__(self, key: tuple, read: Callable[[], Any]):
         self.key = key
         self._read = read
-        self._warm = warm
         self._value: Any = None
         self._error: BaseException | None = None
         self._done = threading.Event()
@@ -234,13 +231,6 @@ class EarlyRead:
             self._error = exc
         finally:
             self._done.set()
-        import importlib
-
-        for name in self._warm:
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - warming only; the real import reports
-                pass
 
     @property
     def ready(self) -> bool:

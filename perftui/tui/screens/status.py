@@ -55,7 +55,7 @@ class StatusScreen(DataScreen):
             self.on_status_loaded(StatusLoaded(data, self.source.now()))
         else:
             self.query_one("#cards").display = False
-        self.call_after_refresh(self.first_load)
+        self.app.after_first_frame(self.first_load, self)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw())
 
     def _redraw(self) -> None:
@@ -65,8 +65,21 @@ class StatusScreen(DataScreen):
         self.sample_load()
 
     def first_load(self) -> None:
+        """After the first frame: the data if it did not come early, then the machine panel."""
         if self.data is None:
             self.reload()
+        if self.app.has_load_source:
+            self.start_sampling()
+        else:
+            self.create_load_source()
+
+    @work(thread=True, exclusive=True, group="machine")
+    def create_load_source(self) -> None:
+        """The load source imports psutil (tens of ms): off the UI thread."""
+        self.app.load_source  # noqa: B018 - created here
+        self.app.call_from_thread(self.start_sampling)
+
+    def start_sampling(self) -> None:
         source = self.app.load_source
         if getattr(source, "live", False):  # CPU is measured from now on: first reading in 1 s
             self.set_timer(1.0, self.sample_load)

@@ -135,7 +135,7 @@ class MetricGrid(VerticalScroll):
     def on_mount(self) -> None:
         if self._initial:
             first = self.query(MetricCard).first()
-            self.call_after_refresh(self._mount_pending)
+            self.app.after_first_frame(self._mount_pending, self)
             self.call_after_refresh(lambda: self.screen.focused is None and first.focus())
 
     def _mount_pending(self) -> None:
