@@ -14,9 +14,9 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from perftui.tui.messages import ActionFailed, StoreFailed
+from perftui.tui.widgets.footer import KeysFooter
 from perftui.tui.widgets.navbar import NavBar
 
 FAILED = object()
@@ -49,17 +49,34 @@ class DataScreen(Screen):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.generation = -1
+        self._resumed = False
 
     def compose_navbar(self) -> ComposeResult:
         yield NavBar(self.MODE, id="navbar")
 
     def compose_footer(self) -> ComposeResult:
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.app.update_navbar(self)
 
-    def on_screen_resume(self) -> None:
+    def _compositor_refresh(self) -> None:
+        """Textual's, except while the app batches updates (all of its start-up): a frame
+        rendered then is thrown away unseen (`App._display` drops it), and rendering one is a
+        good part of the first frame's cost. The screen is marked for a repaint instead, which
+        it does as soon as the batch ends."""
+        if self.app._batch_count and self is self.app.screen and not self.app.is_inline:
+            self._repaint_required = True
+            return
+        super()._compositor_refresh()
+
+    def on_screen_resume(self, event) -> None:
+        # (runs before Textual's own handler, on Screen.) The first time a screen is shown,
+        # right after it was mounted, its nodes were styled as they were mounted: restyling
+        # them all again would only delay the frame
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
         self.app.update_navbar(self)
         if self.generation != self.app.generation:
             self.reload()

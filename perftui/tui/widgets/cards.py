@@ -42,8 +42,9 @@ class MetricCard(Widget, can_focus=True):
             return
         self.metric = metric
         severity = metric["severity"] if metric["active"] else "inactive"
-        # one restyle, not one per class
-        self.update_classes({f"-{name}": name == severity for name in (*SEVERITIES, "inactive")})
+        # one restyle, not one per class; none before it is mounted (styled then)
+        self.update_classes({f"-{name}": name == severity for name in (*SEVERITIES, "inactive")},
+                            update=self.is_mounted)
         self.border_title = self._title()
         label = "inactive" if not metric["active"] else SEVERITY_LABEL.get(severity, severity)
         if metric.get("alert_severity") and metric["active"]:
