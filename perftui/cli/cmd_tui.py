@@ -21,12 +21,15 @@ def run_tui(args) -> int:
     # objects (modules, widgets, styles), and collecting among them only delays that frame;
     # `run` enables it again right after
     gc.disable()
-    from perftui.tui.data import StoreSource
+    try:
+        from perftui.tui.data import StoreSource
 
-    # the status screen's data is read while Textual is imported (the longest part of the
-    # start), so it is on screen in the first frame
-    source = StoreSource(args.db, read_only=bool(getattr(args, "read_only", False)))
-    source.start_early_status(args.app, args.env)
-    from perftui.tui.app import run
+        # the status screen's data is read while Textual is imported (the longest part of the
+        # start), so it is on screen in the first frame
+        source = StoreSource(args.db, read_only=bool(getattr(args, "read_only", False)))
+        source.start_early_status(args.app, args.env)
+        from perftui.tui.app import run
 
-    return run(source=source, app=args.app, environment=args.env)
+        return run(source=source, app=args.app, environment=args.env)
+    finally:
+        gc.enable()

@@ -127,6 +127,10 @@ class PerftuiApp(App):
         else:
             self._after_first_frame.append((pump, callback))
 
+    @property
+    def first_frame_shown(self) -> bool:
+        return self._first_frame_shown
+
     def _display(self, screen, renderable) -> None:
         super()._display(screen, renderable)
         if not self._first_frame_shown and renderable is not None and not self._batch_count:

@@ -19,6 +19,7 @@ from perftui.tui.widgets.cards import MetricGrid
 from perftui.tui.widgets.panels import InfoPanel, health_text, latest_run_text, load_text
 
 LOAD_INTERVAL = 3.0
+CHROME_ROWS = 7   # navigation bar, the panels and the footer: the cards get the rest
 AGE_INTERVAL = 30.0
 
 
@@ -44,7 +45,8 @@ class StatusScreen(DataScreen):
             yield InfoPanel("Health", id="health")
             yield InfoPanel("Machine now", id="machine")
         yield Static("Loading…", id="status-message")
-        yield MetricGrid(early, first=MetricGrid.fitting(*self.app.size), id="cards")
+        width, height = self.app.size
+        yield MetricGrid(early, first=MetricGrid.fitting(width, height - CHROME_ROWS), id="cards")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:

@@ -137,7 +137,10 @@ class MetricGrid(VerticalScroll):
         if self._initial:
             first = self.query(MetricCard).first()
             self.app.after_first_frame(self._mount_pending, self)
-            self.call_after_refresh(lambda: self.screen.focused is None and first.focus())
+            if self.screen.focused is None:
+                # now, not after a refresh: the footer then builds its keys once, for the
+                # bindings with a card focused, and the first frame shows the focused card
+                self.screen.set_focus(first, scroll_visible=False)
 
     def _mount_pending(self) -> None:
         pending, self._pending = self._pending, []
@@ -154,7 +157,7 @@ class MetricGrid(VerticalScroll):
 
     @staticmethod
     def fitting(width: int, height: int) -> int:
-        """How many cards a grid of about this size shows at once (a row to spare)."""
+        """How many cards a grid of this size shows at once (a part row included)."""
         return max(1, width // CARD_WIDTH) * (max(1, height) // 4 + 1)
 
     def on_resize(self) -> None:

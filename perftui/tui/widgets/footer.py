@@ -1,10 +1,11 @@
 """Textual's Footer, without the start-up work it repeats.
 
 Every change of the screen's bindings (the screen shown, focus moving) makes Textual's Footer
-schedule a recompose; at start-up several come at once and each rebuilds every key. Each new
-key also starts `compact` and then takes the footer's value, and each of the two steps restyles
-it. This one rebuilds once per batch of changes and builds keys in their final state; what it
-shows is Textual's.
+schedule a recompose; at start-up several come one after the other and each rebuilds every key.
+Each new key also starts `compact` and then takes the footer's value, and each of the two steps
+restyles it. This one builds its keys once the app's first frame is out (the footer is an empty
+bar in that frame, for a moment), then once per batch of changes, and builds keys in their final
+state; what it shows is Textual's.
 """
 
 from __future__ import annotations
@@ -15,8 +16,15 @@ from textual.widgets._footer import FooterKey
 
 class KeysFooter(Footer):
     _recompose_pending = False
+    _waiting_for_frame = False
 
     def bindings_changed(self, screen) -> None:
+        app = self.app
+        if not getattr(app, "first_frame_shown", True):
+            if not self._waiting_for_frame:
+                self._waiting_for_frame = True
+                app.after_first_frame(lambda: self.bindings_changed(self.screen), self)
+            return
         if self._recompose_pending:
             self._bindings_ready = True   # the recompose already scheduled shows these too
             return
