@@ -13,7 +13,7 @@ from ._helpers import assert_one_line_error, execute, query, scalar
 
 def old_and_new_runs(cli, db):
     """Warm runs 60 days ago, a cold start 10 days ago, and a run now."""
-    long_ago = utcnow() - timedelta(days=60)
+    long_ago = (utcnow() - timedelta(days=60)).replace(hour=12, minute=0)  # one UTC day
     for i in range(5):
         at = to_iso(long_ago + timedelta(hours=i))
         assert cli("--db", db, "record", f"APP-001={400 + i}", "--at", at)[0] == 0
@@ -40,7 +40,7 @@ def test_prune_dry_run_then_prune(cli, store_url):
 
 
 def test_alerts_outlive_their_snapshots(cli, store_url):
-    long_ago = utcnow() - timedelta(days=60)
+    long_ago = (utcnow() - timedelta(days=60)).replace(hour=12, minute=0)  # one UTC day
     for i in range(3):
         assert cli("--db", store_url, "record", "APP-001=900",
                    "--at", to_iso(long_ago + timedelta(hours=i)))[0] == 0
