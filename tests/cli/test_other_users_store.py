@@ -35,20 +35,21 @@ def files(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.name: (p.stat().st_uid, p.stat().st_mode & 0o777) for p in folder.iterdir()}
 
 
-def snapshot_count(store: Path) -> int:
+def count(store: Path, sql: str) -> int:
+    """One number from the store, read without locks or files (the owner's view)."""
     conn = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
-        return conn.execute("SELECT count(*) FROM snapshots").fetchone()[0]
+        return conn.execute(sql).fetchone()[0]
     finally:
         conn.close()
+
+
+def snapshot_count(store: Path) -> int:
+    return count(store, "SELECT count(*) FROM snapshots")
 
 
 def open_alert_count(store: Path) -> int:
-    conn = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-    try:
-        return conn.execute("SELECT count(*) FROM alerts WHERE status = 'open'").fetchone()[0]
-    finally:
-        conn.close()
+    return count(store, "SELECT count(*) FROM alerts WHERE status = 'open'")
 
 
 def build_store(argv_runner, store: Path, home: Path) -> None:
