@@ -193,5 +193,51 @@ class BaselineReset(BaseModel):
         table_name = "baseline_resets"
 
 
+class HourlyRollup(BaseModel):
+    """One hour of one metric in one scope, kept by `perftui.store.rollups`."""
+    hour = TextField()
+    app = TextField()
+    environment = TextField()
+    metric = ForeignKeyField(Metric, column_name="metric_id", on_delete="CASCADE")
+    runs = IntegerField()
+    warm_count = IntegerField()
+    warm_sum = FloatField(null=True)
+    warm_min = FloatField(null=True)
+    warm_max = FloatField(null=True)
+    warm_last = FloatField(null=True)
+    cold_count = IntegerField()
+    cold_min = FloatField(null=True)
+    cold_max = FloatField(null=True)
+    first_at = TextField()
+    last_at = TextField()
+    sketch = TextField(null=True)
+
+    class Meta:
+        table_name = "hourly_rollups"
+        primary_key = CompositeKey("app", "environment", "hour", "metric")
+        indexes = ((("metric", "app", "environment", "hour"), False),)
+        without_rowid = True
+
+
+class HourlyRuns(BaseModel):
+    """One hour of one scope's runs, kept by `perftui.store.rollups`."""
+    hour = TextField()
+    app = TextField()
+    environment = TextField()
+    runs = IntegerField()
+    cold_starts = IntegerField()
+    failed = IntegerField()
+    first_at = TextField()
+    last_at = TextField()
+    index_sum = FloatField(null=True)
+    index_count = IntegerField()
+    commits = TextField(null=True)
+
+    class Meta:
+        table_name = "hourly_runs"
+        primary_key = CompositeKey("app", "environment", "hour")
+        without_rowid = True
+
+
 ALL_MODELS = (Metric, Snapshot, Measurement, Alert, DailyAggregate, TargetChange,
-              SchemaMigration, StoreMeta, BaselineReset)
+              SchemaMigration, StoreMeta, BaselineReset, HourlyRollup, HourlyRuns)

@@ -1,0 +1,283 @@
+"""Hourly rollups: what reports and long trends read instead of every raw value.
+
+A report over a week of a busy store (35,000 runs a day, 21 metrics) would read five million
+values; the week's hourly rollups are 168 rows per metric. Each (hour, scope, metric) row keeps
+the counts, sum, minimum, maximum and newest value of the hour's warm runs, the cold starts'
+count and range, and a **sketch** of the warm values: a log-bucket histogram (the DDSketch
+scheme) whose quantiles are within `ALPHA` (0.5 %) of the true value, relative, and which merges
+exactly by adding counts. Each (hour, scope) row in `hourly_runs` keeps what a report's period
+line counts (runs, cold starts, failed runs, index sum, distinct commits).
+
+The rollups are a cache of the raw runs, and only readers keep it (`refresh`): recorders never
+pay for it. Snapshot ids grow as runs are committed (SQLite serialises writers); store_meta
+'rollup_watermark' is the highest id folded in. A refresh recomputes, whole and from the raw
+runs, every hour that holds a snapshot above the watermark, so recomputing an hour twice changes
+nothing, and an import of older runs lands in the right hours. PostgreSQL hands out identity
+values before commit, so a run committed late can have an id below one already folded: there
+the refresh looks `PG_MARGIN` ids further back. Retention, which deletes raw runs, recomputes
+the hours it touches in its own transaction (`recompute_hours`).
+
+A store this process may not write (read-only, another user's) gets no refresh; callers then
+read raw values as before (`current` says whether the rollups may be used).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+
+from perftui._json import dumps, loads
+from perftui.store.engine import Database
+from perftui.store.meta import meta_get, meta_set
+
+ALPHA = 0.005                            # relative accuracy of a sketch's quantiles
+GAMMA = (1 + ALPHA) / (1 - ALPHA)
+_LOG_GAMMA = math.log(GAMMA)
+WATERMARK = "rollup_watermark"
+PG_MARGIN = 10_000                       # ids looked at again below the watermark (PostgreSQL)
+
+_INSERT_ROLLUP = (
+    "INSERT INTO hourly_rollups (hour, app, environment, metric_id, runs, warm_count, warm_sum,"
+    " warm_min, warm_max, warm_last, cold_count, cold_min, cold_max, first_at, last_at, sketch)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT_RUNS = (
+    "INSERT INTO hourly_runs (hour, app, environment, runs, cold_starts, failed, first_at,"
+    " last_at, index_sum, index_count, commits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+# ---------------------------------------------------------------- sketches
+
+def bucket(value: float) -> str:
+    """The sketch bucket holding `value`: 'p<k>' for value in (GAMMA**(k-1), GAMMA**k],
+    'n<k>' for its negative, 'z' for zero."""
+    if value > 0:
+        return f"p{math.ceil(math.log(value) / _LOG_GAMMA)}"
+    if value < 0:
+        return f"n{math.ceil(math.log(-value) / _LOG_GAMMA)}"
+    return "z"
+
+
+def _bucket_value(key: str) -> float:
+    if key == "z":
+        return 0.0
+    middle = 2 * GAMMA ** int(key[1:]) / (GAMMA + 1)
+    return middle if key[0] == "p" else -middle
+
+
+def _bucket_order(key: str) -> tuple[int, int]:
+    if key == "z":
+        return (1, 0)
+    k = int(key[1:])
+    return (2, k) if key[0] == "p" else (0, -k)
+
+
+def sketch_of(values: Iterable[float]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for value in values:
+        key = bucket(value)
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
+def merge(into: dict[str, int], other: dict[str, int]) -> dict[str, int]:
+    for key, n in other.items():
+        into[key] = into.get(key, 0) + n
+    return into
+
+
+def quantiles(sketch: dict[str, int], qs: Iterable[float], low: float | None = None,
+              high: float | None = None) -> list[float | None]:
+    """The q-quantiles of the sketched values, interpolated between order statistics the way
+    `perftui.core.report` does on raw values; each within ALPHA of the true one, and inside
+    [low, high] (the exact minimum and maximum) when they are given."""
+    keys = sorted((k for k, n in sketch.items() if n > 0), key=_bucket_order)
+    total = sum(sketch[k] for k in keys)
+    if not total:
+        return [None for _ in qs]
+    ends, running = [], 0
+    for key in keys:
+        running += sketch[key]
+        ends.append(running)
+
+    def at(rank: int) -> float:   # value of the 0-based rank-th smallest
+        lo, hi = 0, len(ends) - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if ends[mid] > rank:
+                hi = mid
+            else:
+                lo = mid + 1
+        value = _bucket_value(keys[lo])
+        if low is not None and value < low:
+            value = low
+        if high is not None and value > high:
+            value = high
+        return value
+
+    out: list[float | None] = []
+    for q in qs:
+        pos = q * (total - 1)
+        first = int(pos)
+        a = at(first)
+        b = at(min(first + 1, total - 1))
+        out.append(a + (b - a) * (pos - first))
+    return out
+
+
+# ---------------------------------------------------------------- keeping them
+
+def kept(db: Database) -> bool:
+    """Whether this store's rollups have been built (a refresh has run at least once)."""
+    return meta_get(db, WATERMARK) is not None
+
+
+def refresh(db: Database, progress: Callable[[int, int], None] | None = None) -> bool:
+    """Fold every snapshot above the watermark into the rollups. True when the rollups are then
+    current; False when this process may not write the store (callers read raw values).
+
+    The first refresh of a store builds every hour (a one-off cost, reported through
+    `progress(done, total)` in hours); later ones cost what the new runs cost."""
+    from perftui.store.bulk import short_transactions
+
+    if db.readonly:
+        return False
+    mark = meta_get(db, WATERMARK)
+    folded = int(mark) if mark else 0
+    top = db.scalar("SELECT max(id) FROM snapshots") or 0
+    if mark is not None and top <= folded:
+        return True
+    since_id = max(0, folded - (PG_MARGIN if db.dialect.name != "sqlite" else 0))
+    if mark is None:
+        since_id = 0
+    hours = db.execute(
+        "SELECT DISTINCT app, environment, substr(recorded_at, 1, 13) FROM snapshots"
+        " WHERE id > ? ORDER BY 3, 1, 2", (since_id,)).fetchall()
+
+    def step(i: int) -> int:
+        app, environment, hour = hours[i]
+        _recompute(db, app, environment, hour)
+        return i + 1
+
+    def committed(i: int) -> None:
+        if progress is not None:
+            progress(i, len(hours))
+
+    short_transactions(db, step, 0, lambda i: i < len(hours), committed)
+    with db.transaction():
+        now = meta_get(db, WATERMARK)
+        if now is None or int(now) < top:
+            meta_set(db, WATERMARK, str(top))
+    return True
+
+
+def hours_of(db: Database, where: str, params) -> list[tuple[str, str, str]]:
+    """(app, environment, hour) of the snapshots matching `where`, for `recompute_hours`."""
+    return db.execute("SELECT DISTINCT app, environment, substr(recorded_at, 1, 13)"
+                      f" FROM snapshots WHERE {where}", params).fetchall()
+
+
+def recompute_hours(db: Database, hours: Iterable[tuple[str, str, str]]) -> None:
+    """Recompute these hours from the raw runs, inside the caller's transaction. Nothing to do
+    on a store whose rollups were never built."""
+    if not kept(db):
+        return
+    for app, environment, hour in hours:
+        _recompute(db, app, environment, hour)
+
+
+def _recompute(db: Database, app: str, environment: str, hour: str) -> None:
+    lo, hi = hour, hour + ";"   # every recorded_at of the hour starts "YYYY-MM-DDTHH:"
+    scope = (app, environment, lo, hi)
+    db.execute("DELETE FROM hourly_rollups WHERE app = ? AND environment = ? AND hour = ?",
+               (app, environment, hour))
+    db.execute("DELETE FROM hourly_runs WHERE app = ? AND environment = ? AND hour = ?",
+               (app, environment, hour))
+    runs = cold = failed = index_n = 0
+    index_sum = 0.0
+    first = last = None
+    commits: set[str] = set()
+    for at, is_cold, status, index, commit in db.execute(
+            "SELECT recorded_at, is_cold_start, status, performance_index, git_commit"
+            " FROM snapshots" + db.dialect.indexed("snapshots_scope_time") +
+            " WHERE app = ? AND environment = ? AND recorded_at >= ? AND recorded_at < ?",
+            scope):
+        runs += 1
+        cold += 1 if is_cold else 0
+        failed += 1 if status == "failed" else 0
+        if index is not None:
+            index_sum += index
+            index_n += 1
+        if commit is not None:
+            commits.add(commit)
+        if first is None or at < first:
+            first = at
+        if last is None or at > last:
+            last = at
+    if not runs:
+        return
+    db.execute(_INSERT_RUNS, (hour, app, environment, runs, cold, failed, first, last,
+                              index_sum if index_n else None, index_n,
+                              dumps(sorted(commits)) if commits else None))
+    per_metric: dict[int, list] = {}
+    for metric_id, value, is_cold, at in db.execute(
+            "SELECT m.metric_id, m.value, s.is_cold_start, s.recorded_at FROM snapshots s"
+            + db.dialect.indexed("snapshots_scope_time") +
+            " JOIN measurements m ON m.snapshot_id = s.id"
+            " WHERE s.app = ? AND s.environment = ? AND s.recorded_at >= ? AND s.recorded_at < ?"
+            " AND s.status = 'ok' ORDER BY s.recorded_at, s.id", scope):
+        acc = per_metric.get(metric_id)
+        if acc is None:
+            # runs, warm values, cold count, cold min, cold max, first, last
+            acc = per_metric[metric_id] = [0, [], 0, None, None, at, at]
+        acc[0] += 1
+        acc[6] = at
+        if is_cold:
+            acc[2] += 1
+            acc[3] = value if acc[3] is None or value < acc[3] else acc[3]
+            acc[4] = value if acc[4] is None or value > acc[4] else acc[4]
+        else:
+            acc[1].append(value)
+    rows = []
+    for metric_id, (n, warm, n_cold, cmin, cmax, at_first, at_last) in per_metric.items():
+        rows.append((hour, app, environment, metric_id, n, len(warm),
+                     math.fsum(warm) if warm else None, min(warm) if warm else None,
+                     max(warm) if warm else None, warm[-1] if warm else None,
+                     n_cold, cmin, cmax, at_first, at_last,
+                     dumps(sketch_of(warm)) if warm else None))
+    if rows:
+        db.executemany(_INSERT_ROLLUP, rows)
+
+
+# ---------------------------------------------------------------- reading them
+
+def metric_hours(db: Database, app: str, environment: str, first_hour: str,
+                 metric_id: int | None = None) -> list[tuple]:
+    """(metric_id, hour, runs, warm_count, warm_sum, warm_min, warm_max, warm_last, cold_count,
+    cold_min, cold_max, first_at, last_at, sketch) of the hours from `first_hour` on, in hour
+    order (one metric, or every metric)."""
+    sql = ("SELECT metric_id, hour, runs, warm_count, warm_sum, warm_min, warm_max, warm_last,"
+           " cold_count, cold_min, cold_max, first_at, last_at, sketch FROM hourly_rollups"
+           " WHERE app = ? AND environment = ?")
+    params: list = [app, environment]
+    if metric_id is not None:
+        sql += " AND metric_id = ?"
+        params.append(metric_id)
+    sql += " AND hour >= ? ORDER BY metric_id, hour"
+    return db.execute(sql, [*params, first_hour]).fetchall()
+
+
+def run_hours(db: Database, app: str, environment: str, first_hour: str) -> list[tuple]:
+    """(hour, runs, cold_starts, failed, first_at, last_at, index_sum, index_count, commits)
+    from `first_hour` on, in hour order."""
+    return db.execute(
+        "SELECT hour, runs, cold_starts, failed, first_at, last_at, index_sum, index_count,"
+        " commits FROM hourly_runs WHERE app = ? AND environment = ? AND hour >= ?"
+        " ORDER BY hour", (app, environment, first_hour)).fetchall()
+
+
+def load_sketch(text: str | None) -> dict[str, int]:
+    return loads(text) if text else {}
+
+
+__all__ = ["ALPHA", "bucket", "sketch_of", "merge", "quantiles", "kept", "refresh",
+           "hours_of", "recompute_hours", "metric_hours", "run_hours", "load_sketch"]
