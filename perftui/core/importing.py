@@ -128,6 +128,16 @@ def harmonise_units(batch: ImportBatch, catalog: Catalog) -> None:
                 snap.metrics[metric_id] = m.convert_seconds(snap.metrics[metric_id], unit)
 
 
+def register_metrics(conn: Database, batch: ImportBatch, by: str) -> None:
+    """Register a batch's hinted metrics and give its seconds their time units (as an import
+    of it would), without storing its snapshots: for a writer that records the values itself
+    through the recorder (the pytest plugin), so its metrics continue an imported history."""
+    with conn.transaction():
+        catalog = load_catalog(conn)
+        harmonise_units(batch, catalog)
+        _apply_catalog(conn, catalog, batch, False, by)
+
+
 def apply_batch(conn: Database, batch: ImportBatch, *, replay: bool = False,
                 progress: Progress | None = None, by: str = "import",
                 known_ids: dict[int, int] | None = None, audit: bool = False,

@@ -40,7 +40,7 @@ def read(path: Path, defaults: dict, document: Any = None) -> m.ImportBatch:
     values: dict[str, float] = {}
     for i, bench in enumerate(benchmarks):
         where = f"{path}: benchmarks[{i}]"
-        metric_id, hint, seconds = _benchmark(bench, where)
+        metric_id, hint, seconds = benchmark_metric(bench, where)
         if metric_id in values:
             raise m.ImportFileError(f"{where}: benchmark {hint.name!r} appears twice")
         values[metric_id] = seconds
@@ -76,7 +76,10 @@ def _known(value: str | None) -> str | None:
     return value
 
 
-def _benchmark(bench: Any, where: str) -> tuple[str, m.MetricHint, float]:
+def benchmark_metric(bench: Any, where: str) -> tuple[str, m.MetricHint, float]:
+    """(metric id, hint, seconds) of one benchmark object as pytest-benchmark writes it
+    (`fullname` or `name`, `group`, `stats.median` or `stats.mean`); the pytest plugin
+    records its benchmarks through this too, so both give a benchmark the same metric."""
     if not isinstance(bench, dict):
         raise m.ImportFileError(f"{where}: expected an object")
     name = bench.get("fullname") or bench.get("name")
