@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Static
 
@@ -25,7 +26,10 @@ AGE_INTERVAL = 30.0
 
 class StatusScreen(DataScreen):
     MODE = "status"
-    BINDINGS = []
+    BINDINGS = [
+        Binding("b", "bars", "Vs target", tooltip="Current vs target: a bar per metric",
+                id="status.bars"),
+    ]
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -142,6 +146,11 @@ class StatusScreen(DataScreen):
         source = self.app.load_source
         load = source.sample() if source is not None else None
         self.query_one("#machine", InfoPanel).show(load_text(self.app, load))
+
+    def action_bars(self) -> None:
+        from perftui.tui.screens.bars import BarsScreen   # loaded when first asked for
+
+        self.app.push_screen(BarsScreen())
 
     def on_metric_grid_chosen(self, message: MetricGrid.Chosen) -> None:
         self.app.open_trend(message.metric_id)
