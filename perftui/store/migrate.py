@@ -84,8 +84,9 @@ def apply_migrations(db: Database, upto: int | None = None) -> list[int]:
     return applied
 
 
-TABLES = ("hourly_rollups", "hourly_runs", "measurements", "alerts", "daily_aggregates", "target_changes", "baseline_resets",
-          "snapshots", "metrics", "store_meta", "schema_migrations")
+TABLES = ("notify_deliveries", "notify", "hourly_rollups", "hourly_runs", "measurements",
+          "alerts", "daily_aggregates", "target_changes", "baseline_resets", "snapshots",
+          "metrics", "store_meta", "schema_migrations")
 
 
 def drop_tables(db: Database) -> None:

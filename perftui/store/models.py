@@ -239,5 +239,46 @@ class HourlyRuns(BaseModel):
         without_rowid = True
 
 
+class NotifyChannel(BaseModel):
+    """Where alerts are announced (migration 0007); kept by `perftui.store.notify`."""
+    id = AutoField()
+    kind = TextField()
+    target = TextField()               # a webhook URL is a secret: masked wherever shown
+    min_severity = TextField(default="error")
+    repeat_hours = FloatField(default=24)
+    max_per_hour = IntegerField(default=12)
+    since_alert_id = IntegerField(default=0)
+    created_at = TextField()
+    created_by = TextField(null=True)
+    window_start = TextField(null=True)
+    window_count = IntegerField(default=0)
+    last_sent_at = TextField(null=True)
+    failures = IntegerField(default=0)
+    last_error = TextField(null=True)
+    last_error_at = TextField(null=True)
+    claimed_until = TextField(null=True)
+
+    class Meta:
+        table_name = "notify"
+        indexes = ((("kind", "target"), True),)
+
+
+class NotifyDelivery(BaseModel):
+    """What a channel last delivered about an alert, and failed attempts since (migration 0007)."""
+    channel = ForeignKeyField(NotifyChannel, column_name="channel_id", on_delete="CASCADE")
+    alert = ForeignKeyField(Alert, column_name="alert_id", on_delete="CASCADE")
+    severity = TextField(null=True)
+    state = TextField(null=True)
+    notified_at = TextField(null=True)
+    attempts = IntegerField(default=0)
+    last_error = TextField(null=True)
+    last_attempt_at = TextField(null=True)
+
+    class Meta:
+        table_name = "notify_deliveries"
+        primary_key = CompositeKey("channel", "alert")
+
+
 ALL_MODELS = (Metric, Snapshot, Measurement, Alert, DailyAggregate, TargetChange,
-              SchemaMigration, StoreMeta, BaselineReset, HourlyRollup, HourlyRuns)
+              SchemaMigration, StoreMeta, BaselineReset, HourlyRollup, HourlyRuns,
+              NotifyChannel, NotifyDelivery)
