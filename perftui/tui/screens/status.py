@@ -29,6 +29,8 @@ class StatusScreen(DataScreen):
     BINDINGS = [
         Binding("b", "bars", "Vs target", tooltip="Current vs target: a bar per metric",
                 id="status.bars"),
+        Binding("w", "heatmap", "When slow", tooltip="When it is slow: hour of day x weekday",
+                id="status.heatmap"),
     ]
 
     def __init__(self, **kwargs):
@@ -151,6 +153,11 @@ class StatusScreen(DataScreen):
         from perftui.tui.screens.bars import BarsScreen   # loaded when first asked for
 
         self.app.push_screen(BarsScreen())
+
+    def action_heatmap(self) -> None:
+        from perftui.tui.screens.heatmap import HeatmapScreen   # loaded when first asked for
+
+        self.app.push_screen(HeatmapScreen())
 
     def on_metric_grid_chosen(self, message: MetricGrid.Chosen) -> None:
         self.app.open_trend(message.metric_id)

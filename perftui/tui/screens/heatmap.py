@@ -1,0 +1,123 @@
+"""When it is slow (w on the status screen): the performance index, or one metric, by hour of
+day and day of week over a time range, in the viewer's time zone, with the runs behind each
+cell. r cycles the range, [ and ] the metric (the index first), the arrow keys move over the
+cells; escape goes back. The numbers come from `perftui.core.heatmap`."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Static
+
+from perftui.tui.css import tcss
+from perftui.tui.screens.bars import read
+from perftui.tui.screens.base import FAILED, DataScreen
+from perftui.tui.widgets.heatmap import HeatMap, cell_text, legend_text
+
+RANGES = ("24h", "7d", "30d", "all")
+INDEX = "index"
+
+
+class HeatmapLoaded(Message):
+    def __init__(self, data: dict | None):
+        super().__init__()
+        self.data = data
+
+
+class HeatmapScreen(DataScreen):
+    CSS_PATH = tcss("views")
+    MODE = "status"
+    BINDINGS = [
+        Binding("escape,w", "app.pop_screen", "Back", tooltip="Back to the status screen",
+                id="heatmap.back"),
+        Binding("r", "cycle_range", "Range", tooltip="Cycle the time range: 24h, 7d, 30d, all",
+                id="heatmap.range"),
+        Binding("right_square_bracket", "next_metric(1)", "Next metric",
+                tooltip="Map the next metric (the performance index first)",
+                id="heatmap.next"),
+        Binding("left_square_bracket", "next_metric(-1)", "Previous", show=False,
+                tooltip="Map the previous metric", id="heatmap.previous"),
+    ]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.range = "30d"
+        self.metric = INDEX
+        self.data: dict | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_navbar()
+        yield Static(Text("When it is slow …", style="bold"), id="heatmap-title",
+                      classes="view-title")
+        yield Static("", id="heatmap-info", classes="view-note")
+        yield HeatMap(id="heatmap")
+        yield Static("", id="heatmap-cell", classes="view-note")
+        yield Static("", id="heatmap-note", classes="view-note")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(HeatMap).focus()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.query_one(
+            HeatMap).refresh())
+        self.reload()
+
+    def reload(self) -> None:
+        super().reload()
+        self.load_map(self.metric, self.range)
+
+    @work(thread=True, exclusive=True, group="heatmap")
+    def load_map(self, metric: str, range_: str) -> None:
+        from perftui.core.heatmap import heatmap
+
+        app_name, environment = self.app.resolved_scope()
+        if app_name is None:
+            self.post_message(HeatmapLoaded(None))
+            return
+        data = self.call_source(read, self.source, heatmap, app_name, environment, range_,
+                                metric, self.source.now())
+        if data is not FAILED:
+            self.post_message(HeatmapLoaded(data))
+
+    def on_heatmap_loaded(self, message: HeatmapLoaded) -> None:
+        data = self.data = message.data
+        title = self.query_one("#heatmap-title", Static)
+        if data is None:
+            title.update(Text("When it is slow", style="bold"))
+            self.query_one("#heatmap-info", Static).update(
+                "No runs in this store yet: try `perftui demo`.")
+            return
+        metric, scope = data["metric"], data["scope"]
+        name = ("performance index" if metric["metric_id"] == INDEX
+                else f"{metric['metric_id']} {metric['name']}")
+        heading = Text(f"When it is slow: {name}", style="bold")
+        heading.append(f"  {scope['app']}/{scope['environment']} · {data['range_label']}",
+                       style="dim")
+        title.update(heading)
+        better = "higher" if metric["direction"] == "higher" else "lower"
+        info = (f"times in {data['zone']} · {data['runs']:,} warm runs · {better} is better\n"
+                + (legend_text(data) or "no run in this range: every cell is empty"))
+        self.query_one("#heatmap-info", Static).update(info)
+        self.query_one(HeatMap).show(data)
+        note = ""
+        if data["pruned_days"]:
+            note = (f"{data['pruned_days']:,} earlier day(s) ({data['pruned_runs']:,} runs) are "
+                    "kept only as daily aggregates, which have no hour of day: not in this map.")
+        self.query_one("#heatmap-note", Static).update(note)
+
+    def on_heat_map_moved(self, message: HeatMap.Moved) -> None:
+        if self.data is not None:
+            self.query_one("#heatmap-cell", Static).update(cell_text(self.data, message.cursor))
+
+    def action_cycle_range(self) -> None:
+        self.range = RANGES[(RANGES.index(self.range) + 1) % len(RANGES)]
+        self.reload()
+
+    def action_next_metric(self, step: int) -> None:
+        choices = [INDEX] + [m["metric_id"] for m in self.app.known_metrics() if m["active"]]
+        at = choices.index(self.metric) if self.metric in choices else 0
+        self.metric = choices[(at + step) % len(choices)]
+        self.reload()
