@@ -77,6 +77,28 @@ def improvement(burn: int, after: int, size: float, noise: float, direction: str
     return noisy(levels, noise, direction, rng, spike_rate=0.0)
 
 
+def quantised(kind: str, n: int, noise: float, direction: str, rng: np.random.Generator,
+              burn: int | None = None, size: float = 0.0) -> list[float]:
+    """Quantised series, as real apps produce them (no change unless ``burn`` and ``size``).
+
+    ``grid``: a timing around 10 ms (9.5-10.5) read from a clock with 1 ms granularity, as
+    asyncio's timer gives it: the tick below the true time, plus a 0.1 ms overhead (10.1, 11.1,
+    ...). ``counts``: an integer count around 1.5-30 (rounded). Both with the usual log-normal
+    noise and 2-3x spikes, applied before the value is quantised. With ``burn``, the runs from
+    ``burn`` on are ``size`` worse (x(1+size) for lower-is-better, x(1-size) otherwise).
+    """
+    levels = np.ones(n)
+    if burn is not None:
+        levels[burn:] = 1.0 + size if direction == "lower" else 1.0 - size
+    raw = np.array(noisy(levels, noise, direction, rng))
+    raw = raw / np.median(raw[: burn or n])  # back to a level of 1
+    if kind == "grid":
+        return [float(v) for v in np.floor(raw * rng.uniform(9.5, 10.5)) + 0.1]
+    if kind == "counts":
+        return [float(v) for v in np.round(raw * np.exp(rng.uniform(np.log(1.5), np.log(30.0))))]
+    raise ValueError(f"unknown quantised kind {kind!r}")
+
+
 # ---------------------------------------------------------------------------------------------
 # Mozilla Perfherder windows
 

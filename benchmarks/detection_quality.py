@@ -15,6 +15,8 @@ Scenarios (seeded, reproducible):
 * +10 %, +20 %, +50 % steps and a +0.5 %/run drift at 2/5/10 % noise, after 60 normal runs:
   recall within the target delay and the median delay (runs from the first changed run, which
   counts as 1; a single run is never enough, so 2 is the fastest possible);
+* quantised series (issue 14): a timing around 10 ms on a 1 ms clock, and integer counts, at
+  2/5/10 % noise: false alerts per 1,000 runs; and recall of steps on them at 5 % noise;
 * the labelled Mozilla Perfherder windows (if ``PERFTUI_SHARED_DATA`` or ../shared/data holds
   them): precision / recall / F1 against the sheriffs' labels.
 
@@ -70,6 +72,12 @@ CHANGES = (  # name, kind, size, target delay, runs replayed after the change
     ("+0.5%/run drift", "drift", 0.005, 40, 80),
 )
 TARGET_RECALL = {"+10% step": 0.80, "+20% step": 0.90, "+50% step": 0.95, "+0.5%/run drift": 0.90}
+QUANTISED = ("grid", "counts")  # a 1 ms clock around 10 ms; integer counts (see _series.quantised)
+QUANTISED_CHANGES = (  # name, kind, size, target delay, runs after the change (at 5 % noise)
+    ("grid +20% step", "grid", 0.20, 10, 30),
+    ("grid +40% step", "grid", 0.40, 2, 30),
+    ("counts +50% step", "counts", 0.50, 10, 30),
+)
 MOZ_TOLERANCE = 5  # a detection in rows [p, p + 5] of a labelled row p matches it
 
 # ------------------------------------------------------------------------------- detectors
@@ -209,6 +217,11 @@ def task_false_alarms(
         if scenario == "stationary":
             values = S.stationary(STATIONARY_RUNS, noise, direction, S.rng_for(scenario, noise, i))
             start = 0
+        elif scenario in QUANTISED:
+            if scenario == "grid":
+                direction = "lower"  # a timing
+            values = S.quantised(scenario, STATIONARY_RUNS, noise, direction, S.rng_for(scenario, noise, i))
+            start = 0
         else:
             values = S.improvement(BURN_IN, IMPROVEMENT_AFTER, 0.30, noise, direction, S.rng_for(scenario, noise, i))
             same = S.improvement(BURN_IN, IMPROVEMENT_AFTER, 0.0, noise, direction, S.rng_for(scenario, noise, i))
@@ -216,7 +229,7 @@ def task_false_alarms(
             twin = [t for t, _, _ in replay(same, direction, detector, start=start)[0]]
             paired += len(twin)
         new, _ = replay(values, direction, detector, start=start)
-        if scenario != "stationary":
+        if scenario == "improvement":
             caused += sum(1 for t, _, _ in new if not any(abs(t - u) <= 3 for u in twin))
         alerts += len(new)
         runs += len(values) - start
@@ -227,12 +240,14 @@ def task_false_alarms(
 
 def task_recall(detector: str, change: str, noise: float, n_series: int) -> list[int | None]:
     """Detection delay per series (None = not detected within the replayed runs)."""
-    _, kind, size, _, after = next(c for c in CHANGES if c[0] == change)
+    _, kind, size, _, after = next(c for c in CHANGES + QUANTISED_CHANGES if c[0] == change)
     delays: list[int | None] = []
     for i in range(n_series):
-        direction = S.direction_of(i)
+        direction = "lower" if kind == "grid" else S.direction_of(i)
         rng = S.rng_for(change, noise, i)
-        if kind == "step":
+        if kind in QUANTISED:
+            values = S.quantised(kind, BURN_IN + after, noise, direction, rng, burn=BURN_IN, size=size)
+        elif kind == "step":
             values = S.step(BURN_IN, after, size, noise, direction, rng)
         else:
             values = S.drift(BURN_IN, after, size, noise, direction, rng)
@@ -340,6 +355,11 @@ def main(argv: list[str] | None = None) -> int:
         for change, *_ in CHANGES:
             for noise in NOISES:
                 tasks.append(("recall", name, change, noise, args.series))
+        for scenario in QUANTISED:
+            for noise in NOISES:
+                tasks.append(("false", name, scenario, noise, args.series))
+        for change, *_ in QUANTISED_CHANGES:
+            tasks.append(("recall", name, change, 0.05, args.series))
         if moz is not None:
             tasks.append(("moz", name, str(root)))
     results: dict[tuple, object] = {}
@@ -401,6 +421,32 @@ def main(argv: list[str] | None = None) -> int:
         print(table(headers, rows))
         print()
     print("(delay counts the first changed run as 1; two runs are the minimum, one run is only an anomaly)\n")
+
+    print("Quantised series: false alerts per 1,000 metric-runs at 2/5/10% noise (target <= 1), and recall "
+          "within the target delay at 5% noise (median delay)")
+    headers = ["detector"] + [f"{k} {noise:.0%}" for k in QUANTISED for noise in NOISES] + \
+        [f"{c} <={d}" for c, _, _, d, _ in QUANTISED_CHANGES]
+    rows = []
+    for name in names:
+        row = [name]
+        for kind in QUANTISED:
+            for noise in NOISES:
+                a, r, _, _, _ = results[("false", name, kind, noise, n)]
+                row.append(f"{1000 * a / r:.2f}")
+                if name == "default":
+                    label = "1 ms grid around 10 ms" if kind == "grid" else "integer counts"
+                    summary.append((f"false alerts/1000 runs, {label}, {noise:.0%} noise (<= 1)",
+                                    f"{1000 * a / r:.2f}", 1000 * a / r <= 1.0))
+        for change, _, _, target_delay, _ in QUANTISED_CHANGES:
+            delays = results[("recall", name, change, 0.05, n)]
+            ok = sum(1 for d in delays if d is not None and d <= target_delay)
+            got = [d for d in delays if d is not None]
+            med = f"{statistics.median(got):g}" if got else "-"
+            row.append(f"{100 * ok / len(delays):.0f}% ({med})")
+        rows.append(row)
+    print(table(headers, rows))
+    print("(grid: a timing around 10 ms on a clock with 1 ms granularity, 10.1, 11.1, ... ms; counts: integers "
+          "around 1.5-30, every third series higher-is-better; noise and spikes before quantising)\n")
 
     if moz is None:
         print(f"Real series skipped: no Mozilla data at {root} (set PERFTUI_SHARED_DATA).\n")

@@ -112,6 +112,44 @@ def noise_sigmas(values: Sequence[float], keep: float = 0.9) -> tuple[float, flo
     return absolute, 2.0 * sum(rel[:k]) / k * _TRIM90_TO_SIGMA
 
 
+def resolution(values: Sequence[float], max_level_share: float = 1.0 / 3.0) -> float:
+    """The step between neighbouring levels of a quantised series, or 0.0 when it is not one.
+
+    Real metrics are often quantised: a timer with 1 ms granularity gives 10.1 or 11.1 ms and
+    nothing between, counts are integers, a cache holds a whole number of entries. Such a series
+    takes few distinct values, again and again. A *level* is a value that occurs at least twice
+    (float noise below 1e-9 of the magnitude merged). When ``values`` (at least 4) take at most
+    ``max_level_share`` of their count in distinct values and at least two levels, the
+    resolution is the smallest gap between neighbouring levels. Continuous data (every value
+    distinct), a constant series and a series that left its only level once (1, 1, ..., 1, 2:
+    the 2 is news, not a level) give 0.0.
+    """
+    n = len(values)
+    if n < 4:
+        return 0.0
+    most = max(2, int(n * max_level_share))
+    if len(set(values)) > 2 * most:
+        return 0.0  # continuous, the common case: no need to look closer
+    srt = sorted(values)
+    tol = 1e-9 * max(abs(srt[0]), abs(srt[-1])) + 1e-300
+    levels: list[float] = []  # values seen at least twice
+    distinct = 1
+    first = srt[0]
+    seen = 1
+    for v in srt[1:]:
+        if v - first <= tol:
+            seen += 1
+            if seen == 2:
+                levels.append(first)
+            continue
+        distinct += 1
+        first = v
+        seen = 1
+    if distinct > most or len(levels) < 2:
+        return 0.0
+    return min(map(sub, levels[1:], levels[:-1]))
+
+
 def iqr_sigma_sorted(s: Sequence[float]) -> float:
     """Robust sigma from the interquartile range of a sorted sequence (0 for fewer than 2)."""
     if len(s) < 2:

@@ -43,7 +43,8 @@ MAX_RECENT = len(_EMAX) - 1
 
 
 def detect_change_point(
-    s: Sequence[float], sign: float, noise_sigma: float, config: DetectorConfig, rel_sigma: float | None = None
+    s: Sequence[float], sign: float, noise_sigma: float, config: DetectorConfig, rel_sigma: float | None = None,
+    step: float = 0.0,
 ) -> Finding | None:
     """Change-point finding for badness series ``s`` (oldest -> newest, current last), or None.
 
@@ -51,6 +52,12 @@ def detect_change_point(
     ``rel_sigma`` (relative noise, for all-positive series) is given, sigma for each m is the
     larger of it and rel_sigma x |reference median|. ``cp_sigma`` "reference" uses the reference
     window's interquartile sigma instead, "max" the larger of that and the noise.
+
+    ``step`` > 0 marks a quantised series (see ``_stats.resolution``): its median sits on one
+    level while the true level lies between two, and dropping the worst of m runs that all sit
+    on one level biases nothing. So the reference level is a mean (of the runs within
+    ``cp_winsor_k`` sigmas of its median), and the recent level is the mean without the worst
+    run, with no correction for dropping it (conservative: at most one step low).
     """
     n_total = len(s)
     window = config.cp_reference
@@ -82,6 +89,10 @@ def detect_change_point(
             if iqr > sigma or mode == "reference":
                 sigma = iqr
         sigma = floored_sigma(sigma, ref_med, floor)
+        if step > 0.0:
+            lo_i = bisect_left(ref, ref_med - wk * sigma)
+            hi_i = bisect_right(ref, ref_med + wk * sigma)
+            ref_med = sum(ref[lo_i:hi_i]) / (hi_i - lo_i)  # the level between the levels
         # recent level: drop the worst run and average the others; for the z-score each is
         # first capped at wk sigmas, so a second spike cannot make a shift. When the dropped
         # run was itself beyond the cap (a spike) the others are a plain sample; otherwise
@@ -91,7 +102,10 @@ def detect_change_point(
         hi = ref_med + wk * sigma
         j = bisect_right(recent, hi, 0, k)  # recent is sorted: the runs from j on are capped
         capped = sum(recent[:j]) + hi * (k - j)
-        if recent[k] > hi:
+        if step > 0.0:
+            bias = 0.0  # see the docstring
+            var_recent = 1.0 / k
+        elif recent[k] > hi:
             bias = 0.0
             var_recent = 1.0 / k
         else:

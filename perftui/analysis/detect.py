@@ -21,7 +21,7 @@ TYPE_CHECKING = False  # collections.abc imports collections: ~1.5 ms of a host 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-from ._stats import floored_sigma, noise_sigmas, safe_ratio
+from ._stats import floored_sigma, noise_sigmas, resolution, safe_ratio
 from .baseline import summarise
 from .changepoint import detect_change_point
 from .regression import point_findings
@@ -129,6 +129,16 @@ def _statistical(
     # level; the larger wins, so a history that spans a lasting change in level (whose noise
     # scales with it) never makes the current regime look quieter than it is
     noise_abs, rel = noise_sigmas(hist)
+    # a quantised metric (few distinct levels: a coarse timer, a count) dithers between
+    # neighbouring levels: its noise is at least half a step, however long the runs of one
+    # level are, and a run at the neighbouring level is no evidence of a shift
+    step = resolution(hist)
+    if step > 0.0:
+        # its median sits on one level while its true level lies between two: the mean of the
+        # baseline's runs is the level, and their spread counts (successive differences of a
+        # series that stays on one level for a while are mostly 0)
+        center = sign * baseline.mean
+        noise_abs = max(noise_abs, 0.5 * step)
     noise = noise_abs if rel is None else max(noise_abs, rel * abs(baseline.median))
     if config.point_sigma == "window" or noise <= 0:
         spread = baseline.spread
@@ -137,10 +147,10 @@ def _statistical(
     else:
         spread = noise
     sigma = floored_sigma(spread, baseline.median, config.spread_floor)
-    point = point_findings(s, center, sigma, sign, config)
+    point = point_findings(s, center, sigma, sign, config, step)
     shift: Finding | None = point if point is not None and point.alert_type == "regression" else None
     if shift is None and config.change_point:
-        shift = detect_change_point(s, sign, noise_abs, config, rel)
+        shift = detect_change_point(s, sign, noise_abs, config, rel, step)
     if shift is None and config.trend and s[-1] >= center:
         # a drift is only news on a run that is itself no better than its baseline: a run
         # 17 % below the median is not the moment to say "drifting up" (an alert already open

@@ -60,19 +60,25 @@ def point_findings(
     sigma: float,
     sign: float,
     config: DetectorConfig,
+    step: float = 0.0,
 ) -> Finding | None:
     """Regression or anomaly finding for the last value of badness series ``s``.
 
     ``center`` is the baseline median (badness space), ``sigma`` the floored noise sigma.
     A regression needs one of ``config.run_rules`` (r, z): the last r runs all at least z sigmas
     and ``min_effect`` beyond the baseline. Otherwise a current value beyond ``anomaly_z`` and
-    ``min_effect`` is an anomaly (info). Returns None when neither holds.
+    ``min_effect`` is an anomaly (info). Returns None when neither holds. ``step`` is the
+    metric's resolution (see ``_stats.resolution``; 0 when continuous): a quantised run lies up
+    to half a step either side of where its true value would put it against a baseline that is
+    a mean of such runs, so its z-score counts only what lies beyond half a step (a run at the
+    level next to the baseline scores about 0 and never counts).
     """
     n = len(s)
     scale = abs(center)
     eps = 1e-9
     min_effect = config.min_effect - eps
     inv = 1.0 / sigma
+    z_from = center + 0.5 * step
     zs: list[float] = []
     effects: list[float] = []
 
@@ -83,7 +89,7 @@ def point_findings(
             if i > n:
                 return False
             xi = s[-i]
-            zs.append((xi - center) * inv)
+            zs.append((xi - z_from) * inv)
             effects.append(safe_ratio(xi - center, scale))
         return True
 
