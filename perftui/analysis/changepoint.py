@@ -92,7 +92,8 @@ def detect_change_point(
         if step > 0.0:
             lo_i = bisect_left(ref, ref_med - wk * sigma)
             hi_i = bisect_right(ref, ref_med + wk * sigma)
-            ref_med = sum(ref[lo_i:hi_i]) / (hi_i - lo_i)  # the level between the levels
+            if hi_i > lo_i:   # none there: the median fell between two levels, sigma 0
+                ref_med = sum(ref[lo_i:hi_i]) / (hi_i - lo_i)  # the level between the levels
         # recent level: drop the worst run and average the others; for the z-score each is
         # first capped at wk sigmas, so a second spike cannot make a shift. When the dropped
         # run was itself beyond the cap (a spike) the others are a plain sample; otherwise
