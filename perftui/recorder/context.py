@@ -84,6 +84,24 @@ def peak_rss_mb() -> float | None:
         return None
 
 
+# Variables CI services set in every job. `CI` is the common one (GitHub Actions, GitLab CI,
+# CircleCI, Travis, Buildkite, Drone, Woodpecker, Bitbucket, Azure's "TF_BUILD" aside); the
+# others name services that do not always set it.
+CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "CIRCLECI", "TRAVIS",
+                "JENKINS_URL", "TEAMCITY_VERSION", "TF_BUILD", "BITBUCKET_BUILD_NUMBER",
+                "DRONE", "CODEBUILD_BUILD_ID", "APPVEYOR", "SEMAPHORE")
+
+
+def ci_runner() -> bool:
+    """True inside a CI job: one of CI_VARIABLES is set to something other than empty, "0",
+    "false" or "no"."""
+    for name in CI_VARIABLES:
+        value = os.environ.get(name)
+        if value and value.strip().lower() not in ("0", "false", "no"):
+            return True
+    return False
+
+
 def boot_time() -> float | None:
     """Seconds since the epoch when the machine booted (Linux), else None."""
     try:
@@ -181,4 +199,5 @@ def system_context() -> dict:
     }
 
 
-__all__ = ["system_context", "git_info", "peak_rss_mb", "current_rss_mb", "boot_time"]
+__all__ = ["system_context", "git_info", "peak_rss_mb", "current_rss_mb", "boot_time",
+           "ci_runner"]

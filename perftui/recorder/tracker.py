@@ -441,7 +441,11 @@ class PerformanceTracker:
                 for name, e in ops.items()}
 
     def _first_since_boot(self, conn, host: str | None) -> bool:
-        """Auto cold-start: the first run of this app on this host since the machine booted."""
+        """Auto cold-start: the first run of this app on this host since the machine booted.
+        Never on a CI runner (`ctx.ci_runner()`): a fresh runner is a new machine for every job,
+        so every run there would be "first since boot" and none would ever be judged."""
+        if ctx.ci_runner():
+            return False
         booted = ctx.boot_time()
         if booted is None:
             return False

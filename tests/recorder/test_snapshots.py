@@ -143,12 +143,55 @@ def test_auto_cold_start_is_the_first_run_since_boot(store_path, monkeypatch):
     from perftui.recorder import context
 
     monkeypatch.setattr(context, "boot_time", lambda: 1_000_000_000.0)
+    for name in context.CI_VARIABLES:   # this suite itself runs on CI
+        monkeypatch.delenv(name, raising=False)
     tracker = make_tracker(store_path, cold_start=None)
     tracker.record_metric("VAL-001", 400)
     assert tracker.record_baseline_snapshot() is not None
     tracker.record_metric("VAL-001", 400)
     tracker.record_baseline_snapshot()
     assert rows(store_path, "SELECT is_cold_start FROM snapshots ORDER BY id") == [(1,), (0,)]
+
+
+@pytest.mark.parametrize("variable, value", [("CI", "true"), ("GITHUB_ACTIONS", "true"),
+                                             ("GITLAB_CI", "true"), ("BUILDKITE", "true")])
+def test_fresh_ci_runners_are_judged(store_path, monkeypatch, variable, value):
+    """Eight fresh CI runners (a new host each, just booted) record warm runs that are
+    evaluated, unless the app says a run is cold (PERFTUI_COLD_START=1)."""
+    from perftui.recorder import context
+
+    for name in context.CI_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("PERFTUI_COLD_START", raising=False)
+    monkeypatch.setenv(variable, value)
+    monkeypatch.setattr(context, "boot_time", lambda: 1_000_000_000.0)
+    real = context.system_context
+    results = []
+    for runner in range(8):
+        monkeypatch.setattr(context, "system_context",
+                            lambda runner=runner: {**real(), "host": f"runner-{runner}"})
+        tracker = make_tracker(store_path, cold_start=None)
+        tracker.record_metric("VAL-001", 400)
+        results.append(tracker.record_baseline_snapshot())
+    assert rows(store_path, "SELECT count(*) FROM snapshots WHERE is_cold_start = 0") == [(8,)]
+    assert results[-1].evaluated
+    monkeypatch.setenv("PERFTUI_COLD_START", "1")
+    tracker = make_tracker(store_path, cold_start=None)
+    tracker.record_metric("VAL-001", 400)
+    tracker.record_baseline_snapshot()
+    assert rows(store_path, "SELECT count(*) FROM snapshots WHERE is_cold_start = 1") == [(1,)]
+
+
+@pytest.mark.parametrize("value", ["", "0", "false", "no"])
+def test_a_ci_variable_set_to_false_is_not_ci(monkeypatch, value):
+    from perftui.recorder import context
+
+    for name in context.CI_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CI", value)
+    assert context.ci_runner() is False
+    monkeypatch.setenv("TF_BUILD", "True")
+    assert context.ci_runner() is True
 
 
 def test_summary_goes_to_stderr_and_log_line_to_file(store_path, tmp_path, capsys):
