@@ -64,3 +64,7 @@ def render(data: dict) -> None:
     out.print(t)
     counts = ", ".join(f"{n} {sev}" for sev, n in data["open_alerts"].items() if n) or "none"
     out.print(f"open alerts: {counts}")
+    if not data.get("exact", True):
+        from perftui.core.report import APPROXIMATE
+
+        out.print(APPROXIMATE)

@@ -10,6 +10,13 @@ Shape of `report(...)`:
 Statistics are over warm, successful runs. `trend_percent` compares the median of the second
 half of the period with the first half's (direction-aware `trend`: improving, stable,
 worsening, at 5 %); `target_status` is the period median against the metric's lines.
+
+A period of up to RAW_RUNS runs is summarised from its raw values, exactly. A longer one comes
+from the hourly rollups (`perftui.store.rollups`), so a week costs its 168 hours whatever the
+number of runs: counts, mean, min, max, latest and the period line stay exact; median and p95
+come from merged sketches, within `rollups.ALPHA` (0.5 %); the two halves of the trend are split
+at an hour boundary. `exact` says which (false: the report says so). A store this process may
+not write (read-only, another user's) keeps no rollups and is always read raw.
 """
 
 from __future__ import annotations
@@ -23,12 +30,16 @@ from perftui.core.markdown import md
 from perftui.core.scope import require_scope, scope_dict
 from perftui.errors import InputError
 from perftui.store import reports as store_reports
+from perftui.store import rollups
 from perftui.store.alerts import open_alert_counts
 from perftui.store.engine import Database
-from perftui.store.metrics import metric_rows
+from perftui.store.metrics import metric_codes, metric_rows
 from perftui.timefmt import days_ago_iso, now_iso
 
 TREND_BAND = 5.0
+RAW_RUNS = 5000   # runs in a period up to which it is read value by value
+APPROXIMATE = (f"Medians and p95 from hourly rollups, within {rollups.ALPHA * 100:g} %; "
+               "the trend's halves split at an hour.")
 
 
 def report(store: Database, app: str | None = None, environment: str | None = None,
@@ -38,14 +49,96 @@ def report(store: Database, app: str | None = None, environment: str | None = No
     scope = require_scope(store, app, environment)
     since = days_ago_iso(days)
     conn = store
-    values = store_reports.warm_series(conn, scope[0], scope[1], since)
-    alerts = store_reports.alerts_in_period(conn, scope[0], scope[1], since)
+    app, environment = scope
+    alerts = store_reports.alerts_in_period(conn, app, environment, since)
     catalog = {m["metric_id"]: m for m in metric_rows(store)}
-    metrics = [_metric(catalog[code], series, alerts.get(code, {}))
-               for code, series in sorted(values.items()) if code in catalog]
+    kept = rollups.refresh(conn)
+    period = (_period_from_rollups(conn, app, environment, since) if kept
+              else store_reports.period_counts(conn, app, environment, since))
+    exact = not kept or period["snapshots"] <= RAW_RUNS
+    if exact:
+        values = store_reports.warm_series(conn, app, environment, since)
+        metrics = [_metric(catalog[code], series, alerts.get(code, {}))
+                   for code, series in sorted(values.items()) if code in catalog]
+    else:
+        metrics = _metrics_from_rollups(conn, app, environment, since, catalog, alerts)
     return {"scope": scope_dict(scope), "days": days, "since": since, "generated_at": now_iso(),
-            "period": store_reports.period_counts(conn, scope[0], scope[1], since),
-            "open_alerts": open_alert_counts(store, scope[0], scope[1]), "metrics": metrics}
+            "exact": exact, "period": period,
+            "open_alerts": open_alert_counts(store, app, environment), "metrics": metrics}
+
+
+def _period_from_rollups(conn: Database, app: str, environment: str, since: str) -> dict:
+    """`store.reports.period_counts`, from the raw runs of the period's first, partial hour and
+    the rollups of the hours after it (the same figures)."""
+    edge = rollups.next_hour(since)
+    runs = cold = failed = index_n = 0
+    index_sum = 0.0
+    first = last = None
+    commits: set[str] = set()
+    for at, is_cold, status, index, commit in rollups.edge_runs(conn, app, environment, since,
+                                                                 edge):
+        runs, cold, failed = runs + 1, cold + (1 if is_cold else 0), failed + (status == "failed")
+        if index is not None:
+            index_sum, index_n = index_sum + index, index_n + 1
+        if commit is not None:
+            commits.add(commit)
+        first = at if first is None or at < first else first
+        last = at if last is None or at > last else last
+    for (_, n, n_cold, n_failed, at_first, at_last, i_sum, i_n,
+         hour_commits) in rollups.run_hours(conn, app, environment, edge):
+        runs, cold, failed = runs + n, cold + n_cold, failed + n_failed
+        if i_n:
+            index_sum, index_n = index_sum + i_sum, index_n + i_n
+        if hour_commits:
+            commits.update(rollups.load_sketch(hour_commits))
+        first = at_first if first is None or at_first < first else first
+        last = at_last if last is None or at_last > last else last
+    return {"snapshots": runs, "cold_starts": cold, "failed": failed, "first": first,
+            "last": last, "performance_index_mean": index_sum / index_n if index_n else None,
+            "commits": len(commits)}
+
+
+def _metrics_from_rollups(conn: Database, app: str, environment: str, since: str,
+                          catalog: dict, alerts: dict) -> list[dict]:
+    edge = rollups.next_hour(since)
+    codes = metric_codes(conn)
+    raw = rollups.edge_values(conn, app, environment, since, edge)
+    hours: dict[int, list[tuple]] = {}
+    for row in rollups.metric_hours(conn, app, environment, edge):
+        if row[3]:   # warm runs in that hour
+            hours.setdefault(row[0], []).append(row)
+    out = []
+    for metric_pk in sorted(set(raw) | set(hours), key=lambda pk: codes.get(pk, "")):
+        code = codes.get(metric_pk)
+        if code in catalog:
+            out.append(_metric_summary(catalog[code], raw.get(metric_pk, []),
+                                       hours.get(metric_pk, []), alerts.get(code, {})))
+    return out
+
+
+def _metric_summary(meta: dict, edge: list[float], hours: list[tuple], alerts: dict) -> dict:
+    """`_metric`'s figures from the edge's raw values and the hours' rollups."""
+    n = len(edge) + sum(h[3] for h in hours)
+    total = math.fsum([*edge, *(h[4] for h in hours)])
+    low = min([*edge, *(h[5] for h in hours)])
+    high = max([*edge, *(h[6] for h in hours)])
+    latest = hours[-1][7] if hours else edge[-1]
+    whole = rollups.sketch_of(edge)
+    early = dict(whole)
+    half, counted = n // 2, len(edge)
+    late: dict[str, int] = {}
+    for h in hours:
+        sketch = rollups.load_sketch(h[13])
+        rollups.merge(whole, sketch)
+        if counted + h[3] <= half or not counted:
+            rollups.merge(early, sketch)
+            counted += h[3]
+        else:
+            rollups.merge(late, sketch)
+    median, p95 = rollups.quantiles(whole, (0.5, 0.95), low, high)
+    first = rollups.quantiles(early, (0.5,), low, high)[0] if half and late else None
+    second = rollups.quantiles(late, (0.5,), low, high)[0] if half and late else None
+    return _summary(meta, n, total / n, median, low, high, p95, latest, first, second, alerts)
 
 
 def _metric(meta: dict, series: list[float], alerts: dict) -> dict:
@@ -56,19 +149,25 @@ def _metric(meta: dict, series: list[float], alerts: dict) -> dict:
     ordered.sort()  # two sorted runs: Timsort merges them in one linear pass
     first = _median(early) if half else None
     second = _median(late) if half else None
+    return _summary(meta, n, math.fsum(ordered) / n, _median(ordered), ordered[0], ordered[-1],
+                    _quantile(ordered, 0.95), series[-1], first, second, alerts)
+
+
+def _summary(meta: dict, n: int, mean: float, median: float, low: float, high: float,
+             p95: float, latest: float, first: float | None, second: float | None,
+             alerts: dict) -> dict:
     change = verdicts.change_percent(second, first) if first is not None else None
     worse = verdicts.worse_by(change, meta["direction"])
     trend = "stable" if worse is None or abs(worse) < TREND_BAND else (
         "worsening" if worse > 0 else "improving")
-    median = _median(ordered)
     spec = MetricSpec(meta["metric_id"], meta["direction"], meta["target"], meta["warning"],
                       meta["error"])
     finding = check_threshold(median, spec)
     return {"metric_id": meta["metric_id"], "name": meta["name"], "unit": meta["unit"],
             "direction": meta["direction"], "target": meta["target"],
             "warning": meta["warning"], "error": meta["error"], "count": n,
-            "mean": math.fsum(ordered) / n, "median": median, "min": ordered[0],
-            "max": ordered[-1], "p95": _quantile(ordered, 0.95), "latest": series[-1],
+            "mean": mean, "median": median, "min": low,
+            "max": high, "p95": p95, "latest": latest,
             "trend_percent": change, "trend": trend,
             "target_status": finding.severity if finding else ("ok" if meta["target"] is not None
                                                                 else None),
@@ -119,4 +218,6 @@ def render_markdown(data: dict) -> str:
         lines.append("| " + " | ".join(md(cell) for cell in cells) + " |")
     open_alerts = ", ".join(f"{n} {sev}" for sev, n in data["open_alerts"].items() if n) or "none"
     lines += ["", f"**Open alerts:** {md(open_alerts)}", ""]
+    if not data.get("exact", True):
+        lines += [APPROXIMATE, ""]
     return "\n".join(lines)

@@ -10,6 +10,7 @@ snapshot.
 from __future__ import annotations
 
 from perftui.store.engine import Database
+from perftui.store import rollups
 from typing import Iterator
 
 # Which snapshots a prune removes, as a WHERE clause over `snapshots`:
@@ -82,7 +83,8 @@ def delete_runs(conn: Database, since: str, before: str, *,
                 cold_only: bool = False) -> dict[str, int]:
     """Delete the runs recorded from `since` up to `before` (only cold starts with
     `cold_only`) and their measurements; alerts stay (their snapshot references become NULL).
-    Runs inside the caller's transaction."""
+    The hourly rollups of the hours they were in are recomputed from what is left. Runs inside
+    the caller's transaction."""
     doomed = "recorded_at >= :since AND recorded_at < :before" + (
         " AND is_cold_start = 1" if cold_only else "")
     p = {"since": since, "before": before}
@@ -90,6 +92,8 @@ def delete_runs(conn: Database, since: str, before: str, *,
     conn.execute(f"CREATE TEMP TABLE doomed AS SELECT id FROM snapshots WHERE {doomed}", p)
     try:
         conn.execute(f"CREATE UNIQUE INDEX {conn.dialect.temp_index('doomed_id')} ON doomed (id)")
+        hours = (rollups.hours_of(conn, "id IN (SELECT id FROM doomed)", ())
+                 if rollups.kept(conn) else [])
         measurements = conn.execute(
             "DELETE FROM measurements WHERE snapshot_id IN (SELECT id FROM doomed)").rowcount
         conn.execute("UPDATE alerts SET snapshot_id = NULL"
@@ -98,6 +102,7 @@ def delete_runs(conn: Database, since: str, before: str, *,
                      " WHERE baseline_snapshot_id IN (SELECT id FROM doomed)")
         snapshots = conn.execute(
             "DELETE FROM snapshots WHERE id IN (SELECT id FROM doomed)").rowcount
+        rollups.recompute_hours(conn, hours)
     finally:
         conn.execute("DROP TABLE IF EXISTS doomed")
     return {"snapshots": snapshots, "measurements": measurements}

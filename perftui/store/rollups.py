@@ -72,11 +72,21 @@ def _bucket_order(key: str) -> tuple[int, int]:
 
 
 def sketch_of(values: Iterable[float]) -> dict[str, int]:
-    out: dict[str, int] = {}
+    """The sketch of `values`. Timings and counts repeat values often (a coarse clock, integer
+    milliseconds), so each distinct value's bucket is worked out once."""
+    counts: dict[float, int] = {}
+    get = counts.get
     for value in values:
+        counts[value] = get(value, 0) + 1
+    out: dict[str, int] = {}
+    for value, n in counts.items():
         key = bucket(value)
-        out[key] = out.get(key, 0) + 1
+        out[key] = out.get(key, 0) + n
     return out
+
+
+def _sketches(values: dict[int, list[float]]) -> dict[int, dict[str, int]]:
+    return {k: sketch_of(v) for k, v in values.items()}
 
 
 def merge(into: dict[str, int], other: dict[str, int]) -> dict[str, int]:
@@ -136,11 +146,24 @@ def refresh(db: Database, progress: Callable[[int, int], None] | None = None) ->
     current; False when this process may not write the store (callers read raw values).
 
     The first refresh of a store builds every hour (a one-off cost, reported through
-    `progress(done, total)` in hours); later ones cost what the new runs cost."""
-    from perftui.store.bulk import short_transactions
+    `progress(done, total)` in hours); later ones cost what the new runs cost. A store that is
+    busy (another writer holds it past the busy timeout) or refuses the write is not an error:
+    the answer is False, and the caller reads raw values."""
+    from perftui.errors import StoreFull, StoreLocked, StoreReadOnly, StoreUnwritable
 
     if db.readonly:
         return False
+    try:
+        return _refresh(db, progress)
+    except (StoreLocked, StoreReadOnly, StoreFull, StoreUnwritable):
+        # Busy with a long write, or not ours to write after all: read raw values this time.
+        # What was committed stays, and the watermark did not move, so nothing is lost.
+        return False
+
+
+def _refresh(db: Database, progress: Callable[[int, int], None] | None) -> bool:
+    from perftui.store.bulk import short_transactions
+
     mark = meta_get(db, WATERMARK)
     folded = int(mark) if mark else 0
     top = db.scalar("SELECT max(id) FROM snapshots") or 0
@@ -219,31 +242,41 @@ def _recompute(db: Database, app: str, environment: str, hour: str) -> None:
                               index_sum if index_n else None, index_n,
                               dumps(sorted(commits)) if commits else None))
     per_metric: dict[int, list] = {}
-    for metric_id, value, is_cold, at in db.execute(
-            "SELECT m.metric_id, m.value, s.is_cold_start, s.recorded_at FROM snapshots s"
+    # In the index's order (recorded_at), not sorted further: the newest warm value is found by
+    # (recorded_at, id), so no temporary B-tree is built for the tie-break.
+    for metric_id, value, is_cold, at, sid in db.execute(
+            "SELECT m.metric_id, m.value, s.is_cold_start, s.recorded_at, s.id FROM snapshots s"
             + db.dialect.indexed("snapshots_scope_time") +
             " JOIN measurements m ON m.snapshot_id = s.id"
             " WHERE s.app = ? AND s.environment = ? AND s.recorded_at >= ? AND s.recorded_at < ?"
-            " AND s.status = 'ok' ORDER BY s.recorded_at, s.id", scope):
+            " AND s.status = 'ok'", scope):
         acc = per_metric.get(metric_id)
         if acc is None:
-            # runs, warm values, cold count, cold min, cold max, first, last
-            acc = per_metric[metric_id] = [0, [], 0, None, None, at, at]
+            # runs, warm values, cold count, cold min, cold max, first, last, newest warm
+            acc = per_metric[metric_id] = [0, [], 0, None, None, at, at, None]
         acc[0] += 1
-        acc[6] = at
+        if at < acc[5]:
+            acc[5] = at
+        if at > acc[6]:
+            acc[6] = at
         if is_cold:
             acc[2] += 1
             acc[3] = value if acc[3] is None or value < acc[3] else acc[3]
             acc[4] = value if acc[4] is None or value > acc[4] else acc[4]
         else:
             acc[1].append(value)
+            newest = acc[7]
+            if newest is None or (at, sid) > newest[:2]:
+                acc[7] = (at, sid, value)
+    sketches = _sketches({k: acc[1] for k, acc in per_metric.items()})
     rows = []
-    for metric_id, (n, warm, n_cold, cmin, cmax, at_first, at_last) in per_metric.items():
+    for metric_id, (n, warm, n_cold, cmin, cmax, at_first, at_last,
+                    newest) in per_metric.items():
         rows.append((hour, app, environment, metric_id, n, len(warm),
                      math.fsum(warm) if warm else None, min(warm) if warm else None,
-                     max(warm) if warm else None, warm[-1] if warm else None,
+                     max(warm) if warm else None, newest[2] if warm else None,
                      n_cold, cmin, cmax, at_first, at_last,
-                     dumps(sketch_of(warm)) if warm else None))
+                     dumps(sketches[metric_id]) if warm else None))
     if rows:
         db.executemany(_INSERT_ROLLUP, rows)
 
@@ -279,5 +312,44 @@ def load_sketch(text: str | None) -> dict[str, int]:
     return loads(text) if text else {}
 
 
+
+
+# ---------------------------------------------------------------- the raw edge of a period
+
+def next_hour(moment: str) -> str:
+    """The first hour key after the hour `moment` (store form) falls in."""
+    from datetime import datetime, timedelta
+
+    start = datetime.strptime(moment[:13], "%Y-%m-%dT%H")
+    return (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H")
+
+
+def edge_runs(db: Database, app: str, environment: str, since: str, until: str) -> list[tuple]:
+    """(recorded_at, is_cold_start, status, performance_index, git_commit) of the runs from
+    `since` up to `until`: the part of a period's first hour that the period does not hold
+    whole."""
+    return db.execute(
+        "SELECT recorded_at, is_cold_start, status, performance_index, git_commit FROM snapshots"
+        + db.dialect.indexed("snapshots_scope_time") +
+        " WHERE app = ? AND environment = ? AND recorded_at >= ? AND recorded_at < ?",
+        (app, environment, since, until)).fetchall()
+
+
+def edge_values(db: Database, app: str, environment: str, since: str,
+                until: str) -> dict[int, list[float]]:
+    """metric id -> the warm values from `since` up to `until`, oldest first."""
+    out: dict[int, list[float]] = {}
+    for metric_id, value in db.execute(
+            "SELECT m.metric_id, m.value FROM snapshots s"
+            + db.dialect.indexed("snapshots_warm_scope_time") +
+            " JOIN measurements m ON m.snapshot_id = s.id"
+            " WHERE s.app = ? AND s.environment = ? AND s.recorded_at >= ? AND s.recorded_at < ?"
+            " AND s.is_cold_start = 0 AND s.status = 'ok' ORDER BY s.recorded_at, s.id",
+            (app, environment, since, until)):
+        out.setdefault(metric_id, []).append(value)
+    return out
+
+
 __all__ = ["ALPHA", "bucket", "sketch_of", "merge", "quantiles", "kept", "refresh",
-           "hours_of", "recompute_hours", "metric_hours", "run_hours", "load_sketch"]
+           "hours_of", "recompute_hours", "metric_hours", "run_hours", "load_sketch",
+           "next_hour", "edge_runs", "edge_values"]

@@ -176,3 +176,43 @@ def test_report_plans_use_indexes(tmp_path):
     assert any("USING PRIMARY KEY (metric_id=? AND snapshot_id>? AND snapshot_id<?)" in d
                for d in plans["metric_values"]), plans["metric_values"]
     assert any("snapshots_warm_scope_time" in d for d in plans["warm_ids"])
+
+
+@pytest.mark.parametrize("days", [3, 7, 30])
+@pytest.mark.parametrize("environment", ["local", "ci"])
+def test_report_from_rollups_matches_brute_force(filled, environment, days, monkeypatch):
+    """The rollup path (forced with RAW_RUNS = 0): counts, min, max, latest and the period line
+    exact; mean to rounding; median and p95 within the sketch's 0.5 %; the trend's halves split
+    at an hour, so its percentage within a point."""
+    from perftui.core import report as core_report
+    from perftui.store import rollups
+
+    exact_store = open_store(filled, readonly=True)
+    try:
+        exact = report(exact_store, "shop", environment, days)
+    finally:
+        exact_store.close()
+    monkeypatch.setattr(core_report, "RAW_RUNS", 0)
+    store = open_store(filled)
+    try:
+        data = report(store, "shop", environment, days)
+    finally:
+        store.close()
+    assert data["exact"] is False and exact["exact"] is True
+    period, want = dict(data["period"]), dict(exact["period"])
+    assert period.pop("performance_index_mean") == pytest.approx(
+        want.pop("performance_index_mean"), rel=1e-12)
+    assert period == want
+    ref = reference(filled, "shop", environment, data["since"])
+    assert [m["metric_id"] for m in data["metrics"]] == sorted(ref)
+    for m in data["metrics"]:
+        exp = expected_figures(ref[m["metric_id"]])
+        for key in ("count", "min", "max", "latest"):
+            assert m[key] == exp[key], (m["metric_id"], key)
+        assert m["mean"] == pytest.approx(exp["mean"], rel=1e-12)
+        for key in ("median", "p95"):
+            assert abs(m[key] - exp[key]) <= rollups.ALPHA * abs(exp[key]), (m["metric_id"], key)
+        if exp["halves"] is not None and m["trend_percent"] is not None:
+            first, second = exp["halves"]
+            assert m["trend_percent"] == pytest.approx((second - first) / abs(first) * 100.0,
+                                                       abs=1.0)
