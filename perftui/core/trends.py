@@ -17,16 +17,19 @@ from itertools import compress
 from perftui.analysis import compute_baseline, downsample
 from perftui.analysis.types import DEFAULT_CONFIG as CONFIG
 from perftui.errors import InputError
-from perftui.store import series, snapshots
+from perftui.store import rollups, series, snapshots
 from perftui.store.engine import Database
 from perftui.store.metrics import MetricRow, load_catalog
-from perftui.timefmt import to_iso, utcnow
+from perftui.timefmt import parse_iso, to_iso, utcnow
 
 RANGES: dict[str, timedelta | None] = {
     "24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
 RANGE_LABELS = {"24h": "last 24 hours", "7d": "last 7 days", "30d": "last 30 days",
                 "all": "all time"}
 EXACT_LIMIT = 5000  # runs in range up to which points are read one by one
+# Snapshots a chart folds into the hourly rollups before it draws from them; with more waiting
+# (a store whose rollups were never built, a large import since) it reads raw values instead.
+ROLLUP_REFRESH_LIMIT = 50_000
 
 
 def next_range(current: str) -> str:
@@ -109,8 +112,11 @@ def trend(store: Database, metric: str, app: str, environment: str, range: str =
     """A metric's history in a scope, reduced to at most about `max_points` warm points.
 
     Short histories are read point by point and downsampled here (each bucket keeps its minimum
-    and maximum at their own times). Long ones (more than EXACT_LIMIT runs) are reduced inside
-    SQLite: one aggregate per bucket of snapshot ids, drawn at the bucket's middle time. That
+    and maximum at their own times). Long ones (more than EXACT_LIMIT runs) come from the hourly
+    rollups (`perftui.store.rollups`): consecutive hours grouped into buckets, each drawn at its
+    middle time with its minimum and maximum, so a year costs its 8,760 hours whatever the
+    number of runs. Where the rollups cannot be used (a read-only store, too much to fold
+    first) they are reduced inside the database: one aggregate per bucket of snapshot ids. That
     relies on ids growing with time, which is checked: if the buckets' time spans overlap (an
     import of older runs, say) the exact path is taken instead.
     """
@@ -122,7 +128,11 @@ def trend(store: Database, metric: str, app: str, environment: str, range: str =
     reduced = None
     span = series.id_span(conn, app, environment, since)
     if span is not None and span[1] - span[0] + 1 > max(EXACT_LIMIT, 4 * max_points):
-        reduced = _bucketed(conn, m.id, app, environment, since, span, cold_starts, max_points)
+        if rollups.refresh(conn, limit=ROLLUP_REFRESH_LIMIT):
+            reduced = _from_rollups(conn, m.id, app, environment, since, cold_starts, max_points)
+        else:
+            reduced = _bucketed(conn, m.id, app, environment, since, span, cold_starts,
+                                max_points)
     if reduced is None:
         reduced = _exact(conn, m.id, app, environment, since, cold_starts, max_points)
     total, cold_total, wx, wy, cx, cy, first_x, last_x = reduced
@@ -196,6 +206,54 @@ def _bucketed(conn, metric_pk: int, app: str, environment: str, since: str,
             cx += (mid, mid) if cmax != cmin else (mid,)
             cy += (cmin, cmax) if cmax != cmin else (cmin,)
     return total, cold_total, wx, wy, cx, cy, stats[0][6], stats[-1][7]
+
+
+def _from_rollups(conn, metric_pk: int, app: str, environment: str, since: str,
+                  cold_starts: bool, max_points: int) -> tuple:
+    """`_bucketed`'s answer from the rollups of whole hours and the raw runs of the range's
+    first, partial hour."""
+    edge_end = rollups.next_hour(since) if since else ""
+    parts = []   # (runs, cold runs, warm min, warm max, cold min, cold max, first, last)
+    if since:
+        edge = rollups.edge_points(conn, metric_pk, app, environment, since, edge_end)
+        warm = [v for _, v, cold in edge if not cold]
+        colds = [v for _, v, cold in edge if cold] if cold_starts else []
+        if warm or colds:
+            parts.append((len(warm) + len(colds), len(colds), min(warm, default=None),
+                          max(warm, default=None), min(colds, default=None),
+                          max(colds, default=None), edge[0][0], edge[-1][0]))
+    for (_, _, runs, warm_n, _, wmin, wmax, _, cold_n, cmin, cmax, first, last,
+         _) in rollups.metric_hours(conn, app, environment, edge_end, metric_pk):
+        if not cold_starts:
+            runs, cold_n, cmin, cmax = warm_n, 0, None, None
+        if runs:
+            parts.append((runs, cold_n, wmin, wmax, cmin, cmax, first, last))
+    if not parts:
+        return 0, 0, [], [], [], [], None, None
+    size = -(-len(parts) // max(1, max_points // 2))
+    wx: list[float] = []
+    wy: list[float] = []
+    cx: list[float] = []
+    cy: list[float] = []
+    total = cold_total = 0
+    first_x = last_x = None
+    for i in range(0, len(parts), size):
+        group = parts[i:i + size]
+        runs = sum(p[0] for p in group)
+        total += runs
+        cold_total += sum(p[1] for p in group)
+        first = parse_iso(group[0][6]).timestamp()
+        last = parse_iso(group[-1][7]).timestamp()
+        first_x = first if first_x is None else first_x
+        last_x = last
+        mid = (first + last) / 2
+        for (lo, hi), xs, ys in (((2, 3), wx, wy), ((4, 5), cx, cy)):
+            low = min((p[lo] for p in group if p[lo] is not None), default=None)
+            high = max((p[hi] for p in group if p[hi] is not None), default=None)
+            if low is not None:
+                xs.extend((mid, mid) if high != low else (mid,))
+                ys.extend((low, high) if high != low else (low,))
+    return total, cold_total, wx, wy, cx, cy, first_x, last_x
 
 
 def trend_points(store: Database, metric: str, app: str, environment: str, range: str = "7d",

@@ -141,27 +141,31 @@ def kept(db: Database) -> bool:
     return meta_get(db, WATERMARK) is not None
 
 
-def refresh(db: Database, progress: Callable[[int, int], None] | None = None) -> bool:
+def refresh(db: Database, progress: Callable[[int, int], None] | None = None,
+            limit: int | None = None) -> bool:
     """Fold every snapshot above the watermark into the rollups. True when the rollups are then
     current; False when this process may not write the store (callers read raw values).
 
     The first refresh of a store builds every hour (a one-off cost, reported through
     `progress(done, total)` in hours); later ones cost what the new runs cost. A store that is
     busy (another writer holds it past the busy timeout) or refuses the write is not an error:
-    the answer is False, and the caller reads raw values."""
+    the answer is False, and the caller reads raw values. With `limit`, a refresh that would
+    fold more than that many snapshots is not started (False): an interactive reader (a TUI
+    chart) reads raw values rather than wait for a store's first build."""
     from perftui.errors import StoreFull, StoreLocked, StoreReadOnly, StoreUnwritable
 
     if db.readonly:
         return False
     try:
-        return _refresh(db, progress)
+        return _refresh(db, progress, limit)
     except (StoreLocked, StoreReadOnly, StoreFull, StoreUnwritable):
         # Busy with a long write, or not ours to write after all: read raw values this time.
         # What was committed stays, and the watermark did not move, so nothing is lost.
         return False
 
 
-def _refresh(db: Database, progress: Callable[[int, int], None] | None) -> bool:
+def _refresh(db: Database, progress: Callable[[int, int], None] | None,
+             limit: int | None) -> bool:
     from perftui.store.bulk import short_transactions
 
     mark = meta_get(db, WATERMARK)
@@ -169,6 +173,8 @@ def _refresh(db: Database, progress: Callable[[int, int], None] | None) -> bool:
     top = db.scalar("SELECT max(id) FROM snapshots") or 0
     if mark is not None and top <= folded:
         return True
+    if limit is not None and top - folded > limit:
+        return False
     since_id = max(0, folded - (PG_MARGIN if db.dialect.name != "sqlite" else 0))
     if mark is None:
         since_id = 0
@@ -350,6 +356,20 @@ def edge_values(db: Database, app: str, environment: str, since: str,
     return out
 
 
+
+def edge_points(db: Database, metric_id: int, app: str, environment: str, since: str,
+                until: str) -> list[tuple[str, float, int]]:
+    """(recorded_at, value, is_cold_start) of one metric's successful runs from `since` up to
+    `until`, oldest first: a trend's first, partial hour."""
+    return db.execute(
+        "SELECT s.recorded_at, m.value, s.is_cold_start FROM snapshots s"
+        + db.dialect.indexed("snapshots_scope_time") +
+        " JOIN measurements m ON m.metric_id = ? AND m.snapshot_id = s.id"
+        " WHERE s.app = ? AND s.environment = ? AND s.recorded_at >= ? AND s.recorded_at < ?"
+        " AND s.status = 'ok' ORDER BY s.recorded_at",
+        (metric_id, app, environment, since, until)).fetchall()
+
+
 __all__ = ["ALPHA", "bucket", "sketch_of", "merge", "quantiles", "kept", "refresh",
            "hours_of", "recompute_hours", "metric_hours", "run_hours", "load_sketch",
-           "next_hour", "edge_runs", "edge_values"]
+           "next_hour", "edge_runs", "edge_values", "edge_points"]

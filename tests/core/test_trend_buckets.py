@@ -185,3 +185,56 @@ def test_ids_out_of_time_order_fall_back_to_exact_points(store_url, small_limits
     assert got.warm_y == ys
     assert got.warm_x == pytest.approx(xs, abs=1e-3)
     assert got.total == len(rows)
+
+
+@pytest.mark.parametrize("range_", ["all", "7d"])
+@pytest.mark.parametrize("cold_starts", [True, False])
+def test_buckets_from_hourly_rollups(store_url, small_limits, range_, cold_starts):
+    """A store this process may write draws long trends from the hourly rollups: the same runs
+    counted, the range's extremes (the spikes) drawn, the same first and last run, at most
+    max_points points, each bucket's points inside the time span of its runs."""
+    build(store_url)
+    store = open_store(store_url)
+    try:
+        got = trends.trend(store, "APP-001", "a", "prod", range_, cold_starts=cold_starts,
+                           max_points=60, now=NOW + timedelta(minutes=1))
+        kept = store.scalar("SELECT count(*) FROM hourly_rollups")
+    finally:
+        store.close()
+    assert kept > 0   # the rollups were built and used
+    since = "" if range_ == "all" else to_iso(NOW + timedelta(minutes=1) - timedelta(days=7))
+    rows = raw_rows(store_url, "prod", since)
+    by_time = sorted(rows, key=lambda r: (r[1], r[0]))
+    assert got.total == len([r for r in rows if cold_starts or not r[3]])
+    assert got.cold_total == (sum(r[3] for r in rows) if cold_starts else 0)
+    warm = [r[2] for r in rows if not r[3]]
+    assert max(got.warm_y) == max(warm) and min(got.warm_y) == min(warm)
+    if cold_starts:
+        cold = [r[2] for r in rows if r[3]]
+        assert max(got.cold_y) == max(cold) and min(got.cold_y) == min(cold)
+        assert got.first_x == pytest.approx(epoch(by_time[0][1]), abs=1e-3)
+    else:
+        assert got.cold_y == []
+    if range_ == "all":
+        assert SPIKE in got.warm_y
+    assert got.last_x == pytest.approx(epoch(by_time[-1][1]), abs=1e-3)
+    assert len(got.warm_x) <= 60
+    assert all(got.first_x - 1e-3 <= x <= got.last_x + 1e-3 for x in got.warm_x)
+    assert got.warm_x == sorted(got.warm_x)
+
+
+def test_a_chart_does_not_wait_for_a_first_build(store_url, small_limits, monkeypatch):
+    """More snapshots waiting to be folded than ROLLUP_REFRESH_LIMIT: the chart reads the raw
+    runs (the same figures) and builds nothing."""
+    build(store_url)
+    monkeypatch.setattr(trends, "ROLLUP_REFRESH_LIMIT", 10)
+    store = open_store(store_url)
+    try:
+        got = trends.trend(store, "APP-001", "a", "prod", "all", max_points=60,
+                           now=NOW + timedelta(minutes=1))
+        kept = store.scalar("SELECT count(*) FROM hourly_rollups")
+    finally:
+        store.close()
+    assert kept == 0
+    rows = raw_rows(store_url, "prod", "")
+    assert got.total == len(rows)
