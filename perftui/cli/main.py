@@ -47,7 +47,12 @@ COMMANDS = {
               "CI gate: judge a results file against a branch's baseline"),
     "demo": ("perftui.cli.cmd_demo",
              "create a demo store with realistic history and open the TUI"),
+    "notify": ("perftui.cli.cmd_notify",
+               "announce alerts: `notify add`, `list`, `test`, `remove`, `send`"),
 }
+# Commands after which pending notifications are not sent: `notify` sends on its own terms,
+# the TUI and the demo are interactive (see perftui.core.notify).
+NO_NOTIFY = frozenset(("notify", "tui", "demo"))
 COMMAND_MODULES = [module for module, _ in COMMANDS.values()]
 ALL = frozenset(COMMANDS)
 
@@ -141,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
             code = run_tui(args)
         else:
             code = int(args.func(args) or 0)
+            if code in (0, 1) and args.command not in NO_NOTIFY \
+                    and not getattr(args, "read_only", False):
+                _notify(args)
         sys.stdout.flush()   # a reader gone away (`perftui status | head -1`) shows here,
         return code          # not in the interpreter's flush at exit
     except KeyboardInterrupt:
@@ -163,6 +171,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # noqa: BLE001 - every failure becomes one line
         return report_error(exc)
+
+
+def _notify(args) -> None:
+    """Send what alerts channels have not been told yet (issue 13): after the command, so the
+    alerts it raised go too; failures are warnings (the command itself succeeded)."""
+    from perftui.core.notify import send_after_command
+
+    for line in send_after_command(args.db):
+        print(f"perftui: warning: {line}", file=sys.stderr)
 
 
 def report_error(exc: BaseException) -> int:
