@@ -29,9 +29,10 @@ TYPE_CHECKING = False  # collections.abc imports collections: ~1.5 ms of a host 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-from ._stats import IQR_TO_SIGMA, floored_sigma, fmt_number, quantile_sorted, safe_ratio
-from .regression import describe_shift, shift_severity
-from .types import DetectorConfig, Finding
+from ._stats import IQR_TO_SIGMA, floored_sigma, quantile_sorted, safe_ratio
+from .messages import level_message
+from .regression import shift_severity
+from .types import DetectorConfig, Finding, MetricSpec
 
 _HALF_PI = math.pi / 2.0
 # expected value and variance of the maximum of m standard normal values, m = 0..20
@@ -45,6 +46,7 @@ MAX_RECENT = len(_EMAX) - 1
 def detect_change_point(
     s: Sequence[float], sign: float, noise_sigma: float, config: DetectorConfig, rel_sigma: float | None = None,
     step: float = 0.0,
+    spec: MetricSpec | None = None,
 ) -> Finding | None:
     """Change-point finding for badness series ``s`` (oldest -> newest, current last), or None.
 
@@ -139,14 +141,16 @@ def detect_change_point(
     if sev is None:  # pragma: no cover - guarded above
         return None
     expected = sign * ref_med
+    level = sign * loc
     return Finding(
         alert_type="change_point",
         severity=sev,
-        current_value=sign * s[-1],
+        current_value=level,  # the finding is about the recent runs' level, not one run
         expected_value=expected,
         deviation_percent=effect * 100.0,
-        message=describe_shift(effect, sign, f"level {fmt_number(expected)}") + f" over the last {m} runs",
+        message=level_message(spec or MetricSpec("metric"), level, expected, effect, sign, m),
         details={
+            "value": sign * s[-1],
             "z": round(z, 4),
             "effect": round(effect, 6),
             "recent_runs": m,

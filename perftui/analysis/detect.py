@@ -102,7 +102,7 @@ def evaluate_metric(
         if baseline.median != 0:
             change = safe_ratio(value - baseline.median, baseline.median) * 100.0
         if baseline.confidence + 1e-12 >= config.min_confidence:
-            findings.extend(_statistical(value, hist, baseline, sign, config))
+            findings.extend(_statistical(value, hist, baseline, sign, config, spec))
     severity = worst(*(f.severity for f in findings))
     return MetricVerdict(
         metric_id=spec.metric_id,
@@ -116,7 +116,8 @@ def evaluate_metric(
 
 
 def _statistical(
-    value: float, hist: list[float], baseline: Baseline, sign: float, config: DetectorConfig
+    value: float, hist: list[float], baseline: Baseline, sign: float, config: DetectorConfig,
+    spec: MetricSpec,
 ) -> list[Finding]:
     """Regression / change point / trend / anomaly findings, precedence and gating applied."""
     if sign > 0:
@@ -147,15 +148,15 @@ def _statistical(
     else:
         spread = noise
     sigma = floored_sigma(spread, baseline.median, config.spread_floor)
-    point = point_findings(s, center, sigma, sign, config, step)
+    point = point_findings(s, center, sigma, sign, config, step, spec)
     shift: Finding | None = point if point is not None and point.alert_type == "regression" else None
     if shift is None and config.change_point:
-        shift = detect_change_point(s, sign, noise_abs, config, rel, step)
+        shift = detect_change_point(s, sign, noise_abs, config, rel, step, spec)
     if shift is None and config.trend and s[-1] >= center:
         # a drift is only news on a run that is itself no better than its baseline: a run
         # 17 % below the median is not the moment to say "drifting up" (an alert already open
         # for the drift stays open through lifecycle.still_regressed)
-        shift = detect_trend(s, sign, config)
+        shift = detect_trend(s, sign, config, spec)
     out: list[Finding] = []
     if shift is not None:
         if baseline.confidence + 1e-12 < config.full_confidence and shift.severity in ("error", "critical"):

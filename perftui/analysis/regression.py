@@ -21,8 +21,9 @@ TYPE_CHECKING = False  # collections.abc imports collections: ~1.5 ms of a host 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-from ._stats import fmt_number, safe_ratio
-from .types import DetectorConfig, Finding
+from ._stats import safe_ratio
+from .messages import point_message
+from .types import DetectorConfig, Finding, MetricSpec
 
 
 def shift_severity(
@@ -44,16 +45,6 @@ def shift_severity(
     return "warning"
 
 
-def describe_shift(effect: float, sign: float, what: str) -> str:
-    """'23% slower than baseline'-style phrase; ``sign`` +1 for lower-is-better metrics."""
-    pct = abs(effect) * 100.0
-    if sign > 0:
-        word = "above" if effect >= 0 else "below"
-    else:
-        word = "below" if effect >= 0 else "above"
-    return f"{pct:.0f}% {word} {what}"
-
-
 def point_findings(
     s: Sequence[float],
     center: float,
@@ -61,6 +52,7 @@ def point_findings(
     sign: float,
     config: DetectorConfig,
     step: float = 0.0,
+    spec: MetricSpec | None = None,
 ) -> Finding | None:
     """Regression or anomaly finding for the last value of badness series ``s``.
 
@@ -108,6 +100,7 @@ def point_findings(
         return None
     value = sign * s[-1]
     expected = sign * center
+    spec = spec or MetricSpec("metric")
     details = {
         "z": round(z, 4),
         "effect": round(effect, 6),
@@ -126,8 +119,7 @@ def point_findings(
                 current_value=value,
                 expected_value=expected,
                 deviation_percent=effect * 100.0,
-                message=describe_shift(effect, sign, f"baseline {fmt_number(expected)}")
-                + f", {runs} runs in a row",
+                message=point_message(spec, value, expected, effect, sign, runs),
                 details=details,
             )
     return Finding(
@@ -136,6 +128,6 @@ def point_findings(
         current_value=value,
         expected_value=expected,
         deviation_percent=effect * 100.0,
-        message=describe_shift(effect, sign, f"baseline {fmt_number(expected)}") + ", single run",
+        message=point_message(spec, value, expected, effect, sign, 1),
         details=details,
     )

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import math
 
-from ._stats import fmt_number, safe_ratio
+from ._stats import safe_ratio
+from .messages import threshold_message
 from .types import Finding, MetricSpec, bad_sign
 
 DEFAULT_WARNING_FRACTION = 0.10
@@ -85,8 +86,6 @@ def resolve_lines(spec: MetricSpec) -> Lines | None:
     return Lines(float(err), None, 0.0, False)
 
 
-_fmt = fmt_number  # compact number for messages: 3,000 / 0.85
-
 def check_threshold(value: float, spec: MetricSpec) -> Finding | None:
     """Threshold finding for ``value`` under ``spec``, or None when no line is reached."""
     lines = resolve_lines(spec)
@@ -106,10 +105,8 @@ def check_threshold(value: float, spec: MetricSpec) -> Finding | None:
     else:
         return None
     deviation = safe_ratio(dist, ref) * 100.0
-    word = "above" if sign > 0 else "below"
     what = "target" if has_target else ("warning line" if wm == 0.0 else "error line")
-    pct = abs(safe_ratio(value - ref, ref)) * 100.0
-    message = f"{pct:.0f}% {word} {what} {_fmt(ref)}"
+    message = threshold_message(spec, value, ref, what, sign)
     details = {
         "line": ref,
         "warning_line": None if wm is None else ref + sign * wm,

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 from operator import mul
 
 from ._stats import floored_sigma, iqr_sigma_sorted, linear_fit, median_sorted, safe_ratio
-from .types import DetectorConfig, Finding
+from .messages import trend_message
+from .types import DetectorConfig, Finding, MetricSpec
 
 
 def winsorise(ys: Sequence[float], k: float, floor: float) -> tuple[list[float], float]:
@@ -59,7 +60,8 @@ def best_step_sse(ys: Sequence[float], min_segment: int = 3) -> float:
     return best
 
 
-def detect_trend(s: Sequence[float], sign: float, config: DetectorConfig) -> Finding | None:
+def detect_trend(s: Sequence[float], sign: float, config: DetectorConfig,
+                 spec: MetricSpec | None = None) -> Finding | None:
     """Trend finding for badness series ``s`` (current value last), or None."""
     w = config.trend_window
     if len(s) < w:
@@ -81,15 +83,17 @@ def detect_trend(s: Sequence[float], sign: float, config: DetectorConfig) -> Fin
     severity = "error" if change >= config.error_effect and r2 >= 0.6 else "warning"
     expected = sign * med
     per_run = safe_ratio(slope, med) * 100.0
+    # the line's projected change, told from the window's median: value and deviation agree
+    projected = sign * (med + slope * (w - 1))
     return Finding(
         alert_type="trend",
         severity=severity,
-        current_value=sign * s[-1],
+        current_value=projected,
         expected_value=expected,
         deviation_percent=change * 100.0,
-        message=f"drifting {'up' if sign > 0 else 'down'} {change * 100:.0f}% over {w} runs "
-        f"({abs(per_run):.2f}%/run)",
+        message=trend_message(spec or MetricSpec("metric"), expected, projected, change, per_run, w),
         details={
+            "value": sign * s[-1],
             "slope_percent_per_run": round(sign * per_run, 6),
             "projected_change": round(change, 6),
             "r2": round(r2, 4),

@@ -44,7 +44,8 @@ class MetricSpec(Frozen):
     """What a metric should look like: its good direction and optional absolute lines.
 
     ``warning`` and ``error`` are absolute values in the metric's unit, beyond ``target`` in the
-    bad direction (above it for ``lower``, below it for ``higher``).
+    bad direction (above it for ``lower``, below it for ``higher``). ``name`` and ``unit`` only
+    make alert messages readable (see ``messages.py``); detection never reads them.
     """
 
     metric_id: str
@@ -52,6 +53,8 @@ class MetricSpec(Frozen):
     target: float | None = None
     warning: float | None = None
     error: float | None = None
+    name: str | None = None  # what alert messages call it ("Validation time"); else metric_id
+    unit: str | None = None  # the unit its values are shown in ("ms", "tokens", "ratio")
 
 
 class DetectorConfig(Frozen):
@@ -208,8 +211,12 @@ class Finding(Frozen):
     ``deviation_percent`` is signed so that **positive means worse** whatever the direction
     (a hit rate 5 points under its target gives a positive number). What it measures depends on
     the tier: threshold, the value against the target line; regression and anomaly, the value
-    against the baseline median; change_point, the recent runs' median against the reference
-    median; trend, the change the fitted line projects over its window.
+    against the baseline median; change_point, the recent runs' level against the reference
+    level; trend, the change the fitted line projects over its window. In every tier
+    ``deviation_percent`` is ``current_value`` against ``expected_value`` (so a row of these
+    three numbers is one finding): for a change point ``current_value`` is the recent runs'
+    level, for a trend the fitted line's end (the run's own value is ``details["value"]``).
+    ``message`` says the same in a sentence that names the metric and its unit.
     """
 
     alert_type: str

@@ -76,6 +76,9 @@ def generate_demo(path: str, snapshots: int = DEFAULT_SNAPSHOTS, seed: int = 0,
         from perftui.core.retention import prune
 
         prune(conn, now=now)
+        from perftui.store import rollups
+
+        rollups.refresh(conn, lambda done, total: report("rollups", done, total))
         marker = {"seed": seed, "snapshots": snapshots, "created_at": to_iso(now)}
         with conn.transaction():
             meta_set(conn, DEMO_KEY, json.dumps(marker))
@@ -177,7 +180,7 @@ def _write_history(conn: Database, plan: _Plan, report: Progress) -> None:
     catalog = load_catalog(conn)
     rows = [catalog.find(code) for code in plan.codes]
     metric_ids = [r.id for r in rows]
-    specs = {r.code: MetricSpec(r.code, r.direction, r.target, r.warning, r.error) for r in rows}
+    specs = {r.code: MetricSpec(r.code, r.direction, r.target, r.warning, r.error, r.name, r.unit) for r in rows}
     rules = flag_rules(conn)
     bulk_count = max(0, plan.n - EVALUATED)
     next_id = bulk.next_snapshot_id(conn)

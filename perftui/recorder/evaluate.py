@@ -294,7 +294,8 @@ def _record(conn: Database, snap: SnapshotInput, recorded_at: str,
 
     by_code = {row.code: v for row, v in rows}
     result = RecordResult(snapshot_id, recorded_at, snap.app, snap.environment, by_code)
-    specs = {row.code: MetricSpec(row.code, row.direction, row.target, row.warning, row.error)
+    specs = {row.code: MetricSpec(row.code, row.direction, row.target, row.warning, row.error,
+                                  row.name, row.unit)
              for row, _ in rows if row.active}
     if evaluate and snap.status == "ok" and not snap.is_cold_start:
         _evaluate(conn, snap, recorded_at, snapshot_id, rows, specs, config, result)
@@ -377,7 +378,8 @@ def _evaluate(conn: Database, snap: SnapshotInput, recorded_at: str, snapshot_id
                                 severity=finding.severity,
                                 current_value=finding.current_value, expected_value=expected,
                                 deviation_percent=deviation,
-                                message=_message(finding, expected, deviation), at=recorded_at)
+                                message=_message(finding, expected, deviation, specs[row.code]),
+                                at=recorded_at)
             result.alerts.append(_event(alert_id, row, finding, False))
         for alert_id, streak in plan.streaks:
             store_alerts.set_normal_streak(conn, alert_id, streak)
@@ -410,14 +412,16 @@ def _expectation(finding: Any, previous: float | None,
     return previous, sign * (observed - previous) / abs(previous) * 100.0
 
 
-def _message(finding: Any, expected: float | None, deviation: float | None) -> str:
+def _message(finding: Any, expected: float | None, deviation: float | None,
+             spec: MetricSpec) -> str:
     """The finding's message, or one that names the level the alert still measures from when
     that is not the finding's own (so message and numbers always agree)."""
     if expected is None or deviation is None or expected == finding.expected_value:
         return finding.message
-    from perftui.analysis._stats import fmt_number
+    from perftui.analysis.messages import still_worse_message
 
-    return f"{abs(deviation):.0f}% worse than {fmt_number(expected)}, the level before this alert"
+    sign = 1.0 if spec.direction == "lower" else -1.0
+    return still_worse_message(spec, finding.current_value, expected, deviation, sign)
 
 
 def _event(alert_id: int, row: MetricRow, finding: Any, is_new: bool) -> AlertEvent:
@@ -451,7 +455,8 @@ def judge_unjudged(db: Database, config: DetectorConfig = DEFAULT_CONFIG) -> int
                     continue
                 past = snapshots.history(db, metric_id, app, environment, snap["recorded_at"],
                                          config.history, resets.get(metric_id))
-                spec = MetricSpec(row.code, row.direction, row.target, row.warning, row.error)
+                spec = MetricSpec(row.code, row.direction, row.target, row.warning, row.error,
+                                  row.name, row.unit)
                 verdict = evaluate_metric(value, past, spec, config)
                 verdicts.append((metric_id, *verdict_columns(verdict)))
             snapshots.set_verdicts(db, snap["id"], verdicts)

@@ -35,8 +35,8 @@ def summary_lines(result) -> list[tuple[str, str]]:
         lines.append(("⚠ WARNINGS:", "warning"))
         for a in sorted(alerts, key=lambda a: severity_rank(a.severity), reverse=True)[:5]:
             repeat = "" if a.is_new else " (again)"
-            lines.append((f"  • {a.metric_name}: {format_value(a.current_value, a.unit)} "
-                          f"— {a.message} [{a.severity}{repeat}]", a.severity))
+            # the message names the metric, its value and unit (analysis.messages)
+            lines.append((f"  • {a.message} [{a.severity}{repeat}]", a.severity))
     if result.regression_score is not None:
         score = result.regression_score
         word = "stable" if abs(score) < 2 else ("improving" if score > 0 else "regressing")

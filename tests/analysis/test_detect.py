@@ -91,7 +91,7 @@ def test_a_shift_confirmed_over_two_runs_is_a_regression(lower):
     assert f.details["confirm_runs"] == 2
     assert f.expected_value == pytest.approx(v.baseline.median)
     assert f.deviation_percent == pytest.approx(100 * (172 / v.baseline.median - 1))
-    assert "above baseline" in f.message
+    assert f.message == f"APP-001 172 is 68% above its baseline of {v.baseline.median:.0f} for 2 runs in a row"
 
 
 @pytest.mark.parametrize("step, expected", [(1.12, "warning"), (1.30, "error"), (1.60, "critical")])
@@ -218,7 +218,7 @@ def test_a_slow_drift_is_caught_by_the_trend_tier(lower):
     assert first[1] == "trend" and first[0] < 100
     f = next(v for v in r.verdicts if v.findings and v.findings[0].alert_type == "trend").findings[0]
     assert f.details["slope_percent_per_run"] > 0.2 and f.details["r2"] >= 0.3
-    assert "drifting up" in f.message
+    assert f.message.startswith("APP-001 drifted up ")
 
 
 def test_a_step_is_not_reported_as_a_trend(lower):

@@ -73,10 +73,10 @@ def test_finding_content_and_sign_convention():
     assert f.alert_type == "threshold"
     assert f.expected_value == 3000
     assert f.deviation_percent == pytest.approx(37.0)
-    assert f.message == "37% above target 3,000"
+    assert f.message == "API-002 4,110 is 37% above its target of 3,000"
     g = check_threshold(72, HIT)
     assert g.deviation_percent == pytest.approx(100 * 18 / 90)  # positive = worse, even downward
-    assert "below target 90" in g.message
+    assert "is 20% below its target of 90" in g.message
 
 
 def test_inconsistent_lines_are_refused():
