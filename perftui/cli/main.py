@@ -49,10 +49,12 @@ COMMANDS = {
              "create a demo store with realistic history and open the TUI"),
     "notify": ("perftui.cli.cmd_notify",
                "announce alerts: `notify add`, `list`, `test`, `remove`, `send`"),
+    "serve": ("perftui.cli.cmd_serve",
+              "serve the terminal UI to web browsers (read-only by default)"),
 }
 # Commands after which pending notifications are not sent: `notify` sends on its own terms,
-# the TUI and the demo are interactive (see perftui.core.notify).
-NO_NOTIFY = frozenset(("notify", "tui", "demo"))
+# the TUI, the demo and serve are interactive (see perftui.core.notify).
+NO_NOTIFY = frozenset(("notify", "tui", "demo", "serve"))
 COMMAND_MODULES = [module for module, _ in COMMANDS.values()]
 ALL = frozenset(COMMANDS)
 

@@ -1,0 +1,160 @@
+"""`perftui serve`: the TUI in a browser, through textual-serve (the `serve` extra).
+
+Every browser tab opens a websocket, and textual-serve starts one `perftui tui` process for it:
+each tab is its own session, with its own screens and cursor. The store is named to those
+processes through the environment (PERFTUI_DB, so a PostgreSQL URL's password never shows in
+a process list); they open it read-only unless the server was started with --allow-writes.
+
+What this module adds to textual-serve's server:
+- a page that needs nothing from the internet: textual-serve's own page loads Roboto Mono from
+  Google Fonts; ours (serve_templates/app_index.html) loads the font files textual-serve ships;
+- websocket and asset URLs taken from the request, so the page works on whatever address the
+  browser used (textual-serve builds them from the address it was told to listen on);
+- guards: on loopback, only requests addressed to a loopback name (a web page elsewhere cannot
+  reach the server through DNS rebinding); off loopback, an access token (the URL printed at
+  start carries it; the page then keeps it in a same-site cookie for its websocket); and a
+  websocket only from the server's own page (its Origin), since browsers let any site open
+  a websocket to localhost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import ipaddress
+import secrets
+import shlex
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp_jinja2
+from aiohttp import web
+from textual_serve.server import Server
+
+TEMPLATES = Path(__file__).parent / "serve_templates"
+COOKIE = "perftui_token"
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def tui_command(read_only: bool) -> str:
+    """The shell command textual-serve runs for each session."""
+    parts = [sys.executable, "-m", "perftui"]
+    if read_only:
+        parts.append("--read-only")
+    parts.append("tui")
+    return shlex.join(parts)
+
+
+class PerftuiServer(Server):
+    """textual-serve's Server with perftui's page and guards (see the module docstring)."""
+
+    def __init__(self, command: str, host: str, port: int, *, token: str | None = None,
+                 title: str = "perftui", on_ready=None):
+        super().__init__(command, host=host, port=port, title=title,
+                         templates_path=TEMPLATES)
+        self.token = token
+        self.loopback_only = is_loopback(host)
+        self.on_ready = on_ready
+
+    # -- textual-serve's hooks ----------------------------------------------------------------
+    def initialize_logging(self) -> None:
+        """textual-serve logs each session at INFO through rich; perftui prints its own line
+        at start and keeps the rest for warnings."""
+        import logging
+
+        logging.basicConfig(level="WARNING", format="perftui serve: %(message)s")
+
+    async def _make_app(self) -> web.Application:
+        app = await super()._make_app()
+        app.middlewares.append(self._guard)
+        return app
+
+    async def on_startup(self, app: web.Application) -> None:
+        """(textual-serve prints its banner here, before it listens: see `serve`.)"""
+
+    def serve(self, debug: bool = False) -> None:
+        """Listen until SIGINT or SIGTERM; `on_ready` is called once the port accepts
+        connections (textual-serve's `web.run_app` announces the address before it binds)."""
+        self.debug = debug
+        self.initialize_logging()
+        asyncio.run(self._serve())
+
+    async def _serve(self) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(signum, stop.set)
+            except (NotImplementedError, RuntimeError):   # not the main thread, Windows
+                pass
+        runner = web.AppRunner(await self._make_app(), handle_signals=False)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self.host, self.port).start()
+            if self.on_ready is not None:
+                self.on_ready()
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+
+    @aiohttp_jinja2.template("app_index.html")
+    async def handle_index(self, request: web.Request) -> dict[str, Any]:
+        scheme = "wss" if request.secure else "ws"
+        return {"font_size": _font_size(request.query.get("fontsize")),
+                "app_websocket_url": f"{scheme}://{request.host}/ws",
+                "config": {"static": {"url": "/static/"}},
+                "application": {"name": self.title}}
+
+    # -- guards ---------------------------------------------------------------------------------
+    @web.middleware
+    async def _guard(self, request: web.Request, handler):
+        name = _host_name(request.host)
+        if self.loopback_only and name not in LOOPBACK_NAMES and not is_loopback(name):
+            raise web.HTTPForbidden(text="perftui serve answers on loopback addresses only "
+                                         "(restart it with --host to serve others)\n")
+        if request.path == "/ws":
+            origin = request.headers.get("Origin")
+            if origin and urlsplit(origin).netloc != request.host:
+                raise web.HTTPForbidden(text="websocket from another site refused\n")
+        given = None
+        if self.token is not None:
+            given = request.query.get("token")
+            presented = given or request.cookies.get(COOKIE) or ""
+            if not hmac.compare_digest(presented.encode(), self.token.encode()):
+                raise web.HTTPUnauthorized(text="perftui serve needs its access token: open "
+                                                "the URL it printed when it started\n")
+        response = await handler(request)
+        if given is not None and request.path == "/":
+            response.set_cookie(COOKIE, self.token, httponly=True, samesite="Strict")
+        return response
+
+
+def _host_name(host_header: str) -> str:
+    """'127.0.0.1:8000' -> '127.0.0.1', '[::1]:8000' -> '::1', 'localhost' -> 'localhost'."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host[1:]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _font_size(text: str | None) -> int:
+    try:
+        return max(6, min(48, int(text or 16)))
+    except ValueError:
+        return 16

@@ -1,0 +1,134 @@
+"""`perftui serve` without a browser: bad input is one line and exit 2, the page needs nothing
+from the internet, and the server's guards (loopback names only, websockets only from its own
+page, the token off loopback) hold."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+import pytest
+
+pytest.importorskip("textual_serve", reason="perftui serve needs textual-serve: "
+                                            "pip install 'perftui[serve]'")
+
+
+def perftui(env, *argv, timeout=60):
+    return subprocess.run([sys.executable, "-m", "perftui", *argv], env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def store(tmp_path, subprocess_env):
+    path = str(tmp_path / "s.db")
+    done = perftui(subprocess_env, "--db", path, "record", "startup_time_ms=400")
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+def one_line_error(done, *words):
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("perftui: error:"), done.stderr
+    assert "Traceback" not in done.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--port", "70000"], ["--port", "65535"]),
+    (["--port", "http"], ["--port", "port number"]),
+    (["--host", "no-such-host.invalid"], ["--host", "no-such-host.invalid"]),
+    (["--host", "203.0.113.7"], ["cannot listen on 203.0.113.7"]),   # not this machine's
+])
+def test_bad_host_or_port_is_one_line(store, subprocess_env, argv, words):
+    one_line_error(perftui(subprocess_env, "--db", store, "serve", *argv), *words)
+
+
+def test_read_only_and_allow_writes_contradict(store, subprocess_env):
+    one_line_error(perftui(subprocess_env, "--db", store, "--read-only", "serve",
+                           "--allow-writes"), "contradict")
+
+
+def test_a_missing_store_is_refused_before_serving(tmp_path, subprocess_env):
+    done = perftui(subprocess_env, "--db", str(tmp_path / "none.db"), "serve")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_a_port_in_use_is_one_line(store, subprocess_env):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        one_line_error(perftui(subprocess_env, "--db", store, "serve", "--port", str(port)),
+                       f"127.0.0.1:{port}")
+
+
+@pytest.fixture
+def served(store, subprocess_env):
+    proc = subprocess.Popen([sys.executable, "-m", "perftui", "--db", store, "serve",
+                             "--port", "0"], env=subprocess_env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    first = proc.stdout.readline()
+    match = re.search(r"open (http://127\.0\.0\.1:(\d+)/)$", first.strip())
+    assert match, first
+    yield match.group(1), int(match.group(2))
+    proc.terminate()
+    proc.wait(20)
+
+
+def get(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def test_the_page_loads_nothing_from_elsewhere(served):
+    url, port = served
+    status, page = get(url)
+    assert status == 200
+    assert not re.search(r"(src|href)=\"https?://", page) and "googleapis" not in page
+    assert f'data-session-websocket-url="ws://127.0.0.1:{port}/ws"' in page
+    for asset in re.findall(r"(/static/[\w./-]+)", page):
+        assert get(f"http://127.0.0.1:{port}{asset}")[0] == 200, asset
+    assert "/static/fonts/RobotoMono-VariableFont_wght.ttf" in page
+
+
+def test_on_loopback_only_loopback_names_are_answered(served):
+    url, port = served
+    assert get(url, {"Host": f"localhost:{port}"})[0] == 200
+    status, text = get(url, {"Host": f"attacker.example:{port}"})   # DNS rebinding
+    assert status == 403 and "loopback" in text
+
+
+def handshake(port: int, origin: str) -> str:
+    """The status line the server answers a websocket handshake from `origin` with."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall((f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                      "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      f"Origin: {origin}\r\n\r\n").encode())
+        return conn.recv(4096).decode("latin-1").splitlines()[0]
+
+
+def test_a_websocket_from_another_site_is_refused(served):
+    _url, port = served
+    assert " 403 " in handshake(port, "http://attacker.example")
+    assert " 101 " in handshake(port, f"http://127.0.0.1:{port}")
+
+
+def test_sessions_run_the_tui_read_only_unless_writes_are_allowed():
+    from perftui.tui.serve import is_loopback, tui_command
+
+    assert tui_command(True).endswith("-m perftui --read-only tui")
+    assert tui_command(False).endswith("-m perftui tui")
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
