@@ -105,6 +105,7 @@ async def test_the_bars_show_the_latest_values_as_shares_of_their_targets(h, sto
         # the slow startup (error line 600 ms) comes first and says so in words
         first = next(iter(rows))
         assert first == "APP-001" and "ERROR" in rows["APP-001"]
+        assert "1/4 off target" in text
         assert "| target" in text and "! warning" in text and "X error" in text
         assert all(len(line) <= 80 for line in text.splitlines())
         await pilot.press("escape")

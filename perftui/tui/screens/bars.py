@@ -73,9 +73,9 @@ class BarsScreen(DataScreen):
         title = Text("Current vs target", style="bold")
         if scope:
             title.append(f"  {scope['app']}/{scope['environment']}")
-        if snap:
-            title.append(f"  latest run {short_time(snap['recorded_at'])} UTC", style="dim")
         problems = sum(1 for b in self.data["bars"] if b["state"] != "ok")
-        title.append(f"  {problems} of {len(self.data['bars'])} off target", style="dim")
+        title.append(f"  {problems}/{len(self.data['bars'])} off target")
+        if snap:
+            title.append(f"  run {short_time(snap['recorded_at'])} UTC", style="dim")
         self.query_one("#bars-title", Static).update(title)
         self.query_one("#bars", BarChart).show(self.data)

@@ -85,6 +85,17 @@ def legend_text(data: dict) -> str:
             f"{SHADES[3]} worst {format_value(data['worst'], unit)} · under each: runs")
 
 
+def worst_cell(data: dict) -> tuple[int, int] | None:
+    """(weekday, hour) of the cell with the worst mean (the earliest of equals), or None."""
+    sign = -1.0 if data["metric"]["direction"] == "higher" else 1.0
+    found = [(sign * cell["mean"], -day, -hour) for day, row in enumerate(data["cells"])
+             for hour, cell in enumerate(row) if cell is not None]
+    if not found:
+        return None
+    _mean, day, hour = max(found)
+    return -day, -hour
+
+
 class HeatMap(Widget, can_focus=True):
     """The map of `perftui.core.heatmap.heatmap`, with a cell cursor."""
 
@@ -109,14 +120,10 @@ class HeatMap(Widget, can_focus=True):
         self.cursor: tuple[int, int] = (0, 0)
 
     def show(self, data: dict) -> None:
+        first = self.data is None
         self.data = data
-        if data["cells"][self.cursor[0]][self.cursor[1]] is None:
-            # start on the worst cell: where a person looks first
-            worst = [(level, -day, -hour) for day, row in enumerate(data["levels"])
-                     for hour, level in enumerate(row) if level is not None]
-            if worst:
-                _level, day, hour = max(worst)
-                self.cursor = (-day, -hour)
+        if first or data["cells"][self.cursor[0]][self.cursor[1]] is None:
+            self.cursor = worst_cell(data) or self.cursor   # where a person looks first
         self.refresh()
         self.post_message(self.Moved(self.cursor))
 
