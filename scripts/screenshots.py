@@ -3,11 +3,14 @@
     python scripts/screenshots.py [--out screenshots] [--snapshots 2000]
 
 Builds a demo store (fixed seed and fixed "now", so the pictures are reproducible), opens each
-screen headless at 100x30 (the status screen also at 80x24) with a fixed clock and a fixed
+screen headless at 100x30 (the status screen, current vs target and the heatmap at 80x24; the
+heatmap's hours in this machine's zone) with a fixed clock and a fixed
 machine-load reading, saves an SVG with `app.save_screenshot()` and converts it to PNG with
 `rsvg-convert` (apt-get install librsvg2-bin; fonts-firacode for the intended font). rsvg drops
 leading no-break spaces inside SVG text, so the PNG is made from a copy with plain spaces and
-xml:space="preserve"; the SVG itself is kept as Textual wrote it.
+xml:space="preserve"; the SVG itself is kept as Textual wrote it. Last, `browser.png`: the
+store served by `perftui serve` in Debian's chromium through Playwright (skipped, with a line,
+when either is missing).
 """
 
 from __future__ import annotations
@@ -131,6 +134,20 @@ async def _help(pilot):
     await _settle(pilot, lambda: type(pilot.app.screen).__name__ == "HelpScreen")
 
 
+async def _bars(pilot):
+    app = pilot.app
+    await _settle(pilot, lambda: _cards(app))
+    await pilot.press("b")
+    await _settle(pilot, lambda: getattr(app.screen, "data", None) is not None)
+
+
+async def _heatmap(pilot):
+    app = pilot.app
+    await _settle(pilot, lambda: _cards(app))
+    await pilot.press("w")
+    await _settle(pilot, lambda: getattr(app.screen, "data", None) is not None)
+
+
 SHOTS = (
     ("status", WIDE, _status),
     ("status-80x24", NARROW, _status),
@@ -143,6 +160,8 @@ SHOTS = (
     ("targets", WIDE, _targets),
     ("edit-target", WIDE, _edit),
     ("help", WIDE, _help),
+    ("bars-80x24", NARROW, _bars),
+    ("heatmap-80x24", NARROW, _heatmap),
 )
 
 
@@ -176,6 +195,53 @@ def to_png(svg: Path) -> Path | None:
     finally:
         Path(tmp.name).unlink(missing_ok=True)
     return png
+
+
+def browser_shot(store: Path, out: Path) -> Path | None:
+    """`perftui serve` on the store, opened in Debian's chromium through Playwright (the system
+    binary; nothing downloaded): the alerts screen of a read-only session after `a`."""
+    import os
+    import re
+    import signal
+
+    chromium = "/usr/bin/chromium"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("playwright not installed (pip install playwright): no browser shot",
+              file=sys.stderr)
+        return None
+    if not os.access(chromium, os.X_OK):
+        print(f"{chromium} missing (apt-get install chromium): no browser shot", file=sys.stderr)
+        return None
+    server = subprocess.Popen([sys.executable, "-m", "perftui", "--db", str(store), "serve",
+                               "--port", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        url = re.search(r"open (\S+)", server.stdout.readline()).group(1)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1000, "height": 600})
+            seen: list[str] = []
+            page.on("websocket", lambda ws: ws.on("framereceived", lambda f: seen.append(
+                f if isinstance(f, str) else f.decode("utf-8", "replace"))))
+            page.goto(url)
+            for wanted, key in (("APP-001", "3"), ("expected", "a"), ("Read-only", None)):
+                for _ in range(400):
+                    if wanted in "".join(seen):
+                        break
+                    page.wait_for_timeout(50)
+                if key:
+                    page.click("#terminal")
+                    seen.clear()
+                    page.keyboard.press(key)
+            page.wait_for_timeout(500)
+            png = out / "browser.png"
+            page.screenshot(path=str(png))
+            browser.close()
+        return png
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(20)
 
 
 def _pin_edit_times(store: Path) -> None:
@@ -214,6 +280,10 @@ def main() -> int:
             png = to_png(svg)
             print(f"{svg.relative_to(out.parent) if out.parent in svg.parents else svg}"
                   f"{' + ' + png.name if png else ''}")
+        if not args.only or "browser" in args.only:
+            png = browser_shot(store, out)
+            if png:
+                print(png)
     return 0
 
 

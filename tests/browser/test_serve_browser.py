@@ -5,7 +5,7 @@ machine refused (it must need nothing from the internet); the status screen's da
 (a metric id); 3 shows the alerts table; a read-only session answers `a` with a notice and the
 store is unchanged; a second tab is a session of its own. The terminal draws on a canvas, so
 what the browser shows is read from the websocket stream it renders (control sequences
-stripped); the screenshots in screenshots/ show the same pages.
+stripped); screenshots/browser.png (scripts/screenshots.py) shows the same page.
 
 Elsewhere than CI these tests skip with one line when Playwright or /usr/bin/chromium is
 missing (`pip install playwright`, `apt-get install chromium`; never `playwright install`).
@@ -159,9 +159,6 @@ def test_a_read_only_session_in_the_browser(browser, store_url, subprocess_env, 
         since = tab.press("a")
         tab.wait_for("Read-only", "acknowledging", since=since)        # a notice, no dialog
         assert "Acknowledge alert" not in tab.text(since)
-        if os.environ.get("PERFTUI_SCREENSHOTS"):
-            tab.page.wait_for_timeout(300)
-            tab.page.screenshot(path=os.environ["PERFTUI_SCREENSHOTS"])
         # a second tab is a session of its own: it opens on the status screen
         other = Tab(context, served.url)
         other.wait_for("APP-001", "Latest run")
