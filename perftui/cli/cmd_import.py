@@ -80,11 +80,22 @@ def run(args) -> int:
             return 130
         summary["store"] = store.path
         summary["notes"].extend(retention_notes(store, summary["first"]))
+        fold_rollups(store)
     if args.json:
         print_json(summary)
     else:
         render(summary)
     return 0
+
+
+def fold_rollups(store) -> None:
+    """Fold what was imported into the hourly rollups now, while the user expects to wait,
+    rather than in the next report or chart (`perftui.store.rollups`)."""
+    from perftui.cli.progress import progress_bar
+    from perftui.core.importing import fold_rollups as fold
+
+    with progress_bar("hourly rollups") as update:
+        fold(store, update)
 
 
 def expand(patterns: list[str]) -> list[Path]:
@@ -134,6 +145,7 @@ def run_many(args, paths: list[Path], defaults: dict) -> int:
                     return 130
                 summary["store"] = store.path
                 summaries.append(summary)
+            fold_rollups(store)
             total = totals(summaries, store.path)
             total["notes"] = retention_notes(store, total["first"])
     finally:

@@ -20,10 +20,11 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from perftui.cli.progress import progress_bar
     from perftui.core.report import render_markdown, report
 
-    with open_store_for(args) as store:
-        data = report(store, args.app, args.env, args.days)
+    with open_store_for(args) as store, progress_bar("hourly rollups") as update:
+        data = report(store, args.app, args.env, args.days, progress=update)
     if args.format == "json":
         print_json(data)
     elif args.format == "markdown":

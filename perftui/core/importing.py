@@ -295,3 +295,12 @@ def _replay(conn: Database, fresh: FreshSnapshots, report: Progress, written: Wr
 
     _in_short_transactions(conn, write, written, report)
     return raised
+
+
+def fold_rollups(store: Database, progress=None) -> bool:
+    """Fold what an import wrote into the hourly rollups (`perftui.store.rollups.refresh`), so
+    the next report or chart does not pay for it. False when the store could not take it now
+    (busy, read-only): the next reader folds it instead."""
+    from perftui.store import rollups
+
+    return rollups.refresh(store, progress)

@@ -43,7 +43,10 @@ APPROXIMATE = (f"Medians and p95 from hourly rollups, within {rollups.ALPHA * 10
 
 
 def report(store: Database, app: str | None = None, environment: str | None = None,
-           days: float = 7) -> dict:
+           days: float = 7, progress=None) -> dict:
+    """The report of the last `days` days of a scope (shape above). `progress(done, total)`
+    hears about bringing the hourly rollups up to date first (a one-off on a large store whose
+    rollups were never built)."""
     if not days > 0:
         raise InputError(f"--days must be above 0, got {days}")
     scope = require_scope(store, app, environment)
@@ -52,7 +55,7 @@ def report(store: Database, app: str | None = None, environment: str | None = No
     app, environment = scope
     alerts = store_reports.alerts_in_period(conn, app, environment, since)
     catalog = {m["metric_id"]: m for m in metric_rows(store)}
-    kept = rollups.refresh(conn)
+    kept = rollups.refresh(conn, progress)
     period = (_period_from_rollups(conn, app, environment, since) if kept
               else store_reports.period_counts(conn, app, environment, since))
     exact = not kept or period["snapshots"] <= RAW_RUNS

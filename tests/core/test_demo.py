@@ -92,4 +92,7 @@ def test_refuses_other_files(tmp_path):
 def test_progress_is_reported(tmp_path):
     calls = []
     generate_demo(str(tmp_path / "p.db"), snapshots=60, progress=lambda *a: calls.append(a))
-    assert calls and calls[-1][1] == calls[-1][2] == 60
+    written = [c for c in calls if c[0] != "rollups"]
+    assert written and written[-1][1] == written[-1][2] == 60
+    rolled = [c for c in calls if c[0] == "rollups"]   # then its hours folded, to the last
+    assert rolled and rolled[-1][1] == rolled[-1][2] > 0

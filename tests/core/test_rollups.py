@@ -193,3 +193,25 @@ class TestReportOnRollups:
         _refresh(where)
         assert sum(r[5] for r in _rollup_rows(where)) == 3
 
+
+
+def test_an_import_leaves_the_rollups_current(tmp_path):
+    """`perftui import` folds what it wrote, so the next report or chart has nothing to fold."""
+    from perftui.cli.main import main
+
+    source, target = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    _store(source)
+    _add(source, [30, 20.5, 20.2, 5, 1], 100.0)
+    out = tmp_path / "export.json"
+    assert main(["--db", source, "export", "--output", str(out)]) == 0
+    assert main(["--db", target, "import", str(out)]) == 0
+    imported = _rollup_rows(target)
+    assert sum(r[5] for r in imported) == 5
+    conn = open_store(target, readonly=True)
+    try:
+        top = conn.scalar("SELECT max(id) FROM snapshots")
+        assert conn.scalar("SELECT value FROM store_meta WHERE key = ?",
+                           (rollups.WATERMARK,)) == str(top)
+    finally:
+        conn.close()
+    assert imported == _rebuilt(target, tmp_path)
