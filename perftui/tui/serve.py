@@ -1,9 +1,10 @@
 """`perftui serve`: the TUI in a browser, through textual-serve (the `serve` extra).
 
-Every browser tab opens a websocket, and textual-serve starts one `perftui tui` process for it:
-each tab is its own session, with its own screens and cursor. The store is named to those
-processes through the environment (PERFTUI_DB, so a PostgreSQL URL's password never shows in
-a process list); they open it read-only unless the server was started with --allow-writes.
+Every browser tab opens a websocket, and textual-serve starts one TUI process for it
+(`perftui.tui.served`): each tab is its own session, with its own screens and cursor. The
+store is named to those processes through the environment (PERFTUI_DB, so a PostgreSQL URL's
+password never shows in a process list); they open it read-only unless the server was started
+with --allow-writes, and never export (that would write a file on the server).
 
 What this module adds to textual-serve's server:
 - a page that needs nothing from the internet: textual-serve's own page loads Roboto Mono from
@@ -53,11 +54,10 @@ def new_token() -> str:
 
 
 def tui_command(read_only: bool) -> str:
-    """The shell command textual-serve runs for each session."""
-    parts = [sys.executable, "-m", "perftui"]
-    if read_only:
-        parts.append("--read-only")
-    parts.append("tui")
+    """The shell command textual-serve runs for each session (`perftui.tui.served`)."""
+    parts = [sys.executable, "-m", "perftui.tui.served"]
+    if not read_only:
+        parts.append("--allow-writes")
     return shlex.join(parts)
 
 

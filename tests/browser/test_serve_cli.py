@@ -128,7 +128,25 @@ def test_a_websocket_from_another_site_is_refused(served):
 def test_sessions_run_the_tui_read_only_unless_writes_are_allowed():
     from perftui.tui.serve import is_loopback, tui_command
 
-    assert tui_command(True).endswith("-m perftui --read-only tui")
-    assert tui_command(False).endswith("-m perftui tui")
+    assert tui_command(True).endswith("-m perftui.tui.served")
+    assert tui_command(False).endswith("-m perftui.tui.served --allow-writes")
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
+
+
+@pytest.mark.parametrize("read_only", [True, False])
+def test_a_browser_session_never_writes_a_file_on_the_server(store, tmp_path, read_only):
+    from perftui.errors import InputError
+    from perftui.tui.served import ServedSource
+
+    source = ServedSource(store, read_only=read_only)
+    target = tmp_path / "out.json"
+    try:
+        with pytest.raises(InputError, match="perftui export"):
+            source.export(str(target))
+        with pytest.raises(InputError):
+            source.export(str(tmp_path / "s.db"), force=True)   # not even over the store
+        assert source.status(None, None)["snapshot"] is not None   # reads as in the terminal
+    finally:
+        source.close()
+    assert not target.exists()
