@@ -144,7 +144,8 @@ def kept(db: Database) -> bool:
 def refresh(db: Database, progress: Callable[[int, int], None] | None = None,
             limit: int | None = None) -> bool:
     """Fold every snapshot above the watermark into the rollups. True when the rollups are then
-    current; False when this process may not write the store (callers read raw values).
+    current (a read-only store whose rollups are current: True, nothing written); False when
+    they are not and this process may not write the store (callers read raw values).
 
     The first refresh of a store builds every hour (a one-off cost, reported through
     `progress(done, total)` in hours); later ones cost what the new runs cost. A store that is
@@ -154,9 +155,12 @@ def refresh(db: Database, progress: Callable[[int, int], None] | None = None,
     chart) reads raw values rather than wait for a store's first build."""
     from perftui.errors import StoreFull, StoreLocked, StoreReadOnly, StoreUnwritable
 
-    if db.readonly:
-        return False
     try:
+        mark = meta_get(db, WATERMARK)
+        if mark is not None and (db.scalar("SELECT max(id) FROM snapshots") or 0) <= int(mark):
+            return True     # current: usable read-only too (another user's store, say)
+        if db.readonly:
+            return False
         return _refresh(db, progress, limit)
     except (StoreLocked, StoreReadOnly, StoreFull, StoreUnwritable):
         # Busy with a long write, or not ours to write after all: read raw values this time.

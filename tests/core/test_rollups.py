@@ -150,6 +150,27 @@ class TestKeptEqualToRawRuns:
         assert data["exact"] is True and data["metrics"][0]["count"] == 3
         assert _rollup_rows(where) == []
 
+    def test_current_rollups_serve_a_read_only_reader(self, tmp_path, monkeypatch):
+        """Rollups a writer brought up to date are read by a read-only reader (another user's
+        store); one new run since, and it reads raw values again."""
+        where = str(tmp_path / "s.db")
+        _store(where)
+        _add(where, [3, 2, 1], 100.0)
+        _refresh(where)
+        monkeypatch.setattr(core_report, "RAW_RUNS", 0)
+        conn = open_store(where, readonly=True)
+        try:
+            assert report(conn, "shop", "local", 7)["exact"] is False
+        finally:
+            conn.close()
+        _add(where, [0.5], 100.0)
+        conn = open_store(where, readonly=True)
+        try:
+            data = report(conn, "shop", "local", 7)
+        finally:
+            conn.close()
+        assert data["exact"] is True and data["metrics"][0]["count"] == 4
+
 
 class TestReportOnRollups:
     """`perftui report` on a period longer than RAW_RUNS reads rollups and says so."""
