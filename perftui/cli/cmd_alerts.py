@@ -103,13 +103,23 @@ def run_list(args) -> int:
         rows = alerts.list_alerts(store, severity=args.severity, status=args.status,
                                   unacknowledged=args.unacknowledged, metric=args.metric,
                                   app=args.app, environment=args.env, limit=args.limit)
+        hidden = 0
+        if args.severity != "info" and (args.limit is None or len(rows) < args.limit):
+            # say what the default severity filter hid, and how to see it
+            every = alerts.list_alerts(store, severity="info", status=args.status,
+                                       unacknowledged=args.unacknowledged, metric=args.metric,
+                                       app=args.app, environment=args.env)
+            hidden = len(every) - len(alerts.list_alerts(
+                store, severity=args.severity, status=args.status,
+                unacknowledged=args.unacknowledged, metric=args.metric, app=args.app,
+                environment=args.env))
     if args.format == "json":
         print_json({"count": len(rows), "filters": {
             "severity": args.severity, "status": args.status,
             "unacknowledged": args.unacknowledged, "metric": args.metric, "app": args.app,
-            "environment": args.env}, "alerts": rows})
+            "environment": args.env}, "hidden_below_severity": hidden, "alerts": rows})
         return 0
-    render_table(rows, args.status)
+    render_table(rows, args.status, args.severity, hidden)
     return 0
 
 
@@ -178,24 +188,57 @@ def run_show(args) -> int:
     return 0
 
 
-def render_table(rows: list[dict], status: str) -> None:
+def _hidden_note(status: str, severity: str, hidden: int) -> str:
+    """'2 info alerts hidden below warning: perftui alerts --status all --severity info'."""
+    below = [s for s in SEVERITIES if SEVERITIES.index(s) < SEVERITIES.index(severity)]
+    what = " or ".join(below)
+    flags = ("" if status == "open" else f" --status {status}") + " --severity info"
+    return (f"{hidden} {what} alert{'s' if hidden != 1 else ''} hidden below {severity}: "
+            f"perftui alerts{flags}")
+
+
+def render_table(rows: list[dict], status: str, severity: str = "warning",
+                 hidden: int = 0) -> None:
     from perftui.cli.render import SEVERITY_STYLE
-    from perftui.cli.tables import console, styled, table
+    from perftui.cli.tables import Col, console, print_fitted
     from perftui.fmt import format_percent, format_value
 
     out = console()
     if not rows:
-        out.print(f"no {'' if status == 'all' else status + ' '}alerts")
+        which = "" if status == "all" else status + " "
+        floor = "" if severity == "info" else f" of {severity} or worse"
+        out.print(f"no {which}alerts{floor}")
+        if hidden:
+            out.print(_hidden_note(status, severity, hidden))
         return
-    t = table((("id", "right"), ("severity", "left"), ("status", "left"), ("metric", "left"),
-               ("type", "left"), ("value", "right"), ("expected", "right"), ("dev", "right"),
-               ("seen", "right"), ("last seen", "left"), ("scope", "left"), ("ack by", "left")))
+    scopes = {(a["app"], a["environment"]) for a in rows}
+    if len(scopes) == 1:
+        app, env = next(iter(scopes))
+        out.print(f"{app} / {env}")
+    cols = [Col("id", "right"), Col("severity"), Col("status", drop=4),
+            Col("metric", shrink=10), Col("type", drop=5), Col("value", "right"),
+            Col("expected", "right"), Col("dev", "right"), Col("run"),
+            Col("seen", "right", drop=3), Col("scope", drop=1), Col("ack by", drop=2)]
+    cells, styles = [], []
     for a in rows:
-        sev = a["severity"]
-        t.add_row(str(a["id"]), styled(sev, SEVERITY_STYLE.get(sev)), a["status"],
-                  a["metric_id"], a["alert_type"], format_value(a["current_value"], a["unit"]),
-                  format_value(a["expected_value"], a["unit"]),
-                  format_percent(a["deviation_percent"]), f"{a['occurrences']}x",
-                  a["last_seen_at"][:16].replace("T", " "), f"{a['app']}/{a['environment']}",
-                  a["acknowledged_by"] or "")
-    out.print(t)
+        unit = a["unit"]
+        cells.append([str(a["id"]), a["severity"], a["status"], a["metric_id"], a["alert_type"],
+                      format_value(a["current_value"], unit),
+                      format_value(a["expected_value"], unit),
+                      format_percent(a["deviation_percent"]),
+                      (a["last_seen_at"] or "")[:16].replace("T", " "), f"{a['occurrences']}x",
+                      f"{a['app']}/{a['environment']}", a["acknowledged_by"] or ""])
+        styles.append({1: SEVERITY_STYLE.get(a["severity"])})
+    if len(scopes) == 1:  # said above the table
+        cols.pop(10)
+        for c in cells:
+            c.pop(10)
+    if not any(c[-1] for c in cells):  # nobody acknowledged any: no empty column
+        cols.pop()
+        for c in cells:
+            c.pop()
+    print_fitted(out, cols, cells, styles)
+    out.print("value, expected and dev are one finding: the alert's latest, in the run shown "
+              "(perftui alerts show --id N tells it in words)", style="dim")
+    if hidden:
+        out.print(_hidden_note(status, severity, hidden), style="dim")

@@ -40,7 +40,7 @@ def run(args) -> int:
 def render(data: dict) -> None:
     from perftui.severity import worst
     from perftui.cli.render import SEVERITY_STYLE, short_commit
-    from perftui.cli.tables import console, styled, table
+    from perftui.cli.tables import Col, console, print_fitted
     from perftui.fmt import age_text, format_percent, format_value
 
     out = console()
@@ -58,36 +58,31 @@ def render(data: dict) -> None:
         " · FAILED run" if snap["status"] == "failed" else "")
     out.print(f"{scope['app']} / {scope['environment']}   snapshot #{snap['id']} "
               f"{age_text(data['age_seconds'])}   commit {short_commit(snap['git_commit'])}{branch}"
-              f"   host {snap['host'] or '—'}{extra}", soft_wrap=True)
+              f"   host {snap['host'] or '—'}{extra}")
     pi = data["performance_index"]
     counts = data["open_alerts"]
     alerts = ", ".join(f"{n} {sev}" for sev, n in counts.items() if n) or "none"
     out.print(f"performance index {'—' if pi is None else f'{pi:.0f}/100'}   open alerts: {alerts}")
-    grid = table([("metric", "left"), ("name", "left"), ("value", "right"),
-                  ("baseline", "right"), ("target", "right"), ("change", "right"),
-                  ("status", "left")])
-    rows = []
+    cols = [Col("metric", shrink=8), Col("name", shrink=8, drop=1), Col("value", "right"),
+            Col("baseline", "right"), Col("target", "right", drop=2), Col("change", "right"),
+            Col("status")]
+    rows, styles = [], []
     for m in data["metrics"]:
         base = m["baseline"]
         sev = worst(m["severity"], m["alert_severity"] or "ok") if m["active"] else "ok"
-        rows.append(([m["metric_id"], m["name"], format_value(m["value"], m["unit"]),
-                      format_value(base["median"], m["unit"]) if base else "—",
-                      format_value(m["target"], m["unit"]), format_percent(m["change_percent"]),
-                      sev if m["active"] else "inactive"], SEVERITY_STYLE.get(sev)))
-    # every column keeps its widest cell; only the name gives way (…) on a narrow terminal
-    widths = [max([len(str(c.header))] + [len(r[0][i]) for r in rows])
-              for i, c in enumerate(grid.columns)]
-    room = out.width - sum(widths[2:]) - 2 * (len(widths) - 1) - 1  # for id and name
-    widths[0] = max(8, min(widths[0], room - min(widths[1], room // 2)))
-    widths[1] = max(4, min(widths[1], room - widths[0]))
-    for column, width in zip(grid.columns, widths):
-        column.no_wrap = True
-        column.min_width = column.max_width = width
-    for cells, style in rows:
-        for i in (0, 1):
-            if len(cells[i]) > widths[i]:
-                cells[i] = cells[i][:widths[i] - 1] + "…"
-        grid.add_row(*cells[:-1], styled(cells[-1], style))
-    out.print(grid)
+        # an imported benchmark's name is its id: say it once
+        name = "" if m["name"] == m["metric_id"] else m["name"]
+        rows.append([m["metric_id"], name, format_value(m["value"], m["unit"]),
+                     format_value(base["median"], m["unit"]) if base else "—",
+                     format_value(m["target"], m["unit"]), format_percent(m["change_percent"]),
+                     sev if m["active"] else "inactive"])
+        styles.append({6: SEVERITY_STYLE.get(sev)})
+    if not any(r[1] for r in rows):
+        cols.pop(1)
+        for r in rows:
+            r.pop(1)
+        styles = [{5: s[6]} for s in styles]
+    # numbers keep every digit; ids and names give way in the middle (…), as in the TUI
+    print_fitted(out, cols, rows, styles)
     out.print("status: worst of this run's verdict and the metric's open alerts (perftui alerts)",
               style="dim")

@@ -214,14 +214,14 @@ def _line(value) -> str:
 
 
 def render_table(rows: list[dict]) -> None:
-    from perftui.cli.tables import console, table
+    from perftui.cli.tables import Col, console, print_fitted
     from perftui.fmt import format_value
 
-    t = table((("metric", "left"), ("name", "left"), ("unit", "left"), ("better", "left"),
-               ("target", "right"), ("warning", "right"), ("error", "right"),
-               ("active", "left")))
-    for m in rows:
-        t.add_row(m["metric_id"], m["name"], m["unit"], m["direction"],
-                  format_value(m["target"], m["unit"]), format_value(m["warning"], m["unit"]),
-                  format_value(m["error"], m["unit"]), "yes" if m["active"] else "no")
-    console().print(t)
+    cols = [Col("metric", shrink=8), Col("name", shrink=8, drop=1), Col("unit", drop=3),
+            Col("better", drop=2), Col("target", "right"), Col("warning", "right"),
+            Col("error", "right"), Col("active", drop=4)]
+    cells = [[m["metric_id"], "" if m["name"] == m["metric_id"] else m["name"], m["unit"],
+              m["direction"], format_value(m["target"], m["unit"]),
+              format_value(m["warning"], m["unit"]), format_value(m["error"], m["unit"]),
+              "yes" if m["active"] else "no"] for m in rows]
+    print_fitted(console(), cols, cells)
