@@ -91,17 +91,15 @@ def run_list(args) -> int:
     if not channels:
         print("no notification channels; add one with `perftui notify add`")
         return 0
-    from perftui.cli.tables import console, styled, table
+    from perftui.cli.tables import Col, console, print_fitted
 
-    t = table((("id", "right"), ("kind", "left"), ("target", "left"), ("min", "left"),
-               ("sent", "right"), ("pending", "right"), ("last sent", "left"),
-               ("failures", "left")))
-    for c in channels:
-        failures = styled(f"{c['failures']}: {c['last_error']}", "red") if c["failures"] else "0"
-        t.add_row(str(c["id"]), c["kind"], c["target"], c["min_severity"], str(c["delivered"]),
-                  str(c["pending"]), (c["last_sent_at"] or "never")[:16].replace("T", " "),
-                  failures)
-    console().print(t)
+    cols = [Col("id", "right"), Col("kind"), Col("target", shrink=14), Col("min"),
+            Col("sent", "right"), Col("pending", "right"), Col("last sent", drop=1),
+            Col("failures", shrink=12)]
+    rows = [[str(c["id"]), c["kind"], c["target"], c["min_severity"], str(c["delivered"]),
+             str(c["pending"]), (c["last_sent_at"] or "never")[:16].replace("T", " "),
+             f"{c['failures']}: {c['last_error']}" if c["failures"] else "0"] for c in channels]
+    print_fitted(console(), cols, rows, [{7: "red"} if c["failures"] else None for c in channels])
     return 0
 
 

@@ -74,8 +74,14 @@ def summary(events: list[dict]) -> str:
     return f"perftui: {', '.join(parts)} {noun} in {', '.join(scopes)}"
 
 
+MAX_LINES = 30           # alerts listed in a message's text (a JSON webhook gets every event)
+
+
 def text_of(events: list[dict]) -> str:
-    return "\n".join([summary(events), *(f"- {event_line(e)}" for e in events)])
+    lines = [summary(events), *(f"- {event_line(e)}" for e in events[:MAX_LINES])]
+    if len(events) > MAX_LINES:
+        lines.append(f"- and {len(events) - MAX_LINES} more (perftui alerts)")
+    return "\n".join(lines)
 
 
 def payload(kind: str, events: list[dict]) -> dict:

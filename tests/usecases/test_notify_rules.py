@@ -232,3 +232,21 @@ def test_email_goes_through_the_smtp_server_from_the_environment(store_path, mon
     assert "To: oncall@example.com" in mail and "From: perftui@ci.example.com" in mail
     assert "Subject: perftui: 1 new alert in shop/local" in mail
     assert f"[alert {alert}]" in mail
+
+
+def test_a_message_lists_at_most_30_alerts_in_its_text_and_carries_every_event():
+    from perftui.core.notify_send import payload
+
+    events = [{"event": "opened", "alert_id": i, "app": "shop", "environment": "local",
+               "metric_id": f"X-{i}", "metric_name": "x", "unit": "ms", "alert_type": "regression",
+               "severity": "error", "status": "open", "current_value": 2.0,
+               "expected_value": 1.0, "deviation_percent": 100.0, "message": "", "at": "t"}
+              for i in range(35)]
+    body = payload("webhook", events)
+    lines = body["text"].splitlines()
+    assert lines[0] == "perftui: 35 new alerts in shop/local"
+    assert len(lines) == 32 and lines[-1] == "- and 5 more (perftui alerts)"
+    assert len(body["events"]) == 35
+    assert payload("slack", events[:1]) == {"text": "perftui: 1 new alert in shop/local\n- new "
+                                            "error regression X-0 x: 2ms (expected 1ms, "
+                                            "+100.0%) [alert 0]"}
