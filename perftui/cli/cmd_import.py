@@ -15,7 +15,7 @@ def add_parser(sub) -> None:
     from perftui.core.importers import FORMATS
 
     p = command_parser(
-        sub, "import", help="import history from a file (perftui, csv, pytest-benchmark, asv, ...)",
+        sub, "import", help="import history from files (pytest-benchmark, asv, codspeed, junit, ...)",
         description="Import snapshots from a file. The whole file is checked first: a "
                     "malformed or truncated file changes nothing. perftui JSON and CSV are read "
                     "a snapshot at a time, so memory does not grow with the file (checked "

@@ -30,7 +30,7 @@ COMMANDS = {
     "export": ("perftui.cli.cmd_export",
                "export snapshots as CSV (wide) or JSON (full fidelity)"),
     "import": ("perftui.cli.cmd_import",
-               "import history from a file (perftui, csv, pytest-benchmark, asv, ...)"),
+               "import history from files (pytest-benchmark, asv, codspeed, junit, ...)"),
     "push": ("perftui.cli.cmd_push",
              "copy this store's runs, alerts and target changes into a team store"),
     "compare": ("perftui.cli.cmd_compare",
