@@ -176,7 +176,8 @@ class Baseline(Frozen):
     """Robust summary of the last ``window`` warm runs (outliers removed).
 
     ``spread`` is a robust sigma: 1.4826 x MAD, falling back to 1.2533 x mean absolute deviation
-    when more than half the values are equal, and 0 only when all are equal.
+    when more than half the values are equal, and never below 1 % of |median| (so an all-equal
+    window has a spread of 1 % of its value, as the README says; 0 only for a median of 0).
     ``confidence`` = min(1, sample_size / window) with sample_size counted after outlier removal.
     """
 

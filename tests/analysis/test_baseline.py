@@ -33,9 +33,19 @@ def test_a_spike_is_removed_and_counted():
     assert b.confidence == pytest.approx(19 / 20)
 
 
-def test_all_equal_values_have_zero_spread_without_error():
+def test_all_equal_values_have_the_floor_spread_without_error():
     b = compute_baseline([50.0] * 20)
-    assert (b.median, b.p5, b.p95, b.spread, b.std) == (50.0, 50.0, 50.0, 0.0, 0.0)
+    assert (b.median, b.p5, b.p95, b.spread, b.std) == (50.0, 50.0, 50.0, 0.5, 0.0)
+    assert compute_baseline([0.0] * 20).spread == 0.0
+
+
+def test_ordinary_noise_of_two_percent_is_never_an_outlier():
+    # 20 stable runs differing by 2 % (issue 14): all of them are the baseline
+    for values in ([100.0] * 17 + [102.0] * 3, [100.0] * 19 + [98.0], [100.0, 102.0] * 10):
+        b = compute_baseline(values)
+        assert b.outliers_removed == 0 and b.confidence == 1.0, values
+        assert b.spread >= 1.0  # never below 1 % of the median, as the README says
+    assert compute_baseline([100.0] * 19 + [110.0]).outliers_removed == 1  # 10 % still is one
 
 
 def test_spread_falls_back_when_mad_is_zero():
