@@ -24,7 +24,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 
 from perftui.core.trends import RANGE_LABELS, RANGES
 from perftui.errors import InputError
-from perftui.store import bulk, series
+from perftui.store import bulk, rollups, series
 from perftui.store.engine import Database
 from perftui.store.metrics import load_catalog
 from perftui.timefmt import parse_iso, to_iso, utcnow
@@ -87,17 +87,13 @@ def zone_name(tz: tzinfo | None = None, now: datetime | None = None) -> str:
 
 
 def _index_points(db: Database, app: str, environment: str,
-                  since: str) -> tuple[list[tuple[float, float]], int]:
-    """(epoch, index) of the warm, successful runs since `since`, and how many runs there were
-    in all."""
-    points, total = [], 0
-    for snap in bulk.iter_snapshots(db, since=since or None, app=app, environment=environment):
-        total += 1
-        index = snap["performance_index"]
-        if snap["status"] != "ok" or snap["is_cold_start"] or index is None:
-            continue
-        points.append((parse_iso(snap["recorded_at"]).timestamp(), index))
-    return points, total
+                  since: str) -> list[tuple[float, float]]:
+    """(epoch, index) of the warm, successful runs since `since`: one read of the snapshots
+    alone (their index is stored on them), none of their measurements."""
+    return [(parse_iso(at).timestamp(), index)
+            for at, cold, status, index, _commit in rollups.edge_runs(db, app, environment,
+                                                                     since, "9999")
+            if status == "ok" and not cold and index is not None]
 
 
 def _first_day(points: list[tuple[float, float]]) -> str:
@@ -122,7 +118,7 @@ def heatmap(db: Database, app: str, environment: str, range: str = "30d",
     since = "" if span is None else to_iso(now - span)
     if metric in (None, INDEX):
         about = dict(INDEX_METRIC)
-        points, _total = _index_points(db, app, environment, since)
+        points = _index_points(db, app, environment, since)
         first_raw = _first_day(points)
         per_day: dict[str, int] = {}
         for row in bulk.daily_aggregate_rows(db, since_day=since[:10] or None, app=app,
