@@ -162,3 +162,20 @@ def test_a_run_exactly_at_midnight_utc_is_placed_in_local_time(kolkata):
 
     midnight = datetime(2026, 1, 5, tzinfo=timezone.utc).timestamp()   # Monday 00:00 UTC
     assert grid([(midnight, 1.0)])[0][5]["runs"] == 1                 # 05:30 in Kolkata
+
+
+async def test_the_map_reads_without_colour(h, store, monkeypatch):
+    """Under NO_COLOR the shades carry the map: the worst cell is █, the best ░."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = h.make_app(store)
+    async with app.run_test(size=h.SIZE) as pilot:
+        await open_map(h, app, pilot)
+        data = app.screen.data
+        text = h.screen_text(app)
+        lines = {line[:3]: line for line in text.splitlines() if line[:3] in WEEKDAYS}
+        shades = {(day, hour): lines[name][5 + 3 * hour: 8 + 3 * hour]
+                  for day, name in enumerate(WEEKDAYS) for hour in range(24)}
+        for (day, hour), cell in shades.items():
+            level = data["levels"][day][hour]
+            assert cell == ("   " if level is None else "░▒▓█"[level] * 3), (day, hour)
+        assert {"░░░", "███"} <= set(shades.values())
