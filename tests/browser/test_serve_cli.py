@@ -150,3 +150,17 @@ def test_a_browser_session_never_writes_a_file_on_the_server(store, tmp_path, re
     finally:
         source.close()
     assert not target.exists()
+
+
+def test_without_the_serve_extra_it_says_what_to_install(store, monkeypatch):
+    import importlib.util
+
+    from tests._users import run_in_process
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "textual_serve" else real(name, *a))
+    code, out, err = run_in_process(["--db", store, "serve"])
+    assert code == 2 and out == ""
+    assert err.strip() == "perftui: error: serve needs textual-serve: " \
+                          "pip install 'perftui[serve]'"
