@@ -4,7 +4,7 @@ warm runs placed in the viewer's time zone (named on screen); empty hours are bl
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -179,3 +179,22 @@ async def test_the_map_reads_without_colour(h, store, monkeypatch):
             level = data["levels"][day][hour]
             assert cell == ("   " if level is None else "░▒▓█"[level] * 3), (day, hour)
         assert {"░░░", "███"} <= set(shades.values())
+
+
+async def test_a_run_recorded_meanwhile_reaches_the_map(h, store, monkeypatch):
+    """Live refresh redraws the map, at most every LIVE_INTERVAL seconds (here 0.5)."""
+    from perftui.store.db import open_store
+    from perftui.tui.screens import heatmap as screen
+
+    monkeypatch.setattr(screen, "LIVE_INTERVAL", 0.5)
+    app = h.make_app(store, live=True, poll=0.1)
+    async with app.run_test(size=h.SIZE) as pilot:
+        await open_map(h, app, pilot)
+        before = app.screen.data["runs"]
+        conn = open_store(str(store))
+        try:
+            h.record(conn, h.NOW - timedelta(minutes=1), {"startup_time_ms": 410.0})
+        finally:
+            conn.close()
+        assert await h.settle(pilot, lambda: app.screen.data["runs"] == before + 1,
+                              timeout=8.0)

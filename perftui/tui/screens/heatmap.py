@@ -5,6 +5,8 @@ cells; escape goes back. The numbers come from `perftui.core.heatmap`."""
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -18,6 +20,7 @@ from perftui.tui.screens.base import FAILED, DataScreen
 from perftui.tui.widgets.heatmap import HeatMap, cell_text, legend_text
 
 RANGES = ("24h", "7d", "30d", "all")
+LIVE_INTERVAL = 10.0
 INDEX = "index"
 
 
@@ -47,6 +50,8 @@ class HeatmapScreen(DataScreen):
         self.range = "30d"
         self.metric = INDEX
         self.data: dict | None = None
+        self._loaded_at = 0.0
+        self._pending = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_navbar()
@@ -66,7 +71,21 @@ class HeatmapScreen(DataScreen):
         self.reload()
 
     def reload(self) -> None:
+        """The store changed (or the screen is shown again): a map costs a read of every run
+        in its range, so a busy store redraws it at most every LIVE_INTERVAL seconds."""
         super().reload()
+        wait = self._loaded_at + LIVE_INTERVAL - time.monotonic()
+        if self.data is not None and wait > 0:
+            if self._pending is None:
+                self._pending = self.set_timer(wait, self.load_now)
+            return
+        self.load_now()
+
+    def load_now(self) -> None:
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+        self._loaded_at = time.monotonic()
         self.load_map(self.metric, self.range)
 
     @work(thread=True, exclusive=True, group="heatmap")
@@ -114,10 +133,10 @@ class HeatmapScreen(DataScreen):
 
     def action_cycle_range(self) -> None:
         self.range = RANGES[(RANGES.index(self.range) + 1) % len(RANGES)]
-        self.reload()
+        self.load_now()
 
     def action_next_metric(self, step: int) -> None:
         choices = [INDEX] + [m["metric_id"] for m in self.app.known_metrics() if m["active"]]
         at = choices.index(self.metric) if self.metric in choices else 0
         self.metric = choices[(at + step) % len(choices)]
-        self.reload()
+        self.load_now()
