@@ -222,22 +222,24 @@ def send_pending(store: Database, *, force: bool = False, now: float | None = No
 
 
 def _send_channel(store: Database, channel: dict, now: float) -> dict | None:
-    events = pending_events(store, channel, now)
-    if not events:
+    if not pending_events(store, channel, now):     # a cheap look first: no lease when idle
         return None
     stamp = iso_from_epoch(now)
-    window_start, count = channel["window_start"], channel["window_count"]
-    if _age_hours(window_start, now) >= 1.0:
-        window_start, count = stamp, 0
-    batches = messages(events, channel["max_per_hour"] - count)
-    result = {"channel": _shown(channel), "messages": 0, "alerts": 0, "error": None,
-              "held": len(events) - sum(len(b) for b in batches)}
-    if not batches:
-        return result
     with store.transaction():
         if not store_notify.claim(store, channel["id"], stamp, iso_from_epoch(now + LEASE_S)):
             return None    # another perftui process is sending on this channel right now
     try:
+        # read again under the lease: a sender that just finished has changed both
+        channel = store_notify.channel(store, channel["id"]) or channel
+        events = pending_events(store, channel, now)
+        window_start, count = channel["window_start"], channel["window_count"]
+        if _age_hours(window_start, now) >= 1.0:
+            window_start, count = stamp, 0
+        batches = messages(events, channel["max_per_hour"] - count)
+        result = {"channel": _shown(channel), "messages": 0, "alerts": 0, "error": None,
+                  "held": len(events) - sum(len(b) for b in batches)}
+        if not events:
+            return None
         for batch in batches:
             error = deliver(channel["kind"], channel["target"], payload(channel["kind"], batch))
             at = stamp

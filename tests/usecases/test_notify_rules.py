@@ -165,6 +165,22 @@ def test_one_sender_at_a_time(store, sent):
     assert notify.send_pending(store)[0]["messages"] == 1
 
 
+def test_what_another_sender_delivered_just_before_the_lease_is_not_sent_again(store, sent,
+                                                                             monkeypatch):
+    channel = _channel(store)
+    alert = _alert(store)
+    claim = store_notify.claim
+
+    def claim_after_another_sender(db, channel_id, now, until):
+        # another process sent this alert and let the lease go between our look and our claim
+        store_notify.delivered(db, channel_id, [(alert, "error", "open")], now)
+        return claim(db, channel_id, now, until)
+
+    monkeypatch.setattr(store_notify, "claim", claim_after_another_sender)
+    assert notify.send_pending(store, now=T0) == [] and sent == []
+    assert store_notify.channel(store, channel)["claimed_until"] is None
+
+
 def test_a_resolved_alert_is_announced_only_to_channels_told_it_opened(store, sent):
     _alert(store)                                  # before any channel
     _channel(store)
