@@ -69,10 +69,8 @@ class BarsScreen(DataScreen):
 
     def on_bars_loaded(self, message: BarsLoaded) -> None:
         self.data = message.data
-        snap, scope = self.data["snapshot"], self.data["scope"]
+        snap = self.data["snapshot"]      # (the scope is in the bar above)
         title = Text("Current vs target", style="bold")
-        if scope:
-            title.append(f"  {scope['app']}/{scope['environment']}")
         problems = sum(1 for b in self.data["bars"] if b["state"] != "ok")
         title.append(f"  {problems}/{len(self.data['bars'])} off target")
         if snap:

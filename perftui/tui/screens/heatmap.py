@@ -109,12 +109,12 @@ class HeatmapScreen(DataScreen):
             self.query_one("#heatmap-info", Static).update(
                 "No runs in this store yet: try `perftui demo`.")
             return
-        metric, scope = data["metric"], data["scope"]
+        metric = data["metric"]
         name = ("performance index" if metric["metric_id"] == INDEX
                 else f"{metric['metric_id']} {metric['name']}")
-        heading = Text(f"When it is slow: {name}", style="bold")
-        heading.append(f"  {scope['app']}/{scope['environment']} · {data['range_label']}",
-                       style="dim")
+        # the range first: a long metric name is what gives way (the scope is in the bar above)
+        heading = Text(f"When it is slow · {data['range_label']} · ", style="bold")
+        heading.append(name)
         title.update(heading)
         better = "higher" if metric["direction"] == "higher" else "lower"
         info = (f"times in {data['zone']} · {data['runs']:,} warm runs · {better} is better\n"
