@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-import operator
+import _operator as operator
 
 from .types import MetricSpec, MetricVerdict, bad_sign
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 TYPE_CHECKING = False  # collections.abc imports collections: ~1.5 ms of a host app's start-up
 if TYPE_CHECKING:
     from collections.abc import Sequence
-from operator import mul
+from _operator import mul
 
 from ._stats import floored_sigma, iqr_sigma_sorted, linear_fit, median_sorted, safe_ratio
 from .messages import trend_message

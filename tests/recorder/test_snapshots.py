@@ -292,3 +292,24 @@ def test_an_impossible_value_is_left_out_not_the_whole_run(store_path, caplog):
     warnings = [r.getMessage() for r in caplog.records]
     assert len(warnings) == 2 and all("left out of this snapshot" in w for w in warnings)
     assert rows(store_path, "SELECT count(*) FROM snapshots") == [(1,)]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_recording_leaves_the_hosts_garbage_collector_as_it_found_it(store_path, enabled):
+    """The recorder pauses cycle collection while it records, and restores the host's choice,
+    whether the record succeeds or fails."""
+    import gc
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        tracker = make_tracker(store_path)
+        tracker.record_metric("VAL-001", 400)
+        assert tracker.record_baseline_snapshot() is not None
+        assert gc.isenabled() is enabled
+        broken = make_tracker(str(store_path) + ".missing-dir/x/y.db")
+        broken.record_metric("VAL-001", 400)
+        broken.record_baseline_snapshot()
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
