@@ -6,7 +6,9 @@
 A channel hears about an alert when it opens, when it escalates to a higher severity, and when
 it resolves (if the channel was told it opened); never about a repeat. Alerts below the
 channel's minimum severity are not announced; alerts that existed before the channel was added
-are not either. Unresolved, unacknowledged alerts are announced again after `repeat_hours`.
+are not either, nor are alerts last seen more than a day ago (history brought in by an import
+or a replay is not news). Unresolved, unacknowledged alerts are announced again after
+`repeat_hours`.
 
 One message per run: the alerts a run opened, escalated or resolved go out together; reminders
 go out together. At most `max_per_hour` messages per channel and hour: when more are due, the
@@ -36,6 +38,7 @@ KINDS = ("webhook", "slack", "email")
 DEFAULT_MIN_SEVERITY = "error"
 DEFAULT_REPEAT_HOURS = 24.0
 DEFAULT_MAX_PER_HOUR = 12
+FRESH_HOURS = 24.0         # an alert last seen longer ago is not announced as new
 LEASE_S = 120              # a sender that died keeps the channel this long at most
 MAX_TARGET = 2000
 
@@ -169,10 +172,14 @@ def pending_events(store: Database, channel: dict, now: float) -> list[dict]:
                                        at_least(channel["min_severity"])):
         if row["status"] == "resolved":
             event, at = "resolved", row["resolved_at"]
-        elif row["sent_state"] is None:
-            event, at = "opened", row["triggered_at"]
-        elif severity_rank(row["severity"]) > severity_rank(row["sent_severity"] or "info"):
-            event, at = "escalated", row["last_seen_at"]
+        elif row["sent_state"] is None or \
+                severity_rank(row["severity"]) > severity_rank(row["sent_severity"] or "info"):
+            if _age_hours(row["last_seen_at"], now) >= FRESH_HOURS:
+                continue   # not seen for a day: history (an import, a replay), not news
+            if row["sent_state"] is None:
+                event, at = "opened", row["triggered_at"]
+            else:
+                event, at = "escalated", row["last_seen_at"]
         elif row["status"] == "open" and channel["repeat_hours"] > 0 \
                 and _age_hours(row["notified_at"], now) >= channel["repeat_hours"]:
             event, at = "reminder", None

@@ -181,6 +181,15 @@ def test_what_another_sender_delivered_just_before_the_lease_is_not_sent_again(s
     assert store_notify.channel(store, channel)["claimed_until"] is None
 
 
+def test_history_is_not_news_an_alert_last_seen_days_ago_is_not_announced(store, sent):
+    _channel(store)
+    imported = _alert(store, at=T0 - 3 * 24 * 3600)     # an import or a replay of old runs
+    fresh = _alert(store, metric="API-001", at=T0 - 3600)
+    notify.send_pending(store, now=T0)
+    assert sent == [[("opened", fresh, "error")]]
+    assert imported not in [a for m in sent for _, a, _ in m]
+
+
 def test_a_resolved_alert_is_announced_only_to_channels_told_it_opened(store, sent):
     _alert(store)                                  # before any channel
     _channel(store)
