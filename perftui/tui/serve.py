@@ -71,6 +71,7 @@ class PerftuiServer(Server):
         self.token = token
         self.loopback_only = is_loopback(host)
         self.on_ready = on_ready
+        self._sessions: set[asyncio.Task] = set()
 
     # -- textual-serve's hooks ----------------------------------------------------------------
     def initialize_logging(self) -> None:
@@ -111,7 +112,27 @@ class PerftuiServer(Server):
                 self.on_ready()
             await stop.wait()
         finally:
+            await self._end_sessions()
             await runner.cleanup()
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """textual-serve's, with the session kept track of: aiohttp's shutdown would wait for
+        each open websocket to end by itself (tens of seconds)."""
+        task = asyncio.current_task()
+        self._sessions.add(task)
+        try:
+            return await super().handle_websocket(request)
+        finally:
+            self._sessions.discard(task)
+
+    async def _end_sessions(self) -> None:
+        """Close every tab's websocket; textual-serve then tells its TUI process to quit and
+        waits for it, so no session outlives the server."""
+        sessions = [task for task in self._sessions if not task.done()]
+        for task in sessions:
+            task.cancel()
+        if sessions:
+            await asyncio.wait(sessions, timeout=10)
 
     @aiohttp_jinja2.template("app_index.html")
     async def handle_index(self, request: web.Request) -> dict[str, Any]:

@@ -68,6 +68,13 @@ class Served:
         assert match, first + self.proc.stdout.read()
         self.url = match.group(1)
 
+    def sessions(self) -> list:
+        """The TUI processes serving its tabs (psutil.Process objects)."""
+        import psutil
+
+        return [p for p in psutil.Process(self.proc.pid).children(recursive=True)
+                if "perftui.tui.served" in " ".join(p.cmdline())]
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -163,6 +170,8 @@ def test_a_read_only_session_in_the_browser(browser, store_url, subprocess_env, 
         other = Tab(context, served.url)
         other.wait_for("APP-001", "Latest run")
         assert "expected" not in other.text() and "Read-only" not in other.text()
+        tuis = [p for p in served.sessions() if not p.cmdline()[0].endswith("sh")]
+        assert len(tuis) == 2          # one TUI process per tab
         assert blocked == []
     finally:
         context.close()
@@ -182,6 +191,13 @@ def test_a_writable_session_opens_the_acknowledge_dialog(browser, tmp_path, subp
         tab.page.click("#terminal")
         tab.wait_for("expected", since=tab.press("3"))
         tab.wait_for("Acknowledge alert", since=tab.press("a"))
+        sessions = served.sessions()
+        assert sessions
+        # stopping the server ends the open sessions with it, at once
+        started = time.monotonic()
+        served.stop()
+        assert served.proc.returncode == 0 and time.monotonic() - started < 10
+        assert not [p for p in sessions if p.is_running() and p.status() != "zombie"]
     finally:
         context.close()
         served.stop()
