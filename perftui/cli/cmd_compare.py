@@ -72,4 +72,4 @@ def render(data: dict) -> None:
     s = data["summary"]
     out.print(f"{s['improved']} improved, {s['unchanged']} unchanged, {s['warning']} within "
               f"threshold, {s['regressed']} regressed (threshold {data['threshold']:g}%)")
-    out.print(f"{data['verdict']} ({data['test']}, alpha {data['alpha']:g})")
+    out.print(f"{data['verdict']}; {data['test']}, alpha {data['alpha']:g}")

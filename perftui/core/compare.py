@@ -68,7 +68,7 @@ def _hexish(ref: str) -> bool:
 
 
 BY = ("commit", "branch", "version")
-TEST = "Mann-Whitney U, Holm-adjusted across metrics"
+TEST = "Mann-Whitney U, Holm-adjusted"
 TIME_UNITS = frozenset(("ns", "us", "µs", "ms", "s"))
 
 
