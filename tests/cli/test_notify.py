@@ -5,6 +5,9 @@ what failed."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import textwrap
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -89,8 +92,9 @@ def test_one_message_when_an_alert_opens_none_for_repeats_one_when_it_resolves(
 
     opened = []
     for _ in range(4):                       # the regression, then its repeats
+        before = len(hook.received)
         result = _run(tracker, 300.0)
-        assert hook.received == [] or opened  # the recorder itself never sends
+        assert len(hook.received) == before  # the recorder itself never sends
         opened += [a.alert_id for a in result.alerts
                    if a.is_new and a.severity in ("error", "critical")]
         code, _, err = cli("--db", store_url, "status")   # the next perftui command sends
@@ -231,3 +235,31 @@ def test_alerts_before_the_channel_and_below_its_severity_are_not_announced(stor
     cli("--db", store_path, "status")
     assert hook.received == []
     assert scalar(store_path, "SELECT count(*) FROM alerts WHERE status = 'open'") >= 1
+
+
+def test_a_host_app_recording_a_regression_loads_no_network_code_and_sends_nothing(
+        store_path, cli, hook, subprocess_env):
+    _history(_tracker(store_path))
+    cli("--db", store_path, "notify", "add", "webhook", hook.url)
+    host = textwrap.dedent(f"""
+        import sys
+        from perftui import PerformanceTracker
+        t = PerformanceTracker(db={str(store_path)!r}, summary=False, cold_start=False,
+                               app="shop")
+        for _ in range(2):
+            t.record_metric("startup_time_ms", 300.0)
+            t.record_metric("MEM-001", 50.0)
+            t.record_metric("MEM-002", 1.0)
+            result = t.record_baseline_snapshot()
+        assert any(a.severity in ("error", "critical") for a in result.alerts)
+        loaded = {{"urllib.request", "http.client", "smtplib", "perftui.core.notify",
+                   "perftui.core.notify_send", "perftui.store.notify"}}
+        print(sorted(loaded & set(sys.modules)))
+    """)
+    proc = subprocess.run([sys.executable, "-c", host], capture_output=True, text=True,
+                          env=subprocess_env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+    assert hook.received == []
+    cli("--db", store_path, "status")            # the next perftui command sends it
+    assert [e for m in hook.events() for e, _ in m] == ["opened"]
