@@ -15,7 +15,9 @@ included) are compared with the ``cp_reference`` (40) runs just before them:
 * z = shift / standard error, with the error of the trimmed mean and of the reference median
   (pi/2 sigma^2 / n_ref); a finding needs z >= ``cp_z`` and a relative shift of at least
   ``min_effect`` less ``cp_effect_tolerance`` standard errors (an exact 10 % step measures 10 %
-  +- 2 % with ten runs at 5 % noise, so a hard 10 % cut would miss half of them).
+  +- 2 % with ten runs at 5 % noise, so a hard 10 % cut would miss half of them). With
+  ``cp_quiet_sigmas`` > 0 (off by default) a shift of that many sigmas is enough on a quiet
+  series, down to ``cp_quiet_effect``, when that asks less than the rule above.
 
 The strongest passing m is reported. Input is in badness space (bigger = worse). Both windows
 slide with m, so sorted copies are updated with bisect instead of re-sorting each time.
@@ -70,6 +72,8 @@ def detect_change_point(
     floor = config.spread_floor
     min_effect = config.min_effect
     tol = config.cp_effect_tolerance
+    small_k = config.cp_quiet_sigmas
+    small_floor = config.cp_quiet_effect
     cp_z = config.cp_z
     wk = config.cp_winsor_k
     mode = config.cp_sigma
@@ -121,7 +125,15 @@ def detect_change_point(
             if z >= cp_z:
                 loc = sum(recent[:k]) / k + bias
                 effect = safe_ratio(loc - ref_med, ref_med)
-                if effect + 1e-9 >= min_effect - tol * safe_ratio(se, ref_med) and (best is None or z > best[0]):
+                need = min_effect - tol * safe_ratio(se, ref_med)
+                if small_k > 0:
+                    # a very quiet series: a shift of small_k sigmas, at least small_floor
+                    quiet = small_k * safe_ratio(sigma, ref_med)
+                    if quiet < small_floor:
+                        quiet = small_floor
+                    if quiet < need:
+                        need = quiet
+                if effect + 1e-9 >= need and (best is None or z > best[0]):
                     best = (z, m, effect, ref_med, loc, sigma, n_ref)
         if m >= m_hi:
             break

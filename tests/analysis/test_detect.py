@@ -259,3 +259,17 @@ def test_low_confidence_caps_statistical_findings_at_warning(value, history, dir
 def test_huge_values_do_not_raise(lower):
     v = evaluate_metric(1e300, [1e300, 1e299, 5e299] * 20, lower)
     assert v.severity in ("ok", "info", "warning", "error", "critical")
+
+
+def test_quiet_shift_rule_is_off_by_default_and_catches_a_clear_small_step_when_on(lower):
+    values = noisy(60, 0.01, seed=41) + noisy(12, 0.01, seed=42, level=106.0)
+    r = Replay(lower)
+    r.feed_all(values)
+    assert r.alerts() == []  # the design's 10 % minimum effect
+    quiet = replace(DEFAULT_CONFIG, cp_quiet_sigmas=4.0, cp_quiet_effect=0.03)
+    r = Replay(lower, quiet)
+    r.feed_all(values)
+    got = r.alerts(60)
+    assert got and got[0][1] == "change_point" and got[0][0] < 70
+    with pytest.raises(ValueError):
+        replace(DEFAULT_CONFIG, cp_quiet_effect=0.5)
