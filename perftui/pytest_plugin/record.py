@@ -236,7 +236,7 @@ def summarise(result, notes: list[str], warnings: list[str], opts: dict) -> Outc
         lines.append(f"perftui: {len(shown)} regression(s) against the baselines:")
         for alert in shown:
             lines.append(f"  {alert.severity.upper():<8} {alert.metric_id}")
-            lines.append(f"           {_values(alert)}{alert.alert_type}: {alert.message}")
+            lines.append(f"           {_values(alert)}")
     else:
         lines.append("perftui: no regression against the baselines")
     failing = False
@@ -251,11 +251,15 @@ def summarise(result, notes: list[str], warnings: list[str], opts: dict) -> Outc
 
 
 def _values(alert) -> str:
-    """"84.3 ms against 60.2 ms, " (the run's value and what it was judged against)."""
-    if alert.expected_value is None:
-        return ""
+    """"+40%: 84.3 ms against a baseline of 60.2 ms (regression)": the run's value, what it
+    was judged against, the tier (the alert's own message, with the long name, is in the
+    store)."""
     unit = f" {alert.unit}" if alert.unit else ""
-    return f"{alert.current_value:.4g}{unit} against {alert.expected_value:.4g}{unit}, "
+    kind = alert.alert_type.replace("_", " ")
+    if alert.expected_value is None or alert.deviation_percent is None:
+        return f"{alert.current_value:.4g}{unit} ({kind})"
+    return (f"{alert.deviation_percent:+.0f}%: {alert.current_value:.4g}{unit} against a "
+            f"baseline of {alert.expected_value:.4g}{unit} ({kind})")
 
 
 def _describe(exc: BaseException) -> str:

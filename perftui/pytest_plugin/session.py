@@ -26,6 +26,7 @@ class SessionPlugin:
         self.started = time.perf_counter()
         self.durations: dict[str, float] = {}    # node id -> call seconds (passing tests)
         self.benchmarks: dict[str, dict] = {}    # node id -> benchmark as pytest-benchmark writes it
+        self.ran = 0                             # tests that reached their call, any outcome
         self.outcome = None                      # record.Outcome, for the terminal summary
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
@@ -44,7 +45,10 @@ class SessionPlugin:
             pass
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if self.worker or report.when != "call" or not report.passed:
+        if self.worker or report.when != "call":
+            return
+        self.ran += 1
+        if not report.passed:
             return
         bench = getattr(report, "perftui_benchmark", None)
         if bench is not None:
@@ -61,14 +65,17 @@ class SessionPlugin:
         if self.worker:
             return
         wall = time.perf_counter() - self.started
+        from perftui.pytest_plugin.record import Outcome
+
+        if not self.ran:           # --collect-only, everything skipped or deselected
+            self.outcome = Outcome(["perftui: nothing recorded: no test ran"])
+            return
         try:
             from perftui.pytest_plugin.record import record_session
 
             self.outcome = record_session(self.config, self.durations, self.benchmarks, wall,
                                           int(exitstatus))
         except Exception as exc:    # a bug of ours must not fail someone's test run
-            from perftui.pytest_plugin.record import Outcome
-
             self.outcome = Outcome([f"perftui: nothing recorded (internal error: "
                                     f"{type(exc).__name__}: {exc})"])
         if self.outcome.failing and session.exitstatus == pytest.ExitCode.OK:

@@ -11,7 +11,6 @@ milliseconds (scheduler noise is a few), and the one made slower sleeps 40 % lon
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 import textwrap
@@ -112,8 +111,8 @@ def summary(proc: subprocess.CompletedProcess) -> list[str]:
     if start is None:
         return []
     section = []
-    for line in lines[start + 1:]:
-        if line.startswith(("=", "-")) or re.match(r"\d+ (passed|failed|error)", line):
+    for line in lines[start + 1:]:      # the plugin's lines: "perftui: ..." and indented ones
+        if not line.startswith(("perftui: ", "  ")):
             break
         section.append(line)
     return section

@@ -113,6 +113,9 @@ def test_under_xdist_one_snapshot_per_session_and_nothing_lost(tmp_path, subproc
     # held to "the target and nothing else"
     tests = {a for a in _alerted(found) if a != "pytest-session"}
     assert tests == {metric_id(TARGET)}, found
+    lines = summary(slow[-1])                  # the controller's summary lists it
+    assert any(line.startswith("  ") and line.split()[-1] == metric_id(TARGET)
+               for line in lines), lines
     assert project.snapshots() == 12 + len(slow)          # one per session, not per worker
     status = project.status()
     assert len([m for m in status["metrics"] if m["metric_id"] != "pytest-session"]) == 8

@@ -134,6 +134,14 @@ def test_a_store_that_is_not_a_store_is_one_warning_line(project):
         assert f.read().startswith("these are my notes")     # untouched
 
 
+@pytest.mark.parametrize("args", [("--collect-only",), ("-k", "nothing_matches")])
+def test_a_session_that_ran_no_test_records_nothing(project, args):
+    proc = project.pytest("--perftui", "--perftui-db", project.db, *args)
+    assert proc.returncode in (0, 5), proc.stdout        # 5: pytest's "no tests collected"
+    assert summary(proc) in ([], ["perftui: nothing recorded: no test ran"]), summary(proc)
+    assert not os.path.exists(project.db)
+
+
 def test_failing_tests_keep_their_exit_status_and_are_left_out(project):
     project.write("tests/test_two.py", """
         import time
