@@ -167,15 +167,19 @@ def run_show(args) -> int:
     if args.format == "json":
         print_json({"alert": alert, "history": history})
         return 0
-    from perftui.fmt import format_value
+    from perftui.fmt import format_percent, format_value
 
     unit = alert["unit"]
     echo(f"alert #{alert['id']}: {alert['metric_id']} {alert['metric_name']} — "
           f"{alert['alert_type']} {alert['severity']}, {alert['status']}")
     echo(f"  {alert['message']}")
+    # one finding: the alert's latest, from the run recorded at last_seen_at
     echo(f"  value {format_value(alert['current_value'], unit)}, expected "
-          f"{format_value(alert['expected_value'], unit)}; scope {alert['app']} / "
-          f"{alert['environment']}; snapshot #{alert['snapshot_id'] or '— (pruned)'}")
+          f"{format_value(alert['expected_value'], unit)}, "
+          f"{format_percent(alert['deviation_percent'])} in the run of "
+          f"{(alert['last_seen_at'] or '')[:16].replace('T', ' ')}; scope {alert['app']} / "
+          f"{alert['environment']}; first raised by snapshot "
+          f"#{alert['snapshot_id'] or '— (pruned)'}")
     echo(f"  triggered {alert['triggered_at']}, last seen {alert['last_seen_at']}, "
           f"{alert['occurrences']} occurrence(s)")
     if alert["acknowledged_by"]:

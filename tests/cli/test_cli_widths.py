@@ -105,3 +105,13 @@ def test_alerts_say_what_the_severity_filter_hid_and_how_to_see_it(cli, tmp_path
     assert json.loads(out)["hidden_below_severity"] == 1
     code, out, _ = cli("--db", db, "alerts", "--status", "all", "--severity", "info")
     assert "VAL-001" in out and "hidden" not in out
+
+
+def test_alert_show_says_which_run_its_numbers_come_from(cli, long_store):
+    code, out, _ = cli("--db", long_store, "alerts", "--app", "bench", "--format", "json")
+    a = json.loads(out)["alerts"][0]
+    code, out, _ = cli("--db", long_store, "alerts", "show", "--id", a["id"])
+    assert code == 0
+    run = a["last_seen_at"][:16].replace("T", " ")
+    assert f"{a['deviation_percent']:+.1f}% in the run of {run}" in out
+    assert a["message"].startswith(a["metric_name"])  # the message names its metric
