@@ -68,6 +68,8 @@ def record_session(config, durations: dict[str, float], benchmarks: dict[str, di
     opts = options(config)
     if exitstatus not in (0, 1):      # interrupted, internal or usage error, nothing collected
         return Outcome([f"perftui: nothing recorded (pytest exit status {exitstatus})"])
+    if os.environ.get("PERFTUI_DISABLE", "").strip().lower() in ("1", "true", "yes", "on"):
+        return Outcome(["perftui: nothing recorded (PERFTUI_DISABLE is set)"])
     batch, notes = build_batch(durations, benchmarks, opts["min_ms"],
                                wall_seconds if exitstatus == 0 and opts["whole"] else None)
     if not batch.snapshots[0].metrics:
@@ -83,9 +85,8 @@ def record_session(config, durations: dict[str, float], benchmarks: dict[str, di
         except Exception as exc:        # PerftuiError: the store could not be opened or written
             return Outcome(notes[1:] + [f"perftui: nothing recorded: {_describe(exc)}"])
         result = _write(opts, batch.snapshots[0].metrics)
-    if result is None:
-        why = warnings[0] if warnings else "perftui: nothing recorded (PERFTUI_DISABLE is set)"
-        return Outcome(notes[1:] + [why])
+    if result is None:                  # the recorder's one warning says why
+        return Outcome(notes[1:] + (warnings[:1] or ["perftui: nothing recorded"]))
     return summarise(result, notes, warnings, opts)
 
 

@@ -58,6 +58,23 @@ def test_environment_variable_enables_it(project):
     assert project.snapshots() == 1
 
 
+def test_perftui_disable_wins_and_touches_no_store(project):
+    proc = project.pytest("--perftui", "--perftui-db", project.db,
+                          env={"PERFTUI_DISABLE": "1"})
+    assert proc.returncode == 0
+    assert summary(proc) == ["perftui: nothing recorded (PERFTUI_DISABLE is set)"]
+    assert not os.path.exists(project.db)
+
+
+def test_bad_app_name_is_one_warning_line(project):
+    proc = project.pytest("--perftui", "--perftui-db", project.db, "--perftui-app", "x" * 101)
+    assert proc.returncode == 0
+    lines = summary(proc)
+    assert len(lines) == 1 and lines[0].startswith("perftui: snapshot not recorded") \
+        and "at most 100 characters" in lines[0], lines
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
 def test_default_store_is_the_users(project):
     proc = project.pytest("--perftui")
     assert proc.returncode == 0, proc.stdout
