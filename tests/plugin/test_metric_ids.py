@@ -75,3 +75,17 @@ def test_short_tests_clashes_and_private_names_are_left_out_with_a_note():
     assert any("private" in n for n in notes), notes
     assert any("left out 1 test(s) whose metric id another test already has" in n
                for n in notes), notes
+
+
+def test_plugin_stands_where_a_face_stands():
+    """The plugin is a face (DESIGN.md's layers): it records through the recorder's public
+    tracker and calls `perftui.core`; it never opens the store itself nor reaches below."""
+    from tests.test_architecture import PACKAGE, imports
+
+    never = ("perftui.store", "perftui.analysis", "perftui.cli", "perftui.tui", "sqlite3",
+             "peewee", "textual", "numpy", "psutil", "plotext")
+    wrong = [f"{path.name} imports {name}"
+             for path in sorted((PACKAGE / "pytest_plugin").glob("*.py"))
+             for name in sorted(imports(path))
+             if any(name == n or name.startswith(n + ".") for n in never)]
+    assert not wrong, wrong
