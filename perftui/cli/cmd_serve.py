@@ -108,10 +108,12 @@ def reserve(host: str, port: int) -> int:
 
 
 def pass_scope(args) -> None:
-    """Name the store and scope to the sessions' processes through their environment."""
+    """Name the store, the scope and the server to the sessions' processes through their
+    environment."""
     import os
 
     for value, name in ((args.db, "PERFTUI_DB"), (args.app, "PERFTUI_APP"),
                         (args.env, "PERFTUI_ENV")):
         if value:
             os.environ[name] = value
+    os.environ["PERFTUI_SERVE_PID"] = str(os.getpid())   # a session ends when this one is gone

@@ -54,11 +54,12 @@ def new_token() -> str:
 
 
 def tui_command(read_only: bool) -> str:
-    """The shell command textual-serve runs for each session (`perftui.tui.served`)."""
+    """The shell command textual-serve runs for each session (`perftui.tui.served`); `exec`,
+    so the session's process is the server's own child, not a shell's."""
     parts = [sys.executable, "-m", "perftui.tui.served"]
     if not read_only:
         parts.append("--allow-writes")
-    return shlex.join(parts)
+    return "exec " + shlex.join(parts)
 
 
 class PerftuiServer(Server):
@@ -107,7 +108,7 @@ class PerftuiServer(Server):
         runner = web.AppRunner(await self._make_app(), handle_signals=False)
         await runner.setup()
         try:
-            await web.TCPSite(runner, self.host, self.port).start()
+            await web.TCPSite(runner, self.host, self.port, shutdown_timeout=5.0).start()
             if self.on_ready is not None:
                 self.on_ready()
             await stop.wait()
@@ -127,12 +128,14 @@ class PerftuiServer(Server):
 
     async def _end_sessions(self) -> None:
         """Close every tab's websocket; textual-serve then tells its TUI process to quit and
-        waits for it, so no session outlives the server."""
+        waits for it. A session still there after that (a browser that does not answer the
+        websocket's close) has its process ended: no session outlives the server."""
         sessions = [task for task in self._sessions if not task.done()]
         for task in sessions:
             task.cancel()
         if sessions:
-            await asyncio.wait(sessions, timeout=10)
+            await asyncio.wait(sessions, timeout=3)
+        await asyncio.to_thread(end_children)
 
     @aiohttp_jinja2.template("app_index.html")
     async def handle_index(self, request: web.Request) -> dict[str, Any]:
@@ -179,3 +182,22 @@ def _font_size(text: str | None) -> int:
         return max(6, min(48, int(text or 16)))
     except ValueError:
         return 16
+
+
+def end_children(grace: float = 3.0) -> None:
+    """Terminate this process's remaining children (the sessions' TUI processes), and kill
+    those that do not go within `grace` seconds."""
+    import psutil
+
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        try:
+            child.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _gone, alive = psutil.wait_procs(children, timeout=grace)
+    for child in alive:
+        try:
+            child.kill()
+        except psutil.NoSuchProcess:
+            pass

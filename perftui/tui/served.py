@@ -15,6 +15,7 @@ import sys
 
 from perftui.tui.data import StoreSource
 
+SERVER_PID = "PERFTUI_SERVE_PID"   # set by `perftui serve` for the sessions it starts
 EXPORT_REFUSED = ("exporting writes a file on the server's disk, which a browser session "
                   "may not do: run `perftui export` on the server")
 
@@ -29,8 +30,30 @@ class ServedSource(StoreSource):
         raise InputError(EXPORT_REFUSED)
 
 
+def exit_with_parent(interval: float = 1.0) -> None:
+    """End this process when the server that started it is gone (its parent changes): Textual's
+    web driver does not end at the end of its input, so a server killed outright would leave
+    its sessions running, each holding the store open and polling it. A TUI session holds
+    nothing a sudden end loses (every write is one transaction)."""
+    import os
+    import threading
+    import time
+
+    # the server names itself (it may be gone before this process gets here)
+    parent = int(os.environ.get(SERVER_PID) or os.getppid())
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="perftui-parent", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    exit_with_parent()
     source = ServedSource(None, read_only="--allow-writes" not in argv)
     source.start_early_status(None, None)   # as `perftui tui` does: data in the first frame
     from perftui.tui.app import run

@@ -128,6 +128,7 @@ def test_a_websocket_from_another_site_is_refused(served):
 def test_sessions_run_the_tui_read_only_unless_writes_are_allowed():
     from perftui.tui.serve import is_loopback, tui_command
 
+    assert tui_command(True).startswith("exec ")
     assert tui_command(True).endswith("-m perftui.tui.served")
     assert tui_command(False).endswith("-m perftui.tui.served --allow-writes")
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
@@ -164,3 +165,103 @@ def test_without_the_serve_extra_it_says_what_to_install(store, monkeypatch):
     assert code == 2 and out == ""
     assert err.strip() == "perftui: error: serve needs textual-serve: " \
                           "pip install 'perftui[serve]'"
+
+
+def ended(processes: list, timeout: float = 10.0) -> bool:
+    """Whether every process ends within `timeout` (an orphan's exit leaves a zombie until
+    PID 1 reaps it, and a container's PID 1 may never do so: a zombie has ended)."""
+    import time
+
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if all(not p.is_running() or p.status() == psutil.STATUS_ZOMBIE for p in processes):
+                return True
+        except psutil.NoSuchProcess:
+            continue
+        time.sleep(0.05)
+    return False
+
+
+def session_processes(server_pid: int, timeout: float = 20.0) -> list:
+    import time
+
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [p for p in psutil.Process(server_pid).children(recursive=True)
+                 if "perftui.tui.served" in " ".join(p.cmdline())]
+        if found:
+            return found
+        time.sleep(0.05)
+    return []
+
+
+def open_session(port: int) -> socket.socket:
+    """A websocket handshake that stays open: a session the server starts a TUI for."""
+    conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+    conn.sendall((f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                  "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").encode())
+    assert " 101 " in conn.recv(4096).decode("latin-1").splitlines()[0]
+    return conn
+
+
+@pytest.mark.parametrize("how", ["terminated", "killed"])
+def test_no_session_outlives_the_server(store, subprocess_env, how):
+    """Stopped (SIGTERM) the server ends its sessions; killed outright, each session ends too
+    (at its next frame, or when it sees its parent gone)."""
+    proc = subprocess.Popen([sys.executable, "-m", "perftui", "--db", store, "serve",
+                             "--port", "0"], env=subprocess_env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        port = int(re.search(r":(\d+)/", proc.stdout.readline()).group(1))
+        with open_session(port):
+            sessions = session_processes(proc.pid)
+            assert len(sessions) == 1 and sessions[0].ppid() == proc.pid   # no shell between
+            if how == "killed":
+                proc.kill()
+            else:
+                proc.terminate()
+            assert proc.wait(15) in (0, -9)
+            assert ended(sessions)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_a_session_whose_server_is_gone_ends_itself(subprocess_env):
+    """Even one that draws nothing (so never meets a broken pipe), and even when the server
+    went before the session started watching it."""
+    import textwrap
+
+    import psutil
+
+    session = textwrap.dedent("""
+        import time
+        from perftui.tui.served import exit_with_parent
+        exit_with_parent(0.05)
+        time.sleep(60)
+    """)
+    server = textwrap.dedent(f"""
+        import os, subprocess, sys, time
+        os.environ["PERFTUI_SERVE_PID"] = str(os.getpid())
+        child = subprocess.Popen([sys.executable, "-c", {session!r}])
+        print(child.pid, flush=True)
+        time.sleep(60)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", server], env=subprocess_env,
+                            stdout=subprocess.PIPE, text=True)
+    child = psutil.Process(int(proc.stdout.readline()))
+    try:
+        assert child.is_running()
+        proc.kill()
+        proc.wait()
+        assert ended([child])
+    finally:
+        if child.is_running():
+            child.kill()
