@@ -6,8 +6,8 @@
 -- hour is 'YYYY-MM-DDTHH' (UTC), as recorded_at begins.
 
 -- Per hour, scope and metric. warm_* cover warm, successful runs (what baselines and reports use);
--- cold_* cover cold starts. sketch: the warm values' log-bucket histogram (JSON
--- {"bucket": count}, relative accuracy in perftui.store.rollups), mergeable by adding counts.
+-- cold_* cover cold starts. sketch: the warm values' log-bucket histogram (runs of bucket counts,
+-- `perftui.store.rollups.encode`; relative accuracy ALPHA there), mergeable by adding counts.
 CREATE TABLE hourly_rollups (
     hour        TEXT    NOT NULL,
     app         TEXT    NOT NULL,

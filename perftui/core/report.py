@@ -93,7 +93,7 @@ def _period_from_rollups(conn: Database, app: str, environment: str, since: str)
         if i_n:
             index_sum, index_n = index_sum + i_sum, index_n + i_n
         if hour_commits:
-            commits.update(rollups.load_sketch(hour_commits))
+            commits.update(rollups.load_commits(hour_commits))
         first = at_first if first is None or at_first < first else first
         last = at_last if last is None or at_last > last else last
     return {"snapshots": runs, "cold_starts": cold, "failed": failed, "first": first,
@@ -126,21 +126,25 @@ def _metric_summary(meta: dict, edge: list[float], hours: list[tuple], alerts: d
     low = min([*edge, *(h[5] for h in hours)])
     high = max([*edge, *(h[6] for h in hours)])
     latest = hours[-1][7] if hours else edge[-1]
-    whole = rollups.sketch_of(edge)
-    early = dict(whole)
-    half, counted = n // 2, len(edge)
-    late: dict[str, int] = {}
+    early, late = rollups.Accumulator(), rollups.Accumulator()
+    early.add_sketch(rollups.sketch_of(edge))
+    half, counted, split = n // 2, len(edge), False
     for h in hours:
-        sketch = rollups.load_sketch(h[13])
-        rollups.merge(whole, sketch)
-        if counted + h[3] <= half or not counted:
-            rollups.merge(early, sketch)
+        if not split and (counted + h[3] <= half or not counted):
+            early.add_text(h[13])
             counted += h[3]
         else:
-            rollups.merge(late, sketch)
-    median, p95 = rollups.quantiles(whole, (0.5, 0.95), low, high)
-    first = rollups.quantiles(early, (0.5,), low, high)[0] if half and late else None
-    second = rollups.quantiles(late, (0.5,), low, high)[0] if half and late else None
+            split = True
+            late.add_text(h[13])
+    halves = (early.sketch(), late.sketch())
+    whole = rollups.Accumulator()
+    whole.add(early)
+    whole.add(late)
+    median, p95 = rollups.quantiles(whole.sketch(), (0.5, 0.95), low, high)
+    first = second = None
+    if half and halves[1]:
+        first = rollups.quantiles(halves[0], (0.5,), low, high)[0]
+        second = rollups.quantiles(halves[1], (0.5,), low, high)[0]
     return _summary(meta, n, total / n, median, low, high, p95, latest, first, second, alerts)
 
 

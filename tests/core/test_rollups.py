@@ -236,3 +236,30 @@ def test_an_import_leaves_the_rollups_current(tmp_path):
     finally:
         conn.close()
     assert imported == _rebuilt(target, tmp_path)
+
+
+class TestStoredSketches:
+    """The stored form of a sketch and the accumulator that merges it give the dict form back."""
+
+    @pytest.mark.parametrize("seed", range(4))
+    def test_encode_decode_and_accumulate(self, seed):
+        rnd = random.Random(seed)
+        parts = [[rnd.choice([rnd.lognormvariate(2, 2), -rnd.lognormvariate(1, 1), 0.0, 7.0])
+                  for _ in range(rnd.randint(0, 300))] for _ in range(6)]
+        acc = rollups.Accumulator()
+        want: dict[str, int] = {}
+        for part in parts:
+            sketch = rollups.sketch_of(part)
+            assert rollups.decode(rollups.encode(sketch)) == sketch
+            acc.add_text(rollups.encode(sketch))
+            rollups.merge(want, sketch)
+        assert acc.sketch() == want
+        other = rollups.Accumulator()
+        other.add(acc)
+        other.add_sketch({"p3": 2})
+        assert other.sketch() == rollups.merge(dict(want), {"p3": 2})
+
+    def test_far_apart_buckets_are_separate_segments(self):
+        text = rollups.encode({"p1": 1, "p2": 3, "p900": 1, "n4": 2, "z": 5})
+        assert text == "n4:2|p1:1,3|p900:1|z5"
+        assert rollups.decode("") == {} and rollups.Accumulator().sketch() == {}
