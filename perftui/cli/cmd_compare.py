@@ -52,7 +52,7 @@ STYLE = {"regressed": "red", "warning": "yellow", "improved": "green"}
 
 
 def render(data: dict) -> None:
-    from perftui.cli.tables import console, styled, table
+    from perftui.cli.tables import Col, console, print_fitted
     from perftui.core.compare import significance_text
     from perftui.core.report import label
     from perftui.fmt import format_percent, format_value
@@ -61,14 +61,12 @@ def render(data: dict) -> None:
     a, b, scope = data["a"], data["b"], data["scope"]
     out.print(f"{scope['app']} / {scope['environment']}: A {a['label']}, {a['snapshots']} runs"
               f" -> B {b['label']}, {b['snapshots']} runs")
-    t = table((("metric", "left"), ("A", "right"), ("B", "right"), ("change", "right"),
-               ("status", "left"), ("B vs A", "left")))
-    for m in data["metrics"]:
-        style = STYLE.get(m["status"])
-        t.add_row(label(m), format_value(m["median_a"], m["unit"]),
-                  format_value(m["median_b"], m["unit"]), format_percent(m["change_percent"]),
-                  styled(m["status"], style), significance_text(m))
-    out.print(t)
+    cols = [Col("metric", shrink=12), Col("A", "right"), Col("B", "right"),
+            Col("change", "right"), Col("status"), Col("B vs A", drop=1)]
+    rows = [[label(m), format_value(m["median_a"], m["unit"]),
+             format_value(m["median_b"], m["unit"]), format_percent(m["change_percent"]),
+             m["status"], significance_text(m)] for m in data["metrics"]]
+    print_fitted(out, cols, rows, [{4: STYLE.get(m["status"])} for m in data["metrics"]])
     s = data["summary"]
     out.print(f"{s['improved']} improved, {s['unchanged']} unchanged, {s['warning']} within "
               f"threshold, {s['regressed']} regressed (threshold {data['threshold']:g}%)")

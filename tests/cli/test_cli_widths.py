@@ -1,4 +1,4 @@
-"""`alerts`, `status` and `targets` fit an 80- or 100-column terminal with asv and
+"""`alerts`, `compare`, `status` and `targets` fit an 80- or 100-column terminal with asv and
 pytest-benchmark names (issue 14, item 4): names are cut in the middle, low-value columns go,
 numbers are never cut."""
 
@@ -41,6 +41,7 @@ def lines_over(out: str, width: int) -> list[str]:
     ["status", "--app", "bench"],
     ["status"],
     ["targets"],
+    ["compare", "4c4f8fd7", "03988c5a"],
 ])
 def test_tables_fit_the_terminal(cli, long_store, monkeypatch, width, command):
     monkeypatch.setenv("COLUMNS", str(width))
