@@ -55,6 +55,17 @@ def browser():
         launched.close()
 
 
+def served_url(proc) -> str:
+    """The URL `perftui serve` printed once it listens (after any warning lines)."""
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        match = re.search(r"perftui serve: open (http://\S+)", line)
+        if match:
+            return match.group(1)
+    raise AssertionError("perftui serve did not start: " + "".join(seen))
+
+
 class Served:
     """A `perftui serve` process and the URL it printed."""
 
@@ -63,10 +74,7 @@ class Served:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "perftui", "--db", store, "serve", "--port", "0", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-        first = self.proc.stdout.readline()
-        match = re.search(r"open (http://\S+)", first)
-        assert match, first + self.proc.stdout.read()
-        self.url = match.group(1)
+        self.url = served_url(self.proc)
 
     def sessions(self) -> list:
         """The TUI processes serving its tabs (psutil.Process objects)."""

@@ -69,15 +69,24 @@ def test_a_port_in_use_is_one_line(store, subprocess_env):
                        f"127.0.0.1:{port}")
 
 
+def served_url(proc) -> str:
+    """The URL `perftui serve` printed once it listens (after any warning lines)."""
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        match = re.search(r"perftui serve: open (http://127\.0\.0\.1:\d+/)$", line.strip())
+        if match:
+            return match.group(1)
+    raise AssertionError("perftui serve did not start: " + "".join(seen))
+
+
 @pytest.fixture
 def served(store, subprocess_env):
     proc = subprocess.Popen([sys.executable, "-m", "perftui", "--db", store, "serve",
                              "--port", "0"], env=subprocess_env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
-    first = proc.stdout.readline()
-    match = re.search(r"open (http://127\.0\.0\.1:(\d+)/)$", first.strip())
-    assert match, first
-    yield match.group(1), int(match.group(2))
+    url = served_url(proc)
+    yield url, int(re.search(r":(\d+)/$", url).group(1))
     proc.terminate()
     proc.wait(20)
 
@@ -218,7 +227,7 @@ def test_no_session_outlives_the_server(store, subprocess_env, how):
                              "--port", "0"], env=subprocess_env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:
-        port = int(re.search(r":(\d+)/", proc.stdout.readline()).group(1))
+        port = int(re.search(r":(\d+)/", served_url(proc)).group(1))
         with open_session(port):
             sessions = session_processes(proc.pid)
             assert len(sessions) == 1 and sessions[0].ppid() == proc.pid   # no shell between
