@@ -22,7 +22,7 @@ def _alerted(found: list[dict]) -> set[str]:
 
 def test_a_test_made_40_percent_slower_is_the_one_regression(tmp_path, subprocess_env):
     project = Project(tmp_path / "proj", subprocess_env)
-    project.write_suite(tests=8)
+    project.write_suite()
     slow, found = regression_run(project, ("--perftui", "--perftui-db", project.db))
     assert _alerted(found) == {metric_id(TARGET)}, found
     # the terminal summary names it, and only it
@@ -34,7 +34,7 @@ def test_a_test_made_40_percent_slower_is_the_one_regression(tmp_path, subproces
     # one snapshot per session; every recorded test and the session's wall time in it
     status = project.status()
     ids = {m["metric_id"] for m in status["metrics"]}
-    assert ids == {metric_id(f"tests/test_suite.py::test_steady[{n}]") for n in range(7)} | {
+    assert ids == {metric_id(f"tests/test_suite.py::test_steady[{n}]") for n in range(5)} | {
         metric_id(TARGET), "pytest-session"}
     assert project.snapshots() == 12 + len(slow)
     names = {m["metric_id"]: m["name"] for m in status["metrics"]}
@@ -45,12 +45,12 @@ def test_a_test_made_40_percent_slower_is_the_one_regression(tmp_path, subproces
 
 def test_fail_on_fails_a_session_whose_tests_all_passed(tmp_path, subprocess_env):
     project = Project(tmp_path / "proj", subprocess_env)
-    project.write_suite(tests=8)
+    project.write_suite()
     args = ("--perftui", "--perftui-db", project.db, "--perftui-fail-on", "warning")
     slow, found = regression_run(project, args)
     assert _alerted(found) == {metric_id(TARGET)}, found
     assert slow[-1].returncode == 1, slow[-1].stdout
-    assert slow[-1].stdout.rstrip().splitlines()[-1].startswith("9 passed"), slow[-1].stdout
+    assert slow[-1].stdout.rstrip().splitlines()[-1].startswith("7 passed"), slow[-1].stdout
     assert any("session failed" in line and "--perftui-fail-on warning" in line
                for line in summary(slow[-1])), summary(slow[-1])
 
@@ -105,7 +105,7 @@ def test_benchmarks_continue_an_imported_history(tmp_path, subprocess_env):
 def test_under_xdist_one_snapshot_per_session_and_nothing_lost(tmp_path, subprocess_env):
     pytest.importorskip("xdist")
     project = Project(tmp_path / "proj", subprocess_env)
-    project.write_suite(tests=8)
+    project.write_suite()
     args = ("-n", "2", "--perftui", "--perftui-db", project.db)
     slow, found = regression_run(project, args, plugins=XDIST)
     # the session's wall time under xdist is mostly starting workers: it is not what this
@@ -118,6 +118,6 @@ def test_under_xdist_one_snapshot_per_session_and_nothing_lost(tmp_path, subproc
                for line in lines), lines
     assert project.snapshots() == 12 + len(slow)          # one per session, not per worker
     status = project.status()
-    assert len([m for m in status["metrics"] if m["metric_id"] != "pytest-session"]) == 8
+    assert len([m for m in status["metrics"] if m["metric_id"] != "pytest-session"]) == 6
     assert all(m["baseline"]["sample_size"] >= 6 for m in status["metrics"]
                if m["metric_id"] == metric_id("tests/test_suite.py::test_steady[0]"))
