@@ -134,7 +134,8 @@ def make_demo(store: str, env: dict) -> None:
                    timeout=300)
 
 
-def acknowledged_count(store: str, env: dict) -> str:
+def alerts_json(store: str, env: dict) -> str:
+    """Every alert of the store as `perftui alerts --format json` prints them."""
     return subprocess.run([sys.executable, "-m", "perftui", "--db", store, "--read-only",
                            "alerts", "--status", "all", "--format", "json"], env=env,
                           check=True, capture_output=True, text=True, timeout=60).stdout
@@ -157,7 +158,7 @@ def offline_context(browser, blocked: list[str]):
 
 def test_a_read_only_session_in_the_browser(browser, store_url, subprocess_env, tmp_path):
     make_demo(store_url, subprocess_env)
-    before = acknowledged_count(store_url, subprocess_env)
+    before = alerts_json(store_url, subprocess_env)
     served = Served(store_url, subprocess_env)
     blocked: list[str] = []
     context = offline_context(browser, blocked)
@@ -184,10 +185,10 @@ def test_a_read_only_session_in_the_browser(browser, store_url, subprocess_env, 
     finally:
         context.close()
         served.stop()
-    assert acknowledged_count(store_url, subprocess_env) == before
+    assert alerts_json(store_url, subprocess_env) == before
 
 
-def test_a_writable_session_opens_the_acknowledge_dialog(browser, tmp_path, subprocess_env):
+def test_a_writable_session_acknowledges_into_the_store(browser, tmp_path, subprocess_env):
     store = str(tmp_path / "demo.db")
     make_demo(store, subprocess_env)
     served = Served(store, subprocess_env, "--allow-writes")
@@ -199,6 +200,12 @@ def test_a_writable_session_opens_the_acknowledge_dialog(browser, tmp_path, subp
         tab.page.click("#terminal")
         tab.wait_for("expected", since=tab.press("3"))
         tab.wait_for("Acknowledge alert", since=tab.press("a"))
+        tab.page.keyboard.type("seen in the browser")
+        tab.press("Enter")
+        deadline = time.monotonic() + TIMEOUT
+        while "seen in the browser" not in alerts_json(store, subprocess_env):
+            assert time.monotonic() < deadline, "the acknowledgement never reached the store"
+            time.sleep(0.2)
         sessions = served.sessions()
         assert sessions
         # stopping the server ends the open sessions with it, at once
