@@ -9,25 +9,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Static
 
 from perftui.tui.css import tcss
 from perftui.tui.format import short_time
 from perftui.tui.screens.base import FAILED, DataScreen
+from perftui.tui.screens.views import BarsLoaded, read
 from perftui.tui.widgets.bars import BarChart
-
-
-class BarsLoaded(Message):
-    def __init__(self, data: dict):
-        super().__init__()
-        self.data = data
-
-
-def read(source, fn, *args):
-    """`fn(store, *args)` through the source's one gateway (its lock, control characters
-    neutralised), from a worker thread."""
-    return source._read(fn, *args)
 
 
 class BarsScreen(DataScreen):

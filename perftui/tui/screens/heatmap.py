@@ -11,23 +11,16 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Static
 
 from perftui.tui.css import tcss
-from perftui.tui.screens.bars import read
 from perftui.tui.screens.base import FAILED, DataScreen
+from perftui.tui.screens.views import HeatmapLoaded, read
 from perftui.tui.widgets.heatmap import HeatMap, cell_text, legend_text
 
 RANGES = ("24h", "7d", "30d", "all")
 LIVE_INTERVAL = 10.0
 INDEX = "index"
-
-
-class HeatmapLoaded(Message):
-    def __init__(self, data: dict | None):
-        super().__init__()
-        self.data = data
 
 
 class HeatmapScreen(DataScreen):
