@@ -8,7 +8,9 @@ from JUnit XML or pytest-benchmark JSON continues:
 - a pytest-benchmark benchmark: exactly what its importer makes of it (`benchmark_metric`);
 - the session: `pytest-session`, its wall time, recorded only for a session in which every
   test passed and nothing was left out by -k, -m, --lf or --deselect (otherwise it is not the
-  same session as the ones before it).
+  same session as the ones before it); under xdist `pytest-session-n<N>` (`-n N`): starting
+  workers makes it another measure, and switching between the two must not look like a
+  regression.
 They are registered without target lines, so only the statistical tiers judge them.
 
 The store is opened once through `perftui.core` to register the metrics and their units, then
@@ -60,7 +62,16 @@ def options(config) -> dict:
         "fail_on": config.getoption("perftui_fail_on"),
         "rootdir": rootdir,
         "whole": not any(config.getoption(name, None) for name in _SELECTING),
+        "session": session_metric(config),
     }
+
+
+def session_metric(config) -> str:
+    """`pytest-session`, or `pytest-session-n2` for a session run by xdist with `-n 2`."""
+    workers = config.getoption("numprocesses", None)
+    if not workers or config.getoption("dist", "no") in (None, "no"):
+        return SESSION_METRIC
+    return f"{SESSION_METRIC}-n{workers}"
 
 
 def record_session(config, durations: dict[str, float], benchmarks: dict[str, dict],
@@ -71,7 +82,8 @@ def record_session(config, durations: dict[str, float], benchmarks: dict[str, di
     if os.environ.get("PERFTUI_DISABLE", "").strip().lower() in ("1", "true", "yes", "on"):
         return Outcome(["perftui: nothing recorded (PERFTUI_DISABLE is set)"])
     batch, notes = build_batch(durations, benchmarks, opts["min_ms"],
-                               wall_seconds if exitstatus == 0 and opts["whole"] else None)
+                               wall_seconds if exitstatus == 0 and opts["whole"] else None,
+                               opts["session"])
     if not batch.snapshots[0].metrics:
         return Outcome(notes[1:] + [f"perftui: nothing recorded: no passing test took "
                                     f"{opts['min_ms']:g} ms or more (--perftui-min-ms)"])
@@ -91,7 +103,7 @@ def record_session(config, durations: dict[str, float], benchmarks: dict[str, di
 
 
 def build_batch(durations: dict[str, float], benchmarks: dict[str, dict], min_ms: float,
-                wall_seconds: float | None):
+                wall_seconds: float | None, session: str = SESSION_METRIC):
     """An ImportBatch of one snapshot (values in seconds) with a hint per metric, after the
     importers' privacy policy; and the notes to show."""
     from perftui.core.importers import model as m
@@ -124,18 +136,19 @@ def build_batch(durations: dict[str, float], benchmarks: dict[str, dict], min_ms
         values[metric_id] = seconds
         batch.hints[metric_id] = hint
     if wall_seconds is not None:
-        values[SESSION_METRIC] = wall_seconds
-        batch.hints[SESSION_METRIC] = m.MetricHint(
-            SESSION_METRIC, "pytest session wall time", "s", "lower",
+        values[session] = wall_seconds
+        batch.hints[session] = m.MetricHint(
+            session, "pytest session wall time" + (" (xdist)" if session != SESSION_METRIC
+                                                   else ""), "s", "lower",
             "the whole session: collection and every test (pytest --perftui)", "pytest",
             rescale=True)
     batch.snapshots.append(m.ImportedSnapshot({}, values))
     m.apply_privacy(batch)
     kept = batch.snapshots[0].metrics
-    tests = sum(1 for i in kept if i != SESSION_METRIC and batch.hints[i].source == "pytest")
-    batch.notes.insert(0, _counted(tests, len(kept) - tests - (SESSION_METRIC in kept),
+    tests = sum(1 for i in kept if i != session and batch.hints[i].source == "pytest")
+    batch.notes.insert(0, _counted(tests, len(kept) - tests - (session in kept),
                                    short, min_ms,
-                                   SESSION_METRIC in kept))
+                                   session in kept))
     notes = [f"perftui: {note}" for note in batch.notes]
     if clashes:
         notes.append(f"perftui: left out {len(clashes)} test(s) whose metric id another test "
