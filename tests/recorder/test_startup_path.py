@@ -90,18 +90,19 @@ def test_a_recording_into_a_current_store_loads_only_its_own_modules(subprocess_
 from tests.store.test_flat_reads import SCOPES, _stamp, filled  # noqa: E402,F401 - the fixture
 
 
-@pytest.mark.parametrize("spread", [0, 10**9], ids=["by-id", "id-range"])
+@pytest.mark.parametrize("chunk", [2, 100], ids=["chunked", "one-statement"])
 @pytest.mark.parametrize("few", [0, 10**9], ids=["scope-walk", "metric-key"])
 @pytest.mark.parametrize("limit", [1, 5, 60])
-def test_histories_are_each_metrics_history(filled, monkeypatch, few, limit, spread):  # noqa: F811
-    """snapshots.histories (two statements for a run) gives what snapshots.history gives per
-    metric, whichever plan that takes, with and without baseline resets."""
+def test_histories_are_each_metrics_history(filled, monkeypatch, few, limit, chunk):  # noqa: F811
+    """snapshots.histories (one statement for a run, a column per metric; several when the
+    metrics are many) gives what snapshots.history gives per metric, whichever plan that
+    takes, with and without baseline resets."""
     from perftui.store import snapshots
     from perftui.store.db import open_store
 
     url, ids, _rows = filled
     monkeypatch.setattr(snapshots, "FEW_VALUES", few)
-    monkeypatch.setattr(snapshots, "RANGE_SPREAD", spread)
+    monkeypatch.setattr(snapshots, "HISTORIES_CHUNK", chunk)
     metric_ids = list(ids.values())
     resets = [{}, {ids["DENSE"]: _stamp(400), ids["SPARSE"]: _stamp(590)},
               {m: _stamp(100) for m in metric_ids}, {ids["ELSEWHERE"]: _stamp(999)}]
