@@ -18,6 +18,12 @@ Rules:
   normal streak grows by one (``streaks``). When it reaches ``config.resolve_after`` the alert is
   resolved (``resolve``; its id is also in ``streaks``).
 * Findings below ``config.record_min_severity`` are ignored (and count as normal runs).
+* A new incident is not folded into an old one: when a statistical alert's metric has been
+  back to normal for ``config.new_after_normal`` runs (2; the normal streak only grows while the
+  value is within ``min_effect`` of the level the alert was raised against) and a shift (a
+  regression or a change point; a trend is slow by nature and goes on the open row) is found
+  again, that shift is *new* (its own row, its own message and numbers) and the old alert is
+  resolved. So a real slowdown after a false alarm is reported as itself.
 * Acknowledged alerts dedupe and resolve exactly like open ones.
 """
 
@@ -59,12 +65,15 @@ class AlertPlan(Frozen):
         reset normal_streak to 0.
     streaks: (alert_id, new normal_streak) for open alerts of this metric that were not repeated.
     resolve: alert ids whose streak reached ``resolve_after``: mark resolved.
+    superseded: those of ``resolve`` that end because a new shift was found after the metric had
+        been back to normal (``new_after_normal``), not after ``resolve_after`` normal runs.
     """
 
     new: tuple[Finding, ...] = ()
     repeats: tuple[tuple[int, Finding], ...] = ()
     streaks: tuple[tuple[int, int], ...] = ()
     resolve: tuple[int, ...] = ()
+    superseded: tuple[int, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -104,32 +113,41 @@ def plan_alerts(
     new: list[Finding] = []
     repeats: list[tuple[int, Finding]] = []
     repeated: set[int] = set()
+    superseded: list[int] = []
     seen_types: set[str] = set()
+    fresh_after = config.new_after_normal
     for f in verdict.findings:
         key = dedup_key(f.alert_type)
         if severity_rank(f.severity) < floor or f.severity == "ok" or key in seen_types:
             continue
         seen_types.add(key)
         hit = by_type.get(key)
-        if hit is not None:
+        if hit is not None and f.alert_type in ("regression", "change_point") and fresh_after \
+                and hit.normal_streak >= fresh_after:
+            superseded.append(hit.alert_id)  # back to normal since: this shift is news
+            repeated.add(hit.alert_id)
+            new.append(f)
+        elif hit is not None:
             repeats.append((hit.alert_id, f))
             repeated.add(hit.alert_id)
         else:
             new.append(f)
     streaks: list[tuple[int, int]] = []
-    resolve: list[int] = []
+    resolve: list[int] = list(superseded)
     for a in mine:
         if a.alert_id in repeated:
             continue
         if still_regressed(a, verdict, config):
             # The rolling baseline has absorbed the new level, so no tier fires any more, but the
             # value is still min_effect worse than before the alert: not a normal run. A real
-            # regression stays open until it recovers or a person accepts it.
-            if a.normal_streak:
+            # regression stays open until it recovers or a person accepts it. A lone anomaly
+            # only pauses the streak: the next run tells a new shift (which is then news, see
+            # new_after_normal) from the old one going on.
+            if a.normal_streak and "anomaly" not in seen_types:
                 streaks.append((a.alert_id, 0))
             continue
         streak = a.normal_streak + 1
         streaks.append((a.alert_id, streak))
         if streak >= config.resolve_after:
             resolve.append(a.alert_id)
-    return AlertPlan(tuple(new), tuple(repeats), tuple(streaks), tuple(resolve))
+    return AlertPlan(tuple(new), tuple(repeats), tuple(streaks), tuple(resolve), tuple(superseded))

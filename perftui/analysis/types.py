@@ -105,8 +105,10 @@ class DetectorConfig(Frozen):
         step explains the window clearly better than a line (a level shift tilts the line too;
         without this check one more false alert on the Mozilla series).
 
-    Lifecycle: resolve_after 5 normal runs resolve an open alert; record_min_severity "info"
-        keeps anomalies as (info) alert rows.
+    Lifecycle: resolve_after 5 normal runs resolve an open alert; new_after_normal 2: a shift
+        found after 2 normal runs is a new alert (the old one resolves), not a repeat, so a real
+        slowdown after a false alarm is reported as itself (0: always a repeat);
+        record_min_severity "info" keeps anomalies as (info) alert rows.
     """
 
     window: int = 20
@@ -146,6 +148,7 @@ class DetectorConfig(Frozen):
     trend_step_ratio: float = 0.8
     # lifecycle
     resolve_after: int = 5
+    new_after_normal: int = 2
     record_min_severity: str = "info"
 
     def __post_init__(self) -> None:

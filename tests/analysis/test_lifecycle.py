@@ -24,7 +24,7 @@ def test_a_first_finding_is_new():
 
 
 def test_a_finding_with_an_open_alert_of_its_key_repeats_it():
-    open_ = [OpenAlert(7, "APP-001", "regression", "warning", normal_streak=3)]
+    open_ = [OpenAlert(7, "APP-001", "regression", "warning", normal_streak=1)]
     plan = plan_alerts(verdict(finding(severity="critical")), open_)
     assert plan.new == ()
     assert plan.repeats == ((7, finding(severity="critical")),)
@@ -120,3 +120,25 @@ def test_regression_alert_does_not_resolve_while_still_worse_than_before():
     assert still_regressed(higher, evaluate_metric(0.7, [0.7] * 30, MetricSpec("HIT", "higher")))
     threshold = OpenAlert(9, "VAL-001", "threshold", "error", expected_value=400.0)
     assert not still_regressed(threshold, absorbed)
+
+
+def test_a_shift_after_two_normal_runs_is_its_own_alert_and_the_old_one_resolves():
+    open_ = [OpenAlert(7, "APP-001", "regression", "warning", normal_streak=2),
+             OpenAlert(8, "APP-001", "threshold", "warning", normal_streak=2)]
+    plan = plan_alerts(verdict(finding("change_point", "error"), finding("threshold")), open_)
+    assert plan.new == (finding("change_point", "error"),)
+    assert plan.repeats == ((8, finding("threshold")),)  # a target line is one event
+    assert plan.resolve == (7,) and plan.superseded == (7,)
+    off = replace(DEFAULT_CONFIG, new_after_normal=0)
+    assert plan_alerts(verdict(finding()), open_[:1], off).repeats == ((7, finding()),)
+
+
+def test_a_real_slowdown_after_a_false_alarm_is_reported_as_itself():
+    r = Replay(MetricSpec("APP-001"))
+    r.feed_all(noisy(40, 0.02, seed=5))
+    r.feed_all([118.0, 119.0, 117.0])     # an alarm (say, a noisy neighbour) ...
+    r.feed_all(noisy(3, 0.02, seed=6))     # ... that goes away
+    r.feed_all([150.0, 151.0])             # then the real slowdown
+    got = r.alerts()
+    assert len(got) == 2 and got[1][0] == 47, got
+    assert r.verdicts[-1].findings[0].current_value == 151.0
