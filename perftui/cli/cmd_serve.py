@@ -56,7 +56,7 @@ def run(args) -> int:
     host = args.host or DEFAULT_HOST
     port = reserve(host, args.port)
 
-    from perftui.tui.serve import PerftuiServer, is_loopback, new_token, tui_command
+    from perftui.tui.serve import PerftuiServer, is_loopback, new_token
 
     token = None if is_loopback(host) else new_token()
     pass_scope(args)
@@ -69,7 +69,7 @@ def run(args) -> int:
               "Ctrl+C stops" + ("\n  the token in this URL is the only key: it is not shown "
                                 "again" if token else ""), flush=True)
 
-    server = PerftuiServer(tui_command(read_only), host, port, token=token, on_ready=ready)
+    server = PerftuiServer(host, port, read_only=read_only, token=token, on_ready=ready)
     try:
         server.serve()
     except OSError as exc:

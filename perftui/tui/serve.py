@@ -11,6 +11,9 @@ What this module adds to textual-serve's server:
   Google Fonts; ours (serve_templates/app_index.html) loads the font files textual-serve ships;
 - websocket and asset URLs taken from the request, so the page works on whatever address the
   browser used (textual-serve builds them from the address it was told to listen on);
+- the browser's time zone: the page adds it to its websocket's path, and the tab's TUI runs
+  with TZ set to it, so the heatmap's hours are the viewer's (a name the server's zone
+  database does not know is ignored: the session keeps the server's zone, and names it);
 - guards: on loopback, only requests addressed to a loopback name (a web page elsewhere cannot
   reach the server through DNS rebinding); off loopback, an access token (the URL printed at
   start carries it; the page then keeps it in a same-site cookie for its websocket); and a
@@ -23,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import ipaddress
+import re
 import secrets
 import shlex
 import signal
@@ -38,6 +42,7 @@ from textual_serve.server import Server
 TEMPLATES = Path(__file__).parent / "serve_templates"
 COOKIE = "perftui_token"
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*")
 
 
 def is_loopback(host: str) -> bool:
@@ -53,22 +58,42 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def tui_command(read_only: bool) -> str:
-    """The shell command textual-serve runs for each session (`perftui.tui.served`); `exec`,
-    so the session's process is the server's own child, not a shell's."""
+def tui_command(read_only: bool, zone: str | None = None) -> str:
+    """The shell command textual-serve runs for a session (`perftui.tui.served`): `exec`, so
+    the session's process is the server's own child, not a shell's; in the browser's time zone
+    when it sent one."""
     parts = [sys.executable, "-m", "perftui.tui.served"]
     if not read_only:
         parts.append("--allow-writes")
-    return "exec " + shlex.join(parts)
+    prefix = ["exec", "env", f"TZ={zone}"] if zone else ["exec"]
+    return shlex.join(prefix + parts)
+
+
+def browser_zone(text: str | None) -> str | None:
+    """The IANA zone a page sent ('Europe~Amsterdam': '/' travels as '~'), if it is a name
+    this machine's zone database has; else None (the session keeps the server's zone)."""
+    if not text:
+        return None
+    zone = text.replace("~", "/")
+    if not ZONE_NAME.fullmatch(zone):
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return zone
 
 
 class PerftuiServer(Server):
     """textual-serve's Server with perftui's page and guards (see the module docstring)."""
 
-    def __init__(self, command: str, host: str, port: int, *, token: str | None = None,
-                 title: str = "perftui", on_ready=None):
-        super().__init__(command, host=host, port=port, title=title,
+    def __init__(self, host: str, port: int, *, read_only: bool = True,
+                 token: str | None = None, title: str = "perftui", on_ready=None):
+        super().__init__(tui_command(read_only), host=host, port=port, title=title,
                          templates_path=TEMPLATES)
+        self.read_only = read_only
         self.token = token
         self.loopback_only = is_loopback(host)
         self.on_ready = on_ready
@@ -84,6 +109,7 @@ class PerftuiServer(Server):
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
+        app.router.add_get("/ws/{zone}", self.handle_websocket)   # the page's, with its zone
         app.middlewares.append(self._guard)
         return app
 
@@ -117,14 +143,45 @@ class PerftuiServer(Server):
             await runner.cleanup()
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        """textual-serve's, with the session kept track of: aiohttp's shutdown would wait for
-        each open websocket to end by itself (tens of seconds)."""
+        """A tab's session: its own TUI process, in the browser's time zone when the page
+        sent it, kept track of (aiohttp's shutdown would otherwise wait for each open
+        websocket to end by itself, tens of seconds)."""
         task = asyncio.current_task()
         self._sessions.add(task)
+        zone = browser_zone(request.match_info.get("zone"))
         try:
-            return await super().handle_websocket(request)
+            return await self._session(request, tui_command(self.read_only, zone))
         finally:
             self._sessions.discard(task)
+
+    async def _session(self, request: web.Request, command: str) -> web.WebSocketResponse:
+        """textual-serve 1.1's `handle_websocket`, with this session's own command (its
+        takes the server's one command)."""
+        from textual_serve.app_service import AppService
+        from textual_serve.server import log, to_int
+
+        websocket = web.WebSocketResponse(heartbeat=15)
+        width = to_int(request.query.get("width", "80"), 80)
+        height = to_int(request.query.get("height", "24"), 24)
+        app_service = None
+        try:
+            await websocket.prepare(request)
+            app_service = AppService(command, write_bytes=websocket.send_bytes,
+                                     write_str=websocket.send_str, close=websocket.close,
+                                     download_manager=self.download_manager, debug=self.debug)
+            await app_service.start(width, height)
+            try:
+                await self._process_messages(websocket, app_service)
+            finally:
+                await app_service.stop()
+        except asyncio.CancelledError:
+            await websocket.close()
+        except Exception as error:  # noqa: BLE001 - as textual-serve: logged, session over
+            log.exception(error)
+        finally:
+            if app_service is not None:
+                await app_service.stop()
+        return websocket
 
     async def _end_sessions(self) -> None:
         """Close every tab's websocket; textual-serve then tells its TUI process to quit and
@@ -152,7 +209,7 @@ class PerftuiServer(Server):
         if self.loopback_only and name not in LOOPBACK_NAMES and not is_loopback(name):
             raise web.HTTPForbidden(text="perftui serve answers on loopback addresses only "
                                          "(restart it with --host to serve others)\n")
-        if request.path == "/ws":
+        if request.path == "/ws" or request.path.startswith("/ws/"):
             origin = request.headers.get("Origin")
             if origin and urlsplit(origin).netloc != request.host:
                 raise web.HTTPForbidden(text="websocket from another site refused\n")

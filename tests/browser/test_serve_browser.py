@@ -3,7 +3,8 @@
 The server starts on a demo store (both engines); the page loads with every request off this
 machine refused (it must need nothing from the internet); the status screen's data arrives
 (a metric id); 3 shows the alerts table; a read-only session answers `a` with a notice and the
-store is unchanged; a second tab is a session of its own. The terminal draws on a canvas, so
+store is unchanged; a second tab is a session of its own, and its heatmap is in the browser's
+time zone. The terminal draws on a canvas, so
 what the browser shows is read from the websocket stream it renders (control sequences
 stripped); screenshots/browser.png (scripts/screenshots.py) shows the same page.
 
@@ -27,6 +28,7 @@ ENABLE_HINT = ("browser tests skipped: pip install playwright, and apt-get insta
                "(Debian's package; .ci/run installs both)")
 CONTROL = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][A-Z0-9]|.)")
 TIMEOUT = 60.0
+BROWSER_ZONE = "Asia/Kolkata"     # the browser's zone, unlike any CI machine's
 
 
 def _missing() -> str | None:
@@ -143,7 +145,8 @@ def alerts_json(store: str, env: dict) -> str:
 
 def offline_context(browser, blocked: list[str]):
     """A browser context in which every request to another host than 127.0.0.1 fails."""
-    context = browser.new_context(viewport={"width": 1100, "height": 680})
+    context = browser.new_context(viewport={"width": 1100, "height": 680},
+                                  timezone_id=BROWSER_ZONE)
 
     def route(route):
         if urlsplit(route.request.url).hostname == "127.0.0.1":
@@ -181,6 +184,10 @@ def test_a_read_only_session_in_the_browser(browser, store_url, subprocess_env, 
         assert "expected" not in other.text() and "Read-only" not in other.text()
         tuis = [p for p in served.sessions() if not p.cmdline()[0].endswith("sh")]
         assert len(tuis) == 2          # one TUI process per tab
+        # the heatmap's hours are the browser's, and the zone is named
+        other.page.click("#terminal")
+        # (Chromium names Asia/Kolkata by ICU's older name, Asia/Calcutta)
+        other.wait_for("times in Asia/", "(IST)", since=other.press("w"))
         assert blocked == []
     finally:
         context.close()

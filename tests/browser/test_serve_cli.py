@@ -140,6 +140,7 @@ def test_sessions_run_the_tui_read_only_unless_writes_are_allowed():
     assert tui_command(True).startswith("exec ")
     assert tui_command(True).endswith("-m perftui.tui.served")
     assert tui_command(False).endswith("-m perftui.tui.served --allow-writes")
+    assert tui_command(True, "Europe/Amsterdam").startswith("exec env TZ=Europe/Amsterdam ")
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
 
@@ -274,3 +275,14 @@ def test_a_session_whose_server_is_gone_ends_itself(subprocess_env):
     finally:
         if child.is_running():
             child.kill()
+
+
+def test_only_zone_names_this_machine_knows_reach_a_session():
+    from perftui.tui.serve import browser_zone
+
+    assert browser_zone("Europe~Amsterdam") == "Europe/Amsterdam"
+    assert browser_zone("America~Argentina~Buenos_Aires") == "America/Argentina/Buenos_Aires"
+    assert browser_zone("UTC") == "UTC"
+    for bad in (None, "", "Nowhere~Land", "..~..~etc~passwd", "UTC;reboot", "$(id)",
+                "Europe~Amsterdam extra"):
+        assert browser_zone(bad) is None, bad
