@@ -96,6 +96,12 @@ class TestUpgrade:
         conn.execute("DROP INDEX snapshots_uid")
         conn.execute("ALTER TABLE snapshots DROP COLUMN uid")
         conn.execute("DELETE FROM schema_migrations WHERE version >= 4")
+        schema3 = {"metrics", "snapshots", "measurements", "alerts", "daily_aggregates",
+                   "target_changes", "schema_migrations", "store_meta", "baseline_resets"}
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                     " AND name NOT LIKE 'sqlite%'").fetchall():
+            if table not in schema3:   # what later versions added (rollups, notifications...)
+                conn.execute(f"DROP TABLE {table}")
         conn.close()
 
         from perftui.core.session import open_session
