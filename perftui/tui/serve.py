@@ -243,17 +243,28 @@ def _font_size(text: str | None) -> int:
 
 def end_children(grace: float = 3.0) -> None:
     """Terminate this process's remaining children (the sessions' TUI processes), and kill
-    those that do not go within `grace` seconds."""
+    those that do not go within `grace` seconds. Their exit is left for asyncio to collect
+    (waiting for them here would take it first, and asyncio would warn of unknown children)."""
+    import time
+
     import psutil
 
-    children = psutil.Process().children(recursive=True)
+    def running(child) -> bool:
+        try:
+            return child.status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    children = [child for child in psutil.Process().children(recursive=True) if running(child)]
     for child in children:
         try:
             child.terminate()
         except psutil.NoSuchProcess:
             pass
-    _gone, alive = psutil.wait_procs(children, timeout=grace)
-    for child in alive:
+    deadline = time.monotonic() + grace
+    while any(map(running, children)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for child in filter(running, children):
         try:
             child.kill()
         except psutil.NoSuchProcess:
