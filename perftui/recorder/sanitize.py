@@ -87,6 +87,18 @@ def _random_run(text: str) -> bool:
 
 
 def _long_run(text: str) -> bool:
+    """A run of at least _MIN_RUN ASCII letters and digits. Looked for within the parts
+    between underscores (no run crosses one), character by character only in a part long
+    enough that is not all letters and digits: a snake_case name costs a split."""
+    if len(text) < _MIN_RUN:
+        return False
+    for part in text.split("_"):
+        if len(part) >= _MIN_RUN and (_ALNUM.issuperset(part) or _run_in(part)):
+            return True
+    return False
+
+
+def _run_in(text: str) -> bool:
     run = 0
     for char in text:
         if char in _ALNUM:
@@ -100,12 +112,13 @@ def _long_run(text: str) -> bool:
 
 def _worth_a_look(text: str) -> bool:
     """Whether `text` may hold an e-mail address or a secret (cheap, no pattern)."""
-    if "@" in text or "=" in text or any(p in text for p in _PREFIXES):
+    # map(str.__contains__): the tests run in C, no generator frame per word
+    if "@" in text or "=" in text or any(map(text.__contains__, _PREFIXES)):
         return True
     lower = text.lower()
-    if ":" in text and any(w in lower for w in _ASSIGN_WORDS):
+    if ":" in text and any(map(lower.__contains__, _ASSIGN_WORDS)):
         return True
-    if " " in text and any(w in lower for w in _AUTH_WORDS):
+    if " " in text and any(map(lower.__contains__, _AUTH_WORDS)):
         return True
     return _long_run(text)
 
