@@ -1,9 +1,8 @@
-"""What a recording shows and logs: the start-up summary (original design §7.1, with rich, on
-stderr) and one structured JSON line per snapshot in a daily log file (§7.2)."""
+"""What a recording shows: the start-up summary (original design §7.1, with rich, on stderr).
+The structured JSON line per snapshot in a daily log file (§7.2) is the recorder's own
+(`perftui.recorder.tracker.append_log_line`, re-exported here)."""
 
 from __future__ import annotations
-
-import os
 
 RULE = "─" * 60
 _ICON = {"ok": "✅", "info": "ℹ", "warning": "⚠", "error": "✖", "critical": "✖"}
@@ -59,44 +58,6 @@ def print_summary(result, stream) -> None:
     console.print(RULE, style="dim")
 
 
-def log_record(result, session_id: str | None = None) -> dict:
-    confidence = result.baseline_confidence
-    return {
-        "timestamp": result.recorded_at,
-        "snapshot_id": result.snapshot_id,
-        "app": result.app,
-        "environment": result.environment,
-        "session_id": session_id,
-        "metrics": result.values,
-        "alerts": [{"metric_id": a.metric_id, "severity": a.severity, "type": a.alert_type,
-                    "message": a.message, "deviation": a.deviation_percent, "new": a.is_new}
-                   for a in result.alerts],
-        "performance_index": None if result.performance_index is None
-        else round(result.performance_index, 1),
-        "regression_score": None if result.regression_score is None
-        else round(result.regression_score, 2),
-        "flags": result.flags,
-        "baseline_confidence": None if confidence is None else round(confidence, 2),
-    }
-
-
-def append_log_line(result, log_dir: str, session_id: str | None = None) -> str | None:
-    """Append the JSON line to <log_dir>/performance_YYYYMMDD.log (created 0600); returns the
-    file's path, or None when that name is a symbolic link (never followed: no line is
-    written, and the recording goes on)."""
-    os.makedirs(log_dir, mode=0o700, exist_ok=True)
-    day = result.recorded_at[:10].replace("-", "")
-    path = os.path.join(log_dir, f"performance_{day}.log")
-    from perftui._json import dumps
-
-    line = dumps(log_record(result, session_id), sort_keys=True)
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(path, flags, 0o600)
-    except OSError:
-        if os.path.islink(path):     # planted in logs/: refused (ELOOP), not followed
-            return None
-        raise
-    with os.fdopen(fd, "a", encoding="utf-8") as f:
-        f.write(line + "\n")
-    return path
+# The log line of every run is written by the recorder itself (perftui.recorder.tracker): this
+# module loads only for a summary, one module less on a normal run's path.
+from perftui.recorder.tracker import append_log_line, log_record  # noqa: E402,F401

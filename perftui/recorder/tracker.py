@@ -471,13 +471,13 @@ class PerformanceTracker:
 
     def _report(self, result) -> None:
         try:
-            from perftui.recorder import output
-
             show = self.summary
             if show is None:
                 show = bool(getattr(sys.stderr, "isatty", lambda: False)())
             if show:
-                output.print_summary(result, stream=sys.stderr)
+                from perftui.recorder.output import print_summary  # rich: only for a summary
+
+                print_summary(result, stream=sys.stderr)
             log_dir = self.log_dir
             if not log_dir and _is_url(self.db):  # a server's store: the user's data directory
                 from perftui.store.location import user_data_dir
@@ -485,7 +485,7 @@ class PerformanceTracker:
                 log_dir = os.path.join(user_data_dir(), "logs")
             elif not log_dir:
                 log_dir = os.path.join(os.path.dirname(os.path.abspath(self.db)), "logs")
-            output.append_log_line(result, log_dir, session_id=self.session_id)
+            append_log_line(result, log_dir, session_id=self.session_id)
         except Exception as exc:
             self._warn("output", f"perftui: summary/log not written ({_describe(exc)})")
 
@@ -516,6 +516,53 @@ class PerformanceTracker:
             except Exception:
                 pass
             self._conn = None
+
+
+# -- the daily log (original design §7.2): one JSON line per snapshot -------------------------
+# (here rather than in perftui.recorder.output, which loads only for a summary: a module costs a
+# host application's start-up about 0.1 ms to import whatever its size)
+
+def log_record(result, session_id: str | None = None) -> dict:
+    confidence = result.baseline_confidence
+    return {
+        "timestamp": result.recorded_at,
+        "snapshot_id": result.snapshot_id,
+        "app": result.app,
+        "environment": result.environment,
+        "session_id": session_id,
+        "metrics": result.values,
+        "alerts": [{"metric_id": a.metric_id, "severity": a.severity, "type": a.alert_type,
+                    "message": a.message, "deviation": a.deviation_percent, "new": a.is_new}
+                   for a in result.alerts],
+        "performance_index": None if result.performance_index is None
+        else round(result.performance_index, 1),
+        "regression_score": None if result.regression_score is None
+        else round(result.regression_score, 2),
+        "flags": result.flags,
+        "baseline_confidence": None if confidence is None else round(confidence, 2),
+    }
+
+
+def append_log_line(result, log_dir: str, session_id: str | None = None) -> str | None:
+    """Append the JSON line to <log_dir>/performance_YYYYMMDD.log (created 0600); returns the
+    file's path, or None when that name is a symbolic link (never followed: no line is
+    written, and the recording goes on)."""
+    os.makedirs(log_dir, mode=0o700, exist_ok=True)
+    day = result.recorded_at[:10].replace("-", "")
+    path = os.path.join(log_dir, f"performance_{day}.log")
+    from perftui._json import dumps
+
+    line = dumps(log_record(result, session_id), sort_keys=True)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError:
+        if os.path.islink(path):     # planted in logs/: refused (ELOOP), not followed
+            return None
+        raise
+    with os.fdopen(fd, "a", encoding="utf-8") as f:
+        f.write(line + "\n")
+    return path
 
 
 def _is_url(location: str | None) -> bool:

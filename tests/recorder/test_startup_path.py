@@ -71,14 +71,16 @@ def test_the_schema_version_constant_is_the_newest_migration():
 
 def test_a_recording_into_a_current_store_loads_only_its_own_modules(subprocess_env, store_path):
     """Modules a normal run does not need stay unloaded: migrations (the store is current), the
-    store's location rules (PERFTUI_DB names it), the summary's formatting (no summary),
-    the control-character rule (all text printable), the face queries' filters."""
+    store's location rules (PERFTUI_DB names it), the summary and its formatting (no summary;
+    the log line is written all the same), the control-character rule (all text printable),
+    the face queries' filters."""
     env = dict(subprocess_env, PERFTUI_DB=str(store_path))
     code = RECORD.format(db=None).replace("db=None, ", "") + textwrap.dedent("""
         import sys, json
         print(json.dumps(sorted(m for m in ("perftui.store.migrate", "perftui.store.location",
                                             "perftui.fmt", "perftui.textrules",
-                                            "perftui.store.where") if m in sys.modules)))
+                                            "perftui.store.where", "perftui.recorder.output")
+                                if m in sys.modules)))
     """)
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60,
                    capture_output=True)   # creates the store (that loads migrate)
