@@ -11,7 +11,8 @@ Statistics are over warm, successful runs. `trend_percent` compares the median o
 half of the period with the first half's (direction-aware `trend`: improving, stable,
 worsening, at 5 %); `target_status` is the period median against the metric's lines.
 
-A period of up to RAW_RUNS runs is summarised from its raw values, exactly. A longer one comes
+The period starts on the hour: `since` is the start of the hour `days` days ago. A period of up
+to RAW_RUNS runs is summarised from its raw values, exactly. A longer one comes
 from the hourly rollups (`perftui.store.rollups`), so a week costs its 168 hours whatever the
 number of runs: counts, mean, min, max, latest and the period line stay exact; median and p95
 come from merged sketches, within `rollups.ALPHA` (0.5 %); the two halves of the trend are split
@@ -50,7 +51,9 @@ def report(store: Database, app: str | None = None, environment: str | None = No
     if not days > 0:
         raise InputError(f"--days must be above 0, got {days}")
     scope = require_scope(store, app, environment)
-    since = days_ago_iso(days)
+    # The period starts on the hour (the hour N days ago began), so a long one is whole hours
+    # of the rollups, with no partial first hour to read value by value.
+    since = days_ago_iso(days)[:13] + ":00:00.000000Z"
     conn = store
     app, environment = scope
     alerts = store_reports.alerts_in_period(conn, app, environment, since)
@@ -73,13 +76,13 @@ def report(store: Database, app: str | None = None, environment: str | None = No
 def _period_from_rollups(conn: Database, app: str, environment: str, since: str) -> dict:
     """`store.reports.period_counts`, from the raw runs of the period's first, partial hour and
     the rollups of the hours after it (the same figures)."""
-    edge = rollups.next_hour(since)
+    edge = _first_whole_hour(since)
     runs = cold = failed = index_n = 0
     index_sum = 0.0
     first = last = None
     commits: set[str] = set()
-    for at, is_cold, status, index, commit in rollups.edge_runs(conn, app, environment, since,
-                                                                 edge):
+    for at, is_cold, status, index, commit in (
+            rollups.edge_runs(conn, app, environment, since, edge) if edge > since else ()):
         runs, cold, failed = runs + 1, cold + (1 if is_cold else 0), failed + (status == "failed")
         if index is not None:
             index_sum, index_n = index_sum + index, index_n + 1
@@ -101,11 +104,17 @@ def _period_from_rollups(conn: Database, app: str, environment: str, since: str)
             "commits": len(commits)}
 
 
+def _first_whole_hour(since: str) -> str:
+    """The hour key of the period's first whole hour: `since`'s own when it is on the hour
+    (then no part of an hour is read raw), else the next one."""
+    return since[:13] if since[13:] == ":00:00.000000Z" else rollups.next_hour(since)
+
+
 def _metrics_from_rollups(conn: Database, app: str, environment: str, since: str,
                           catalog: dict, alerts: dict) -> list[dict]:
-    edge = rollups.next_hour(since)
+    edge = _first_whole_hour(since)
     codes = metric_codes(conn)
-    raw = rollups.edge_values(conn, app, environment, since, edge)
+    raw = rollups.edge_values(conn, app, environment, since, edge) if edge > since else {}
     hours: dict[int, list[tuple]] = {}
     for row in rollups.metric_hours(conn, app, environment, edge):
         if row[3]:   # warm runs in that hour
