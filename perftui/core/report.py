@@ -146,10 +146,8 @@ def _metric_summary(meta: dict, edge: list[float], hours: list[tuple], alerts: d
             split = True
             late.add_text(h[13])
     halves = (early.sketch(), late.sketch())
-    whole = rollups.Accumulator()
-    whole.add(early)
-    whole.add(late)
-    median, p95 = rollups.quantiles(whole.sketch(), (0.5, 0.95), low, high)
+    whole = rollups.merge(dict(halves[0]), halves[1])
+    median, p95 = rollups.quantiles(whole, (0.5, 0.95), low, high)
     first = second = None
     if half and halves[1]:
         first = rollups.quantiles(halves[0], (0.5,), low, high)[0]

@@ -143,18 +143,20 @@ def _segments(text: str | None):
 
 class Accumulator:
     """Stored sketches merged by adding whole runs of counts (C loops: `map(add, ...)` into
-    slices), for a report that merges thousands of hours."""
+    slices), for a report that merges thousands of hours. Segments are kept as text until
+    `sketch()` and parsed once there."""
 
     def __init__(self):
-        self._segments: list[tuple[str, int, list[int]]] = []
+        self._segments: list[str] = []
         self._zeros = 0
 
     def add_text(self, text: str | None) -> None:
-        for sign, first, counts in _segments(text):
-            if sign == "z":
-                self._zeros += first
-            else:
-                self._segments.append((sign, first, counts))
+        if text:
+            for segment in text.split("|"):
+                if segment[0] == "z":
+                    self._zeros += int(segment[1:])
+                else:
+                    self._segments.append(segment)
 
     def add_sketch(self, sketch: dict[str, int]) -> None:
         self.add_text(encode(sketch))
@@ -167,15 +169,18 @@ class Accumulator:
         """The merged sketch as a dict (only its non-empty buckets)."""
         from _operator import add
 
+        parsed: dict[str, list[tuple[int, list[int]]]] = {"n": [], "p": []}
+        for segment in self._segments:
+            first, _, body = segment.partition(":")
+            parsed[segment[0]].append((int(first[1:]), list(map(int, body.split(",")))))
         out: dict[str, int] = {}
-        for sign in ("n", "p"):
-            mine = [s for s in self._segments if s[0] == sign]
-            if not mine:
+        for sign, runs in parsed.items():
+            if not runs:
                 continue
-            low = min(first for _, first, _ in mine)
-            high = max(first + len(counts) for _, first, counts in mine)
+            low = min(first for first, _ in runs)
+            high = max(first + len(counts) for first, counts in runs)
             total = [0] * (high - low)
-            for _, first, counts in mine:
+            for first, counts in runs:
                 a = first - low
                 b = a + len(counts)
                 total[a:b] = map(add, total[a:b], counts)
