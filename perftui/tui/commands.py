@@ -30,6 +30,10 @@ class PerftuiCommands(Provider):
                         partial(app.set_scope, *pair),
                         (f"{scope['snapshots']:,} runs, " if "snapshots" in scope else "")
                         + f"newest {str(scope['latest'])[:16]}"))
+        out.append(("Current vs target (b)", partial(open_view, app, "bars"),
+                    "A bar per metric: the latest run as a share of its target, problems first"))
+        out.append(("When it is slow (w)", partial(open_view, app, "heatmap"),
+                    "The performance index or one metric by hour of day x weekday"))
         for metric in app.known_metrics():
             out.append((f"Trend of {metric['metric_id']} {metric['name']}",
                         partial(app.open_trend, metric["metric_id"]),
@@ -94,3 +98,12 @@ def open_prune(app) -> None:
     from perftui.tui.dialogs.prune import confirm_prune
 
     confirm_prune(app)
+
+
+def open_view(app, view: str) -> None:
+    """The status screen's `b` and `w` views from anywhere: on the status screen, as if the key
+    were pressed there."""
+    from perftui.tui.screens.bars import BarsScreen
+    from perftui.tui.screens.heatmap import HeatmapScreen
+
+    app.push_screen(BarsScreen() if view == "bars" else HeatmapScreen())

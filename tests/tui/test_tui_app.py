@@ -7,6 +7,7 @@ import pytest
 
 from perftui.tui.app import PerftuiApp
 from perftui.tui.commands import open_export, open_prune
+from perftui.tui.screens.help import help_table
 
 
 class TestKeyContract:
@@ -47,7 +48,9 @@ class TestKeyContract:
             await pilot.press("question_mark")
             assert await h.settle(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
             text = h.screen_text(app)
-            assert "perftui keys" in text and "Cycle the time range" in text
+            assert "perftui keys" in text and "Current vs target" in text
+            whole = _rendered(help_table())   # what scrolling shows further down
+            assert "Cycle the time range" in whole and "hour of day x weekday" in whole
             await pilot.press("end")
             await pilot.pause(0.1)
             assert "Acknowledge the selected alert" in h.screen_text(app) or \
@@ -76,6 +79,20 @@ class TestKeyContract:
             assert await h.settle(pilot, lambda: app.scope == ("shop", "staging")
                                   and len(app.screen.query("MetricCard")) == 2)
 
+    @pytest.mark.parametrize("typed, label, screen", [
+        ("vs target", "Current vs target (b)", "BarsScreen"),
+        ("when it is slow", "When it is slow (w)", "HeatmapScreen")])
+    async def test_palette_opens_the_two_views(self, store, h, typed, label, screen):
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            await h.settle(pilot, lambda: app.last_status is not None)
+            await pilot.press("3", "ctrl+p")    # from another screen than status
+            assert await h.settle(pilot, lambda: type(app.screen).__name__ == "CommandPalette")
+            await pilot.press(*typed)
+            assert await h.settle(pilot, lambda: label in h.screen_text(app))
+            await pilot.press("enter")
+            assert await h.settle(pilot, lambda: type(app.screen).__name__ == screen)
+
     async def test_palette_opens_a_trend(self, store, h):
         app = h.make_app(store)
         async with app.run_test(size=h.SIZE) as pilot:
@@ -88,6 +105,16 @@ class TestKeyContract:
             assert await h.settle(pilot, lambda: app.current_mode == "trends"
                                   and getattr(app.screen, "trend", None) is not None
                                   and app.screen.trend.metric["metric_id"] == "MEM-001")
+
+
+def _rendered(renderable) -> str:
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=100, file=io.StringIO(), record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
 
 
 class TestLayout:

@@ -51,6 +51,9 @@ def _keys(bindings) -> list[tuple[str, str]]:
 def help_table() -> Table:
     from perftui.tui.screens.alert_detail import AlertDetailScreen
     from perftui.tui.screens.alerts import AlertsScreen
+    from perftui.tui.screens.bars import BarsScreen
+    from perftui.tui.screens.heatmap import HeatmapScreen
+    from perftui.tui.screens.status import StatusScreen
     from perftui.tui.screens.targets import TargetsScreen
     from perftui.tui.screens.trends import TrendsScreen
 
@@ -59,7 +62,10 @@ def help_table() -> Table:
     table.add_column()
     sections = (("Everywhere", GENERAL),
                 ("1 Status", [("arrows, hjkl", "move between metric cards"),
-                              ("enter", "open the trend of the selected metric")]),
+                              ("enter", "open the trend of the selected metric")]
+                 + _keys(StatusScreen.BINDINGS)),
+                ("  vs target", _keys(BarsScreen.BINDINGS)),
+                ("  when slow", _keys(HeatmapScreen.BINDINGS)),
                 ("2 Trends", _keys(TrendsScreen.BINDINGS) + [("[ ]", "previous / next metric")]),
                 ("3 Alerts", _keys(AlertsScreen.BINDINGS) + [("enter", "details of the alert")]),
                 ("  details", _keys(AlertDetailScreen.BINDINGS)),
