@@ -27,8 +27,9 @@ def add_parser(sub) -> None:
         description="Serve the same terminal UI to web browsers through textual-serve "
                     "(pip install 'perftui[serve]'). Every browser tab is its own session. "
                     "The store is opened read-only unless --allow-writes is given. The server "
-                    "listens on 127.0.0.1 only; with --host it listens there and asks for an "
-                    "access token, printed once at start as part of the URL to open. The page "
+                    "listens on 127.0.0.1 only; with --host it listens there, and on any address "
+                    "other than a loopback one asks for an access token, printed once at start "
+                    "as part of the URL to open. The page "
                     "needs nothing from the internet.",
         examples=["perftui serve", "perftui --db team.db serve --port 8080",
                   "perftui --db postgresql://perftui@db/perf serve --host 0.0.0.0",
