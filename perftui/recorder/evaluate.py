@@ -343,9 +343,10 @@ def _evaluate(conn: Database, snap: SnapshotInput, recorded_at: str, snapshot_id
               rows: list[tuple[MetricRow, float]], specs: dict[str, MetricSpec],
               config: DetectorConfig, result: RecordResult) -> None:
     resets = snapshots.baseline_resets(conn, snap.app, snap.environment, recorded_at)
-    open_by_metric: dict[int, list[store_alerts.OpenAlertRow]] = {}
+    # (id, metric_id, alert_type, severity, normal_streak, status, expected_value) by metric
+    open_by_metric: dict[int, list[tuple]] = {}
     for alert in store_alerts.open_alerts(conn, snap.app, snap.environment):
-        open_by_metric.setdefault(alert.metric_id, []).append(alert)
+        open_by_metric.setdefault(alert[1], []).append(alert)
     baseline_snapshot = snapshots.last_warm_snapshot(conn, snap.app, snap.environment,
                                                      recorded_at)
     pasts = snapshots.histories(conn, [row.id for row, _ in rows if row.code in specs],
@@ -358,9 +359,9 @@ def _evaluate(conn: Database, snap: SnapshotInput, recorded_at: str, snapshot_id
         verdict = evaluate_metric(value, past, spec, config)
         result.verdicts.append(verdict)
         mine = open_by_metric.get(row.id, ())
-        current = [OpenAlert(a.id, row.code, a.alert_type, a.severity, a.normal_streak, a.status,
-                             a.expected_value) for a in mine]
-        expected_of = {a.id: a.expected_value for a in mine}
+        current = [OpenAlert(a_id, row.code, kind, severity, streak, status, expected)
+                   for a_id, _metric, kind, severity, streak, status, expected in mine]
+        expected_of = {a[0]: a[6] for a in mine}
         plan = plan_alerts(verdict, current, config)
         base_ctx = verdict.baseline.to_dict() if verdict.baseline is not None else None
         for finding in plan.new:

@@ -15,22 +15,17 @@ UNRESOLVED = "status IN ('open', 'acknowledged')"
 
 # ---------------------------------------------------------------- the recorder's side
 
-class OpenAlertRow:
-    __slots__ = ("id", "metric_id", "alert_type", "severity", "normal_streak", "status",
-                 "expected_value")
-
-    def __init__(self, id: int, metric_id: int, alert_type: str, severity: str,
-                 normal_streak: int, status: str, expected_value: float | None):
-        self.id, self.metric_id, self.alert_type = id, metric_id, alert_type
-        self.severity, self.normal_streak, self.status = severity, normal_streak, status
-        self.expected_value = expected_value
+OPEN_ALERT_COLUMNS = ("id", "metric_id", "alert_type", "severity", "normal_streak", "status",
+                      "expected_value")
 
 
-def open_alerts(db: Database, app: str, environment: str) -> list[OpenAlertRow]:
-    """Unresolved alerts of one scope, as the alert lifecycle needs them."""
-    return [OpenAlertRow(*r) for r in db.execute(
-        "SELECT id, metric_id, alert_type, severity, normal_streak, status, expected_value"
-        f" FROM alerts WHERE app = ? AND environment = ? AND {UNRESOLVED}", (app, environment))]
+def open_alerts(db: Database, app: str, environment: str) -> list[tuple]:
+    """Unresolved alerts of one scope, as the alert lifecycle needs them: tuples of
+    OPEN_ALERT_COLUMNS (plain rows: a class costs a host application's start-up to build)."""
+    return db.execute(
+        f"SELECT {', '.join(OPEN_ALERT_COLUMNS)}"
+        f" FROM alerts WHERE app = ? AND environment = ? AND {UNRESOLVED}",
+        (app, environment)).fetchall()
 
 
 def insert_alert(db: Database, *, snapshot_id: int, baseline_snapshot_id: int | None,
