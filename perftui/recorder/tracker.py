@@ -240,7 +240,9 @@ class PerformanceTracker:
             result = self._record(cold_start, failed, built)
         except Exception as exc:  # never raise into the host app
             try:
-                kept = self._spool(exc, built, cold_start, failed, taken)
+                from perftui.recorder.keep import keep_run  # only after a failed write
+
+                kept = keep_run(self, exc, built, cold_start, failed, taken)
             except Exception:
                 kept = False
             if kept and reset:  # the spool holds these numbers now: do not count them twice
@@ -367,15 +369,6 @@ class PerformanceTracker:
     # -- the spool -------------------------------------------------------------------------
     DELIVER_PER_START = 50  # spooled snapshots one tracker delivers; the rest go next time
 
-    def _spool_location(self) -> str | None:
-        """The store the spool belongs to (resolved as `_connection` resolves it)."""
-        from perftui.store.location import resolve_store_path
-
-        try:
-            return resolve_store_path(self.db)
-        except Exception:
-            return None
-
     def _deliver_spooled(self, conn) -> None:
         """Deliver snapshots spooled for this store, within this tracker's budget. A store
         failure propagates (the write this precedes would meet it too); any other failure is
@@ -396,56 +389,6 @@ class PerformanceTracker:
             raise
         except Exception:
             self._deliveries_left = 0  # do not try again in this process
-
-    def _spool(self, exc: Exception, built: list, cold_start: bool | None, failed: bool,
-               taken: str) -> bool:
-        """After a failed write: keep the snapshot in the spool when the store's condition may
-        pass (busy, full, read-only, unwritable, unreachable), with one warning naming the
-        spool; otherwise (damaged, too new, not a store, a bug) one warning and nothing kept.
-        True when the snapshot was kept."""
-        from perftui import errors
-
-        passing = tuple(c for c in (errors.StoreLocked, errors.StoreFull, errors.StoreUnwritable,
-                                    errors.StoreReadOnly, getattr(errors, "StoreUnreachable", None))
-                        if c is not None)
-        if not isinstance(exc, passing):
-            self._warn("store", f"perftui: snapshot not recorded ({_describe(exc)})")
-            return False
-        try:
-            from perftui.recorder import spool
-
-            location = self._spool_location()
-            if location is None:
-                raise OSError("no store location")
-            snapshot = built[0] if built else self._fallback_snapshot(cold_start, failed)
-            if snapshot.recorded_at is None:
-                snapshot.recorded_at = taken
-            self.close()  # the next write opens the store afresh (a server may come back)
-            spool.save(location, snapshot,
-                       warn=lambda message: self._warn("spool-full", message))
-            where = spool.spool_dir(location)
-        except Exception as kept:
-            self._warn("store", f"perftui: snapshot not recorded ({_describe(exc)}); it could not "
-                                f"be kept for later either ({_describe(kept)})")
-            return False
-        self._warn("store", f"perftui: store busy/unavailable ({_describe(exc)}); snapshot kept "
-                            f"in {where}, delivered by the next successful write")
-        return True
-
-    def _fallback_snapshot(self, cold_start: bool | None, failed: bool):
-        """The snapshot when the write failed before it was made: from the store, if it can
-        still be read (a locked SQLite store can); else the catalog shipped with perftui maps
-        operations to metrics, and an automatic cold start counts as warm."""
-        if self._conn is not None:
-            try:
-                from perftui.store.metrics import load_catalog
-
-                catalog = load_catalog(self._conn)
-                return self._snapshot(cold_start, failed, {
-                    op: row.code for op, row in catalog.by_operation.items()}, self._conn)
-            except Exception:
-                pass
-        return self._snapshot(cold_start, failed, _shipped_operation_codes())
 
     @staticmethod
     def operations_from(ops: dict[str, list]) -> dict[str, dict] | None:
@@ -568,22 +511,6 @@ def append_log_line(result, log_dir: str, session_id: str | None = None) -> str 
 def _is_url(location: str | None) -> bool:
     """A database server's URL (postgresql://…) rather than an SQLite file."""
     return bool(location) and "://" in location
-
-
-def _shipped_operation_codes() -> dict[str, str]:
-    """Operation name -> metric code in the catalog shipped with perftui (perftui/data)."""
-    import json
-
-    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data",
-                        "catalog.json")
-    try:
-        with open(path, encoding="utf-8") as f:
-            metrics = json.load(f).get("metrics") or ()
-    except (OSError, ValueError, AttributeError):
-        return {}
-    return {m["operation"]: m["id"] for m in metrics
-            if isinstance(m, dict) and isinstance(m.get("operation"), str)
-            and isinstance(m.get("id"), str)}
 
 
 def _describe(exc: BaseException) -> str:

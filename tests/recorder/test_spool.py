@@ -327,3 +327,28 @@ def test_a_postgresql_store_takes_the_spooled_runs_on_the_next_write(pg_server):
         assert db.scalar("SELECT count(*) FROM snapshots") == 2
     finally:
         db.close()
+
+
+def test_a_store_that_cannot_be_created_is_reported_with_the_runs_fallback(tmp_path, caplog):
+    """The write fails before the snapshot is made (the store's directory is a file): the
+    tracker's failure path (perftui.recorder.keep, loaded only then) makes the snapshot from
+    the catalog shipped with perftui, tries the spool beside the store, and says in one
+    warning that neither could take the run; the host goes on."""
+    import sys as _sys
+
+    (tmp_path / "file").write_text("not a directory")
+    tracker = make_tracker(tmp_path / "file" / "store.db")
+    tracker.start_operation("app_startup")
+    tracker.stop_operation("app_startup")
+    with caplog.at_level(logging.WARNING, logger="perftui"):
+        assert tracker.record_baseline_snapshot() is None
+    (warning,) = perftui_warnings(caplog)
+    assert "not recorded" in warning and "could not be kept for later either" in warning
+    assert "perftui.recorder.keep" in _sys.modules
+
+    from perftui.recorder import keep
+
+    codes = keep.shipped_operation_codes()
+    assert codes["app_startup"] == "APP-001"
+    snap = keep.fallback_snapshot(tracker, None, False)   # no store: warm, shipped mapping
+    assert snap.is_cold_start is False and "APP-001" in snap.metrics

@@ -72,14 +72,16 @@ def test_the_schema_version_constant_is_the_newest_migration():
 def test_a_recording_into_a_current_store_loads_only_its_own_modules(subprocess_env, store_path):
     """Modules a normal run does not need stay unloaded: migrations (the store is current), the
     store's location rules (PERFTUI_DB names it), the summary and its formatting (no summary;
-    the log line is written all the same), the control-character rule (all text printable),
-    the face queries' filters."""
+    the log line is written all the same), the failed-write path and the spool (the write
+    succeeds, nothing waits), the control-character rule (all text printable), the face
+    queries' filters."""
     env = dict(subprocess_env, PERFTUI_DB=str(store_path))
     code = RECORD.format(db=None).replace("db=None, ", "") + textwrap.dedent("""
         import sys, json
         print(json.dumps(sorted(m for m in ("perftui.store.migrate", "perftui.store.location",
                                             "perftui.fmt", "perftui.textrules",
-                                            "perftui.store.where", "perftui.recorder.output")
+                                            "perftui.store.where", "perftui.recorder.output",
+                                            "perftui.recorder.keep", "perftui.recorder.spool")
                                 if m in sys.modules)))
     """)
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60,
