@@ -151,6 +151,7 @@ class PerftuiApp(App):
         self.set_timer(2.0, self._first_frame_done)
         if self.live:
             self.after_first_frame(self.start_watcher)
+        self.after_first_frame(self.send_notifications)
 
     def on_unmount(self) -> None:
         if self.watcher is not None:
@@ -258,6 +259,12 @@ class PerftuiApp(App):
             self.retry_store()
         else:
             self.data_changed()
+            self.send_notifications()
+
+    def send_notifications(self) -> None:
+        from perftui.tui.notifying import send_pending
+
+        send_pending(self)
 
     def on_store_failed(self, message: StoreFailed) -> None:
         from perftui.tui.screens.store_error import StoreErrorScreen
