@@ -199,6 +199,13 @@ class TestIdle:
             assert sum(c[0] for c in renders) == 0
 
 
+def error_shown(app) -> bool:
+    """The error screen is on top and composed (its message can be read)."""
+    screen = app.error_screen
+    return (screen is not None and app.screen is screen
+            and bool(screen.query("#store-error-message")))
+
+
 def error_text(app) -> str:
     screen = app.error_screen
     return " ".join(str(screen.query_one(f"#store-error-{part}").render())
@@ -211,7 +218,7 @@ class TestStoreErrors:
     async def test_missing_store(self, tmp_path, h):
         app = h.make_app(tmp_path / "nope.db")
         async with app.run_test(size=h.SIZE) as pilot:
-            assert await h.settle(pilot, lambda: app.error_screen is not None and app.screen is app.error_screen)
+            assert await h.settle(pilot, lambda: error_shown(app))
             text = error_text(app)
             assert "no store at" in text and "perftui demo" in text
             assert await h.settle(pilot, lambda: "r Retry" in h.screen_text(app))
@@ -224,7 +231,7 @@ class TestStoreErrors:
         path.write_bytes(b"this is not sqlite at all" * 100)
         app = h.make_app(path)
         async with app.run_test(size=h.SIZE) as pilot:
-            assert await h.settle(pilot, lambda: app.error_screen is not None and app.screen is app.error_screen)
+            assert await h.settle(pilot, lambda: error_shown(app))
             assert "not a perftui store" in error_text(app)
             assert "Traceback" not in h.screen_text(app)
 
@@ -238,14 +245,14 @@ class TestStoreErrors:
         conn.close()
         app = h.make_app(store)
         async with app.run_test(size=h.SIZE) as pilot:
-            assert await h.settle(pilot, lambda: app.error_screen is not None and app.screen is app.error_screen)
+            assert await h.settle(pilot, lambda: error_shown(app))
             assert "upgrade perftui" in error_text(app)
 
     async def test_retry_after_store_appears(self, tmp_path, store, h):
         path = tmp_path / "later.db"
         app = h.make_app(path)
         async with app.run_test(size=h.SIZE) as pilot:
-            assert await h.settle(pilot, lambda: app.error_screen is not None and app.screen is app.error_screen)
+            assert await h.settle(pilot, lambda: error_shown(app))
             path.write_bytes(store.read_bytes())
             await pilot.press("r")
             assert await h.settle(pilot, lambda: app.error_screen is None

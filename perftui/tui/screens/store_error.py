@@ -53,7 +53,11 @@ class StoreErrorScreen(ModalScreen[None]):
         self.query_one("#store-error-box").border_title = "The store cannot be opened"
 
     def show(self, error: str, kind: str) -> None:
+        """Show another failure. One that arrives before this screen is composed (two reads
+        failing at once as the app starts) only replaces what compose will show."""
         self.error, self.kind = error, kind
+        if not self.query("#store-error-message"):
+            return
         self.query_one("#store-error-message", Static).update(Text(error, style="bold"))
         self.query_one("#store-error-hint", Static).update(
             Text(HINTS.get(kind, "Press r to retry."), style="dim"))
