@@ -8,7 +8,8 @@ snapshot. Run it a few times, then look:
     perftui status
 
 Configure the store with PERFTUI_DB (default: the user data directory). Set HOST_APP_SLOW=1
-to make validation 40 % slower and watch the regression alert appear after two runs.
+to make validation 40 % slower and watch the regression alert appear within three runs (two
+when the steady runs were quiet: the second slow run must stand 3.5 noise sigmas out).
 """
 
 from __future__ import annotations
