@@ -74,19 +74,51 @@ def test_a_recording_into_a_current_store_loads_only_its_own_modules(subprocess_
     store's location rules (PERFTUI_DB names it), the summary and its formatting (no summary;
     the log line is written all the same), the failed-write path and the spool (the write
     succeeds, nothing waits), the control-character rule (all text printable), the face
-    queries' filters."""
+    queries and their filters."""
     env = dict(subprocess_env, PERFTUI_DB=str(store_path))
     code = RECORD.format(db=None).replace("db=None, ", "") + textwrap.dedent("""
         import sys, json
         print(json.dumps(sorted(m for m in ("perftui.store.migrate", "perftui.store.location",
                                             "perftui.fmt", "perftui.textrules",
                                             "perftui.store.where", "perftui.recorder.output",
-                                            "perftui.recorder.keep", "perftui.recorder.spool")
+                                            "perftui.recorder.keep", "perftui.recorder.spool",
+                                            "perftui.store.alert_triage",
+                                            "perftui.store.snapshot_reads")
                                 if m in sys.modules)))
     """)
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60,
                    capture_output=True)   # creates the store (that loads migrate)
     assert run(code, env) == []
+
+
+@pytest.mark.parametrize("facade, home, names", [
+    ("perftui.store.alerts", "perftui.store.alert_triage",
+     ["list_alerts", "get_alert", "open_alert_counts", "open_alert_severity_by_metric",
+      "messages_seen_at", "alert_status_counts", "acknowledge", "resolve",
+      "add_baseline_reset"]),
+    ("perftui.store.snapshots", "perftui.store.snapshot_reads",
+     ["ids_by_uid", "uids_by_id", "newest_scope", "scopes", "SCOPE_LIST", "scope_list",
+      "snapshot_count", "latest_snapshot", "measurements", "unjudged_values", "set_verdicts"]),
+])
+def test_the_faces_names_load_on_first_use(subprocess_env, facade, home, names):
+    """A store module on the recorder's path gives the faces' names of its companion module,
+    importing that module on first use, as `from ... import` and as attributes; other names
+    are still missing."""
+    code = textwrap.dedent(f"""
+        import importlib, json, sys
+        facade = importlib.import_module({facade!r})
+        before = {home!r} in sys.modules
+        home = importlib.import_module({home!r})
+        same = all(getattr(facade, n) is getattr(home, n) for n in {names!r})
+        exec("from {facade} import {names[0]}")
+        try:
+            facade.no_such_name
+            missing = False
+        except AttributeError:
+            missing = True
+        print(json.dumps([before, same, missing, set({names!r}) <= set(dir(facade))]))
+    """)
+    assert run(code, subprocess_env) == [False, True, True, True]
 
 
 # ---------------------------------------------------------------- one read for a run's history
