@@ -42,6 +42,8 @@ CREATE TABLE hourly_runs (
     last_at     TEXT    NOT NULL,
     index_sum   DOUBLE PRECISION,
     index_count INTEGER NOT NULL,
+    warm_index_sum   DOUBLE PRECISION,             -- the index of warm, successful runs only (the heatmap)
+    warm_index_count INTEGER NOT NULL,
     commits     TEXT,                   -- JSON list of the hour's distinct commits
     PRIMARY KEY (app, environment, hour)
 );

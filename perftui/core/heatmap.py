@@ -86,13 +86,13 @@ def zone_name(tz: tzinfo | None = None, now: datetime | None = None) -> str:
     return f"UTC{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def _index_points(db: Database, app: str, environment: str,
-                  since: str) -> list[tuple[float, float]]:
-    """(epoch, index) of the warm, successful runs since `since`: one read of the snapshots
-    alone (their index is stored on them), none of their measurements."""
+def _index_points(db: Database, app: str, environment: str, since: str,
+                  until: str = "9999") -> list[tuple[float, float]]:
+    """(epoch, index) of the warm, successful runs from `since` up to `until`: one read of the
+    snapshots alone (their index is stored on them), none of their measurements."""
     return [(parse_iso(at).timestamp(), index)
             for at, cold, status, index, _commit in rollups.edge_runs(db, app, environment,
-                                                                     since, "9999")
+                                                                     since, until)
             if status == "ok" and not cold and index is not None]
 
 
@@ -100,6 +100,55 @@ def _first_day(points: list[tuple[float, float]]) -> str:
     if not points:
         return "9999"
     return datetime.fromtimestamp(min(p[0] for p in points), timezone.utc).strftime("%Y-%m-%d")
+
+
+ROLLUP_FROM = 5000   # runs in a map from which whole hours come from the hourly rollups
+ROLLUP_REFRESH_LIMIT = 50_000   # as for a trend chart: never wait for a store's first build
+
+
+def _rollup_cells(db: Database, app: str, environment: str, since: str, metric_pk: int | None,
+                  tz: tzinfo | None) -> tuple[list[list], str] | None:
+    """(cells, first day with a run) from the hourly rollups of the range's whole hours and the
+    raw runs of its first, partial hour: a map costs its hours, not its runs. None when the map
+    holds fewer than ROLLUP_FROM runs (read run by run, exactly), when the rollups are not
+    current, or when the zone is not a whole number of hours from UTC at some hour (a UTC hour
+    then spans two local hours)."""
+    if not rollups.refresh(db, limit=ROLLUP_REFRESH_LIMIT):
+        return None
+    whole = since[:13] if since[13:] in ("", ":00:00.000000Z") else rollups.next_hour(since)
+    if metric_pk is None:
+        rows = rollups.index_hours(db, app, environment, whole)
+    else:
+        rows = [(h[1], h[4], h[3]) for h in rollups.metric_hours(db, app, environment, whole,
+                                                                 metric_pk) if h[3]]
+    if sum(n for _, _, n in rows) < ROLLUP_FROM:
+        return None
+    counts = [[0] * HOURS for _ in WEEKDAYS]
+    sums = [[0.0] * HOURS for _ in WEEKDAYS]
+    for hour, total, n in rows:
+        moment = datetime.strptime(hour, "%Y-%m-%dT%H").replace(tzinfo=timezone.utc)
+        local = moment.astimezone(tz) if tz is not None else moment.astimezone()
+        if local.minute:
+            return None
+        counts[local.weekday()][local.hour] += n
+        sums[local.weekday()][local.hour] += total
+    edge: list[tuple[float, float]] = []
+    if since and whole > since[:13]:
+        if metric_pk is None:
+            edge = _index_points(db, app, environment, since, whole)
+        else:
+            edge = [(parse_iso(at).timestamp(), value) for at, value, cold in
+                    rollups.edge_points(db, metric_pk, app, environment, since, whole)
+                    if not cold]
+    for day, edge_row in enumerate(grid(edge, tz)):
+        for hour, cell in enumerate(edge_row):
+            if cell is not None:
+                counts[day][hour] += cell["runs"]
+                sums[day][hour] += cell["mean"] * cell["runs"]
+    cells = [[{"runs": n, "mean": t / n} if n else None for n, t in zip(count_row, sum_row)]
+             for count_row, sum_row in zip(counts, sums)]
+    first = _first_day(edge) if edge else rows[0][0][:10]
+    return cells, first
 
 
 def heatmap(db: Database, app: str, environment: str, range: str = "30d",
@@ -118,8 +167,12 @@ def heatmap(db: Database, app: str, environment: str, range: str = "30d",
     since = "" if span is None else to_iso(now - span)
     if metric in (None, INDEX):
         about = dict(INDEX_METRIC)
-        points = _index_points(db, app, environment, since)
-        first_raw = _first_day(points)
+        placed = _rollup_cells(db, app, environment, since, None, tz)
+        if placed is None:
+            points = _index_points(db, app, environment, since)
+            cells, first_raw = grid(points, tz), _first_day(points)
+        else:
+            cells, first_raw = placed
         per_day: dict[str, int] = {}
         for row in bulk.daily_aggregate_rows(db, since_day=since[:10] or None, app=app,
                                              environment=environment):
@@ -132,12 +185,16 @@ def heatmap(db: Database, app: str, environment: str, range: str = "30d",
             raise InputError(f"unknown metric {metric!r}")
         about = {"metric_id": row.code, "name": row.name, "unit": row.unit,
                  "direction": row.direction}
-        xs, ys, _cold = series.metric_points(db, row.id, app, environment, since,
-                                             cold_starts=False)
-        points = list(zip(xs, ys))
-        daily = series.daily_points(db, row.id, app, environment, since[:10], _first_day(points))
+        placed = _rollup_cells(db, app, environment, since, row.id, tz)
+        if placed is None:
+            xs, ys, _cold = series.metric_points(db, row.id, app, environment, since,
+                                                 cold_starts=False)
+            points = list(zip(xs, ys))
+            cells, first_raw = grid(points, tz), _first_day(points)
+        else:
+            cells, first_raw = placed
+        daily = series.daily_points(db, row.id, app, environment, since[:10], first_raw)
         pruned_days, pruned_runs = len(daily), sum(d[4] for d in daily)
-    cells = grid(points, tz)
     means = [c["mean"] for r in cells for c in r if c is not None]
     worst_first = sorted(means, reverse=about["direction"] == "lower")
     return {"scope": {"app": app, "environment": environment}, "metric": about,

@@ -231,6 +231,8 @@ class HourlyRuns(BaseModel):
     last_at = TextField()
     index_sum = FloatField(null=True)
     index_count = IntegerField()
+    warm_index_sum = FloatField(null=True)
+    warm_index_count = IntegerField()
     commits = TextField(null=True)
 
     class Meta:

@@ -42,7 +42,8 @@ _INSERT_ROLLUP = (
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _INSERT_RUNS = (
     "INSERT INTO hourly_runs (hour, app, environment, runs, cold_starts, failed, first_at,"
-    " last_at, index_sum, index_count, commits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    " last_at, index_sum, index_count, warm_index_sum, warm_index_count, commits)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
 # ---------------------------------------------------------------- sketches
@@ -326,8 +327,8 @@ def _recompute(db: Database, app: str, environment: str, hour: str) -> None:
                (app, environment, hour))
     db.execute("DELETE FROM hourly_runs WHERE app = ? AND environment = ? AND hour = ?",
                (app, environment, hour))
-    runs = cold = failed = index_n = 0
-    index_sum = 0.0
+    runs = cold = failed = index_n = warm_index_n = 0
+    index_sum = warm_index_sum = 0.0
     first = last = None
     commits: set[str] = set()
     for at, is_cold, status, index, commit in db.execute(
@@ -341,6 +342,9 @@ def _recompute(db: Database, app: str, environment: str, hour: str) -> None:
         if index is not None:
             index_sum += index
             index_n += 1
+            if not is_cold and status == "ok":
+                warm_index_sum += index
+                warm_index_n += 1
         if commit is not None:
             commits.add(commit)
         if first is None or at < first:
@@ -351,6 +355,7 @@ def _recompute(db: Database, app: str, environment: str, hour: str) -> None:
         return
     db.execute(_INSERT_RUNS, (hour, app, environment, runs, cold, failed, first, last,
                               index_sum if index_n else None, index_n,
+                              warm_index_sum if warm_index_n else None, warm_index_n,
                               dumps(sorted(commits)) if commits else None))
     per_metric: dict[int, list] = {}
     # In the index's order (recorded_at), not sorted further: the newest warm value is found by
@@ -408,6 +413,14 @@ def metric_hours(db: Database, app: str, environment: str, first_hour: str,
         params.append(metric_id)
     sql += " AND hour >= ? ORDER BY metric_id, hour"
     return db.execute(sql, [*params, first_hour]).fetchall()
+
+
+def index_hours(db: Database, app: str, environment: str, first_hour: str) -> list[tuple]:
+    """(hour, warm index sum, warm runs with an index) from `first_hour` on, in hour order."""
+    return db.execute(
+        "SELECT hour, warm_index_sum, warm_index_count FROM hourly_runs WHERE app = ?"
+        " AND environment = ? AND hour >= ? AND warm_index_count > 0 ORDER BY hour",
+        (app, environment, first_hour)).fetchall()
 
 
 def run_hours(db: Database, app: str, environment: str, first_hour: str) -> list[tuple]:
@@ -476,6 +489,6 @@ def edge_points(db: Database, metric_id: int, app: str, environment: str, since:
 
 
 __all__ = ["ALPHA", "bucket", "sketch_of", "merge", "quantiles", "kept", "refresh",
-           "hours_of", "recompute_hours", "metric_hours", "run_hours", "load_commits",
+           "hours_of", "recompute_hours", "metric_hours", "run_hours", "index_hours", "load_commits",
            "encode", "decode", "Accumulator",
            "next_hour", "edge_runs", "edge_values", "edge_points"]

@@ -140,3 +140,36 @@ def test_bad_range_and_unknown_metric_are_refused(store):
         heatmap(store, "shop", "prod", "2y", None, now=NOW)
     with pytest.raises(InputError, match="unknown metric"):
         heatmap(store, "shop", "prod", "7d", "NOPE-1", now=NOW)
+
+
+@pytest.mark.parametrize("zone", [UTC, timezone(timedelta(hours=-5)),
+                                  timezone(timedelta(hours=5, minutes=30))],
+                         ids=["utc", "utc-5", "utc+5:30"])
+@pytest.mark.parametrize("range_", ["7d", "30d", "all"])
+@pytest.mark.parametrize("metric", [None, "APP-001"])
+def test_whole_hours_from_the_rollups_give_the_same_map(store, monkeypatch, zone, range_,
+                                                        metric):
+    """A map of many runs reads whole hours from the hourly rollups (forced here with
+    ROLLUP_FROM = 0) and the first, partial hour run by run: the same cells, counts, pruned days
+    and levels as placing every run, in any zone; a zone half an hour off UTC (a UTC hour spans
+    two local hours) is placed run by run."""
+    from perftui.core import heatmap as module
+
+    want = heatmap(store, "shop", "prod", range_, metric, now=NOW, tz=zone)
+    calls = []
+    original = module._rollup_cells
+    monkeypatch.setattr(module, "ROLLUP_FROM", 0)
+    monkeypatch.setattr(module, "_rollup_cells",
+                        lambda *a: calls.append(original(*a)) or calls[-1])
+    got = heatmap(store, "shop", "prod", range_, metric, now=NOW, tz=zone)
+    whole_hours = zone.utcoffset(None).seconds % 3600 == 0
+    assert len(calls) == 1 and (calls[0] is not None) == whole_hours
+    kept = store.scalar("SELECT count(*) FROM hourly_runs")
+    assert kept > 0
+    for key in ("runs", "pruned_days", "pruned_runs", "levels", "zone"):
+        assert got[key] == want[key], key
+    for got_row, want_row in zip(got["cells"], want["cells"]):
+        for g, w in zip(got_row, want_row):
+            assert (g is None) == (w is None)
+            if g is not None:
+                assert g["runs"] == w["runs"] and g["mean"] == pytest.approx(w["mean"])
