@@ -26,7 +26,8 @@ slide with m, so sorted copies are updated with bisect instead of re-sorting eac
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right, insort
+# the C module (bisect.py is one more file found along sys.path; its insort is insort_right)
+from _bisect import bisect_left, bisect_right, insort_right as insort
 TYPE_CHECKING = False  # collections.abc imports collections: ~1.5 ms of a host app's start-up
 if TYPE_CHECKING:
     from collections.abc import Sequence
