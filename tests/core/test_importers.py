@@ -111,3 +111,21 @@ def test_errors_name_the_problem(tmp_path, content, fmt, message):
     path.write_text(content)
     with pytest.raises(ImportFileError, match=message):
         read(path, fmt)
+
+
+def test_the_readers_load_when_a_file_is_read_not_with_the_package():
+    """The pytest plugin (in every session of a project that installs perftui) imports the
+    importers' model; the eight readers wait until a file is read, and the package still gives
+    them by name."""
+    import subprocess
+    import sys
+
+    code = ("import sys, perftui.core.importers as p, perftui.core.importers.model\n"
+            "loaded = sorted(m for m in sys.modules if m.startswith('perftui.core.importers.'))\n"
+            "assert loaded == ['perftui.core.importers.model'], loaded\n"
+            "assert p.asv.__name__ == 'perftui.core.importers.asv'\n"
+            "from perftui.core.importers import junit\n"
+            "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

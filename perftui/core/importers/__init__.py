@@ -15,13 +15,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from perftui.core.importers import (asv, codspeed, csv_wide, gab, jsonstream, junit,
-                                    perftui_json, pytest_benchmark)
 from perftui.core.importers.model import (ImportBatch, ImportedSnapshot, ImportFileError,
                                           MetricHint)
 
 FORMATS = ("auto", "perftui", "csv", "pytest-benchmark", "asv", "github-action-benchmark",
            "pytest-codspeed", "junit")
+# The readers load when a file is read, not with the package: the pytest plugin (every pytest
+# session of a project that installs perftui) needs only `model` and the pytest-benchmark reader.
+_READERS = ("asv", "codspeed", "csv_wide", "gab", "jsonstream", "junit", "perftui_json",
+            "pytest_benchmark")
+
+
+def __getattr__(name: str):
+    if name in _READERS:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def read_file(path: Path, fmt: str, defaults: dict, *, stream: bool = False) -> ImportBatch:
@@ -30,6 +40,9 @@ def read_file(path: Path, fmt: str, defaults: dict, *, stream: bool = False) -> 
     With `stream`, perftui JSON and CSV are read a snapshot at a time and their snapshots are
     in `batch.source` (bounded memory, oldest first; `batch.snapshots` is empty); the other
     formats, small by nature, are read whole either way."""
+    from perftui.core.importers import (asv, codspeed, csv_wide, gab, junit, perftui_json,
+                                        pytest_benchmark)
+
     if fmt not in FORMATS:
         raise ImportFileError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if not path.exists():
@@ -54,6 +67,9 @@ def read_file(path: Path, fmt: str, defaults: dict, *, stream: bool = False) -> 
 
 
 def _detect_and_read(path: Path, defaults: dict, stream: bool) -> ImportBatch:
+    from perftui.core.importers import (asv, codspeed, csv_wide, gab, junit, perftui_json,
+                                        pytest_benchmark)
+
     if path.is_dir():
         if asv.looks_like_dir(path) or any(path.glob("*.json")):
             return asv.read(path, defaults)
@@ -91,6 +107,8 @@ def _top_level(path: Path):
     """The JSON document, read whole, unless it is perftui's (a top-level `snapshots` list,
     or a list whose first element is an object with `metrics`): then None, found without
     reading past its first snapshot. Malformed text is an ImportFileError naming the place."""
+    from perftui.core.importers import asv, codspeed, gab, jsonstream, pytest_benchmark
+
     members: dict = {}
     parts = jsonstream.events(path)
     for event in parts:
