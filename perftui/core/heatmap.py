@@ -22,7 +22,7 @@ import os
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone, tzinfo
 
-from perftui.core.trends import RANGE_LABELS, RANGES
+from perftui.core.trends import RANGE_LABELS, RANGES, ROLLUP_REFRESH_LIMIT
 from perftui.errors import InputError
 from perftui.store import bulk, rollups, series
 from perftui.store.engine import Database
@@ -103,7 +103,6 @@ def _first_day(points: list[tuple[float, float]]) -> str:
 
 
 ROLLUP_FROM = 5000   # runs in a map from which whole hours come from the hourly rollups
-ROLLUP_REFRESH_LIMIT = 50_000   # as for a trend chart: never wait for a store's first build
 
 
 def _rollup_cells(db: Database, app: str, environment: str, since: str, metric_pk: int | None,
@@ -115,7 +114,7 @@ def _rollup_cells(db: Database, app: str, environment: str, since: str, metric_p
     then spans two local hours)."""
     if not rollups.refresh(db, limit=ROLLUP_REFRESH_LIMIT):
         return None
-    whole = since[:13] if since[13:] in ("", ":00:00.000000Z") else rollups.next_hour(since)
+    whole = rollups.first_whole_hour(since)
     if metric_pk is None:
         rows = rollups.index_hours(db, app, environment, whole)
     else:
@@ -133,7 +132,7 @@ def _rollup_cells(db: Database, app: str, environment: str, since: str, metric_p
         counts[local.weekday()][local.hour] += n
         sums[local.weekday()][local.hour] += total
     edge: list[tuple[float, float]] = []
-    if since and whole > since[:13]:
+    if since and whole > since:
         if metric_pk is None:
             edge = _index_points(db, app, environment, since, whole)
         else:

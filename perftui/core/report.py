@@ -74,24 +74,14 @@ def report(store: Database, app: str | None = None, environment: str | None = No
 
 
 def _period_from_rollups(conn: Database, app: str, environment: str, since: str) -> dict:
-    """`store.reports.period_counts`, from the raw runs of the period's first, partial hour and
-    the rollups of the hours after it (the same figures)."""
-    edge = _first_whole_hour(since)
+    """`store.reports.period_counts` (the same figures) from the rollups of the period's
+    hours; the period starts on the hour."""
     runs = cold = failed = index_n = 0
     index_sum = 0.0
     first = last = None
     commits: set[str] = set()
-    for at, is_cold, status, index, commit in (
-            rollups.edge_runs(conn, app, environment, since, edge) if edge > since else ()):
-        runs, cold, failed = runs + 1, cold + (1 if is_cold else 0), failed + (status == "failed")
-        if index is not None:
-            index_sum, index_n = index_sum + index, index_n + 1
-        if commit is not None:
-            commits.add(commit)
-        first = at if first is None or at < first else first
-        last = at if last is None or at > last else last
     for (_, n, n_cold, n_failed, at_first, at_last, i_sum, i_n,
-         hour_commits) in rollups.run_hours(conn, app, environment, edge):
+         hour_commits) in rollups.run_hours(conn, app, environment, since[:13]):
         runs, cold, failed = runs + n, cold + n_cold, failed + n_failed
         if i_n:
             index_sum, index_n = index_sum + i_sum, index_n + i_n
@@ -104,40 +94,28 @@ def _period_from_rollups(conn: Database, app: str, environment: str, since: str)
             "commits": len(commits)}
 
 
-def _first_whole_hour(since: str) -> str:
-    """The hour key of the period's first whole hour: `since`'s own when it is on the hour
-    (then no part of an hour is read raw), else the next one."""
-    return since[:13] if since[13:] == ":00:00.000000Z" else rollups.next_hour(since)
-
-
 def _metrics_from_rollups(conn: Database, app: str, environment: str, since: str,
                           catalog: dict, alerts: dict) -> list[dict]:
-    edge = _first_whole_hour(since)
     codes = metric_codes(conn)
-    raw = rollups.edge_values(conn, app, environment, since, edge) if edge > since else {}
     hours: dict[int, list[tuple]] = {}
-    for row in rollups.metric_hours(conn, app, environment, edge):
+    for row in rollups.metric_hours(conn, app, environment, since[:13]):
         if row[3]:   # warm runs in that hour
             hours.setdefault(row[0], []).append(row)
     out = []
-    for metric_pk in sorted(set(raw) | set(hours), key=lambda pk: codes.get(pk, "")):
+    for metric_pk in sorted(hours, key=lambda pk: codes.get(pk, "")):
         code = codes.get(metric_pk)
         if code in catalog:
-            out.append(_metric_summary(catalog[code], raw.get(metric_pk, []),
-                                       hours.get(metric_pk, []), alerts.get(code, {})))
+            out.append(_metric_summary(catalog[code], hours[metric_pk], alerts.get(code, {})))
     return out
 
 
-def _metric_summary(meta: dict, edge: list[float], hours: list[tuple], alerts: dict) -> dict:
-    """`_metric`'s figures from the edge's raw values and the hours' rollups."""
-    n = len(edge) + sum(h[3] for h in hours)
-    total = math.fsum([*edge, *(h[4] for h in hours)])
-    low = min([*edge, *(h[5] for h in hours)])
-    high = max([*edge, *(h[6] for h in hours)])
-    latest = hours[-1][7] if hours else edge[-1]
+def _metric_summary(meta: dict, hours: list[tuple], alerts: dict) -> dict:
+    """`_metric`'s figures from the hours' rollups (hours with warm runs, oldest first)."""
+    n = sum(h[3] for h in hours)
+    low = min(h[5] for h in hours)
+    high = max(h[6] for h in hours)
     early, late = rollups.Accumulator(), rollups.Accumulator()
-    early.add_sketch(rollups.sketch_of(edge))
-    half, counted, split = n // 2, len(edge), False
+    half, counted, split = n // 2, 0, False
     for h in hours:
         if not split and (counted + h[3] <= half or not counted):
             early.add_text(h[13])
@@ -152,7 +130,8 @@ def _metric_summary(meta: dict, edge: list[float], hours: list[tuple], alerts: d
     if half and halves[1]:
         first = rollups.quantiles(halves[0], (0.5,), low, high)[0]
         second = rollups.quantiles(halves[1], (0.5,), low, high)[0]
-    return _summary(meta, n, total / n, median, low, high, p95, latest, first, second, alerts)
+    return _summary(meta, n, math.fsum(h[4] for h in hours) / n, median, low, high, p95,
+                    hours[-1][7], first, second, alerts)
 
 
 def _metric(meta: dict, series: list[float], alerts: dict) -> dict:

@@ -212,9 +212,9 @@ def _from_rollups(conn, metric_pk: int, app: str, environment: str, since: str,
                   cold_starts: bool, max_points: int) -> tuple:
     """`_bucketed`'s answer from the rollups of whole hours and the raw runs of the range's
     first, partial hour."""
-    edge_end = rollups.next_hour(since) if since else ""
+    edge_end = rollups.first_whole_hour(since)
     parts = []   # (runs, cold runs, warm min, warm max, cold min, cold max, first, last)
-    if since:
+    if since and edge_end > since:
         edge = rollups.edge_points(conn, metric_pk, app, environment, since, edge_end)
         warm = [v for _, v, cold in edge if not cold]
         colds = [v for _, v, cold in edge if cold] if cold_starts else []

@@ -17,8 +17,9 @@ values before commit, so a run committed late can have an id below one already f
 the refresh looks `PG_MARGIN` ids further back. Retention, which deletes raw runs, recomputes
 the hours it touches in its own transaction (`recompute_hours`).
 
-A store this process may not write (read-only, another user's) gets no refresh; callers then
-read raw values as before (`current` says whether the rollups may be used).
+A store this process may not write (read-only, another user's) is not refreshed: its rollups
+serve when they are current, and otherwise callers read raw values as before (`refresh` answers
+which).
 """
 
 from __future__ import annotations
@@ -86,10 +87,6 @@ def sketch_of(values: Iterable[float]) -> dict[str, int]:
     return out
 
 
-def _sketches(values: dict[int, list[float]]) -> dict[int, dict[str, int]]:
-    return {k: sketch_of(v) for k, v in values.items()}
-
-
 GAP = 8   # zero buckets in a row after which a stored sketch starts a new segment
 
 
@@ -118,28 +115,10 @@ def encode(sketch: dict[str, int]) -> str:
 
 
 def decode(text: str | None) -> dict[str, int]:
-    """`encode`'s sketch back as a dict (tests, small merges); `Accumulator` reads it faster."""
-    out: dict[str, int] = {}
-    for sign, first, counts in _segments(text):
-        if sign == "z":
-            out["z"] = out.get("z", 0) + first
-            continue
-        for offset, n in enumerate(counts):
-            if n:
-                key = f"{sign}{first + offset}"
-                out[key] = out.get(key, 0) + n
-    return out
-
-
-def _segments(text: str | None):
-    if not text:
-        return
-    for segment in text.split("|"):
-        if segment[0] == "z":
-            yield "z", int(segment[1:]), None
-        else:
-            first, _, body = segment[1:].partition(":")
-            yield segment[0], int(first), list(map(int, body.split(",")))
+    """`encode`'s sketch back as a dict."""
+    acc = Accumulator()
+    acc.add_text(text)
+    return acc.sketch()
 
 
 class Accumulator:
@@ -161,10 +140,6 @@ class Accumulator:
 
     def add_sketch(self, sketch: dict[str, int]) -> None:
         self.add_text(encode(sketch))
-
-    def add(self, other: "Accumulator") -> None:
-        self._segments.extend(other._segments)
-        self._zeros += other._zeros
 
     def sketch(self) -> dict[str, int]:
         """The merged sketch as a dict (only its non-empty buckets)."""
@@ -259,31 +234,27 @@ def refresh(db: Database, progress: Callable[[int, int], None] | None = None,
 
     try:
         mark = meta_get(db, WATERMARK)
-        if mark is not None and (db.scalar("SELECT max(id) FROM snapshots") or 0) <= int(mark):
+        top = db.scalar("SELECT max(id) FROM snapshots") or 0
+        if mark is not None and top <= int(mark):
             return True     # current: usable read-only too (another user's store, say)
         if db.readonly:
             return False
-        return _refresh(db, progress, limit)
+        return _refresh(db, None if mark is None else int(mark), top, progress, limit)
     except (StoreLocked, StoreReadOnly, StoreFull, StoreUnwritable):
         # Busy with a long write, or not ours to write after all: read raw values this time.
         # What was committed stays, and the watermark did not move, so nothing is lost.
         return False
 
 
-def _refresh(db: Database, progress: Callable[[int, int], None] | None,
-             limit: int | None) -> bool:
+def _refresh(db: Database, folded: int | None, top: int,
+             progress: Callable[[int, int], None] | None, limit: int | None) -> bool:
+    """Fold the snapshots above `folded` (None: never built) up to `top`."""
     from perftui.store.bulk import short_transactions
 
-    mark = meta_get(db, WATERMARK)
-    folded = int(mark) if mark else 0
-    top = db.scalar("SELECT max(id) FROM snapshots") or 0
-    if mark is not None and top <= folded:
-        return True
-    if limit is not None and top - folded > limit:
+    if limit is not None and top - (folded or 0) > limit:
         return False
-    since_id = max(0, folded - (PG_MARGIN if db.dialect.name != "sqlite" else 0))
-    if mark is None:
-        since_id = 0
+    since_id = 0 if folded is None else max(
+        0, folded - (PG_MARGIN if db.dialect.name != "sqlite" else 0))
     hours = db.execute(
         "SELECT DISTINCT app, environment, substr(recorded_at, 1, 13) FROM snapshots"
         " WHERE id > ? ORDER BY 3, 1, 2", (since_id,)).fetchall()
@@ -384,7 +355,6 @@ def _recompute(db: Database, app: str, environment: str, hour: str) -> None:
             newest = acc[7]
             if newest is None or (at, sid) > newest[:2]:
                 acc[7] = (at, sid, value)
-    sketches = _sketches({k: acc[1] for k, acc in per_metric.items()})
     rows = []
     for metric_id, (n, warm, n_cold, cmin, cmax, at_first, at_last,
                     newest) in per_metric.items():
@@ -392,7 +362,7 @@ def _recompute(db: Database, app: str, environment: str, hour: str) -> None:
                      math.fsum(warm) if warm else None, min(warm) if warm else None,
                      max(warm) if warm else None, newest[2] if warm else None,
                      n_cold, cmin, cmax, at_first, at_last,
-                     encode(sketches[metric_id]) if warm else None))
+                     encode(sketch_of(warm)) if warm else None))
     if rows:
         db.executemany(_INSERT_ROLLUP, rows)
 
@@ -436,43 +406,28 @@ def load_commits(text: str | None) -> list[str]:
     return loads(text) if text else []
 
 
-
-
 # ---------------------------------------------------------------- the raw edge of a period
 
-def next_hour(moment: str) -> str:
-    """The first hour key after the hour `moment` (store form) falls in."""
+def first_whole_hour(since: str) -> str:
+    """The hour key of the first whole hour of a range starting at `since` (store form; "" for
+    all time): `since`'s own hour when it starts on the hour, else the next one. What comes
+    before it (`since` up to that key) is read run by run."""
+    if since[13:] in ("", ":00:00.000000Z"):
+        return since[:13]
     from datetime import datetime, timedelta
 
-    start = datetime.strptime(moment[:13], "%Y-%m-%dT%H")
+    start = datetime.strptime(since[:13], "%Y-%m-%dT%H")
     return (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H")
 
 
 def edge_runs(db: Database, app: str, environment: str, since: str, until: str) -> list[tuple]:
     """(recorded_at, is_cold_start, status, performance_index, git_commit) of the runs from
-    `since` up to `until`: the part of a period's first hour that the period does not hold
-    whole."""
+    `since` up to `until`: the part of a range's first hour that it does not hold whole."""
     return db.execute(
         "SELECT recorded_at, is_cold_start, status, performance_index, git_commit FROM snapshots"
         + db.dialect.indexed("snapshots_scope_time") +
         " WHERE app = ? AND environment = ? AND recorded_at >= ? AND recorded_at < ?",
         (app, environment, since, until)).fetchall()
-
-
-def edge_values(db: Database, app: str, environment: str, since: str,
-                until: str) -> dict[int, list[float]]:
-    """metric id -> the warm values from `since` up to `until`, oldest first."""
-    out: dict[int, list[float]] = {}
-    for metric_id, value in db.execute(
-            "SELECT m.metric_id, m.value FROM snapshots s"
-            + db.dialect.indexed("snapshots_warm_scope_time") +
-            " JOIN measurements m ON m.snapshot_id = s.id"
-            " WHERE s.app = ? AND s.environment = ? AND s.recorded_at >= ? AND s.recorded_at < ?"
-            " AND s.is_cold_start = 0 AND s.status = 'ok' ORDER BY s.recorded_at, s.id",
-            (app, environment, since, until)):
-        out.setdefault(metric_id, []).append(value)
-    return out
-
 
 
 def edge_points(db: Database, metric_id: int, app: str, environment: str, since: str,
@@ -488,7 +443,7 @@ def edge_points(db: Database, metric_id: int, app: str, environment: str, since:
         (metric_id, app, environment, since, until)).fetchall()
 
 
-__all__ = ["ALPHA", "bucket", "sketch_of", "merge", "quantiles", "kept", "refresh",
-           "hours_of", "recompute_hours", "metric_hours", "run_hours", "index_hours", "load_commits",
-           "encode", "decode", "Accumulator",
-           "next_hour", "edge_runs", "edge_values", "edge_points"]
+__all__ = ["ALPHA", "bucket", "sketch_of", "merge", "quantiles", "encode", "decode",
+           "Accumulator", "kept", "refresh", "hours_of", "recompute_hours", "metric_hours",
+           "index_hours", "run_hours", "load_commits", "first_whole_hour", "edge_runs",
+           "edge_points"]
