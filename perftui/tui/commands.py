@@ -10,6 +10,8 @@ from typing import Callable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from perftui.tui.screens.views import open_view
+
 Command = tuple[str, Callable[[], object], str]
 
 
@@ -99,11 +101,3 @@ def open_prune(app) -> None:
 
     confirm_prune(app)
 
-
-def open_view(app, view: str) -> None:
-    """The status screen's `b` and `w` views from anywhere: on the status screen, as if the key
-    were pressed there."""
-    from perftui.tui.screens.bars import BarsScreen
-    from perftui.tui.screens.heatmap import HeatmapScreen
-
-    app.push_screen(BarsScreen() if view == "bars" else HeatmapScreen())

@@ -148,6 +148,16 @@ class StoreSource:
 
         return self._read(both)
 
+    def current_vs_target(self, app: str | None, environment: str | None) -> dict:
+        from perftui.core.bars import current_vs_target
+
+        return self._read(current_vs_target, app, environment)
+
+    def heatmap(self, app: str, environment: str, range: str, metric: str | None) -> dict:
+        from perftui.core.heatmap import heatmap
+
+        return self._read(heatmap, app, environment, range, metric, self.now())
+
     def targets(self) -> list[dict]:
         from perftui.core.targets import list_targets
 

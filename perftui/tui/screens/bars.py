@@ -14,7 +14,7 @@ from textual.widgets import Static
 from perftui.tui.css import tcss
 from perftui.tui.format import short_time
 from perftui.tui.screens.base import FAILED, DataScreen
-from perftui.tui.screens.views import BarsLoaded, read
+from perftui.tui.screens.views import BarsLoaded
 from perftui.tui.widgets.bars import BarChart
 
 
@@ -49,9 +49,7 @@ class BarsScreen(DataScreen):
 
     @work(thread=True, exclusive=True, group="bars")
     def load_bars(self) -> None:
-        from perftui.core.bars import current_vs_target
-
-        data = self.call_source(read, self.source, current_vs_target, *self.scope_args())
+        data = self.call_source(self.source.current_vs_target, *self.scope_args())
         if data is not FAILED:
             self.post_message(BarsLoaded(data))
 

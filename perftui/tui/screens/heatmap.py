@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from perftui.tui.css import tcss
 from perftui.tui.screens.base import FAILED, DataScreen
-from perftui.tui.screens.views import HeatmapLoaded, read
+from perftui.tui.screens.views import HeatmapLoaded
 from perftui.tui.widgets.heatmap import HeatMap, cell_text, legend_text
 
 RANGES = ("24h", "7d", "30d", "all")
@@ -64,8 +64,9 @@ class HeatmapScreen(DataScreen):
         self.reload()
 
     def reload(self) -> None:
-        """The store changed (or the screen is shown again): a map costs a read of every run
-        in its range, so a busy store redraws it at most every LIVE_INTERVAL seconds."""
+        """The store changed (or the screen is shown again): a map of a few runs, or in a zone
+        not a whole number of hours from UTC, reads every run in its range (others read hourly
+        rollups), so a busy store redraws it at most every LIVE_INTERVAL seconds."""
         super().reload()
         wait = self._loaded_at + LIVE_INTERVAL - time.monotonic()
         if self.data is not None and wait > 0:
@@ -83,14 +84,11 @@ class HeatmapScreen(DataScreen):
 
     @work(thread=True, exclusive=True, group="heatmap")
     def load_map(self, metric: str, range_: str) -> None:
-        from perftui.core.heatmap import heatmap
-
         app_name, environment = self.app.resolved_scope()
         if app_name is None:
             self.post_message(HeatmapLoaded(None))
             return
-        data = self.call_source(read, self.source, heatmap, app_name, environment, range_,
-                                metric, self.source.now())
+        data = self.call_source(self.source.heatmap, app_name, environment, range_, metric)
         if data is not FAILED:
             self.post_message(HeatmapLoaded(data))
 

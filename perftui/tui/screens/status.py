@@ -150,14 +150,14 @@ class StatusScreen(DataScreen):
         self.query_one("#machine", InfoPanel).show(load_text(self.app, load))
 
     def action_bars(self) -> None:
-        from perftui.tui.screens.bars import BarsScreen   # loaded when first asked for
+        from perftui.tui.screens.views import open_view   # the view loads when first asked for
 
-        self.app.push_screen(BarsScreen())
+        open_view(self.app, "bars")
 
     def action_heatmap(self) -> None:
-        from perftui.tui.screens.heatmap import HeatmapScreen   # loaded when first asked for
+        from perftui.tui.screens.views import open_view
 
-        self.app.push_screen(HeatmapScreen())
+        open_view(self.app, "heatmap")
 
     def on_metric_grid_chosen(self, message: MetricGrid.Chosen) -> None:
         self.app.open_trend(message.metric_id)

@@ -1,19 +1,9 @@
-"""What the dashboard's extra views (current vs target, when it is slow) share: their messages,
-and `read`, which calls a `perftui.core` function through the data source.
-
-StoreSource has a method per read the four main screens make; these views call their core
-function through the source's one gateway instead (its lock, and control characters neutralised
-in the answer), so they need no change to it.
-"""
+"""The dashboard's extra views (current vs target, when it is slow): how they open, and their
+messages. The screens themselves load when first opened."""
 
 from __future__ import annotations
 
 from textual.message import Message
-
-
-def read(source, fn, *args):
-    """`fn(store, *args)` through `source`, from a worker thread."""
-    return source._read(fn, *args)
 
 
 class BarsLoaded(Message):
@@ -26,3 +16,16 @@ class HeatmapLoaded(Message):
     def __init__(self, data: dict | None):
         super().__init__()
         self.data = data
+
+
+def open_view(app, view: str) -> None:
+    """Push the `b` ("bars") or `w` ("heatmap") view on top of the current screen (escape goes
+    back there): from the status screen's keys and from the command palette."""
+    if view == "bars":
+        from perftui.tui.screens.bars import BarsScreen
+
+        app.push_screen(BarsScreen())
+    else:
+        from perftui.tui.screens.heatmap import HeatmapScreen
+
+        app.push_screen(HeatmapScreen())
