@@ -1,6 +1,6 @@
 """What a recording shows: the start-up summary (original design §7.1, with rich, on stderr).
 The structured JSON line per snapshot in a daily log file (§7.2) is the recorder's own
-(`perftui.recorder.tracker.append_log_line`, re-exported here)."""
+(`perftui.recorder.tracker.append_log_line`): this module loads only for a summary."""
 
 from __future__ import annotations
 
@@ -56,8 +56,3 @@ def print_summary(result, stream) -> None:
         style = "bold" if severity == "title" else _STYLE.get(severity, "")
         console.print(text, style=style, markup=False)
     console.print(RULE, style="dim")
-
-
-# The log line of every run is written by the recorder itself (perftui.recorder.tracker): this
-# module loads only for a summary, one module less on a normal run's path.
-from perftui.recorder.tracker import append_log_line, log_record  # noqa: E402,F401

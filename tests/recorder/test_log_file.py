@@ -10,7 +10,7 @@ import stat
 from types import SimpleNamespace
 
 from perftui import PerformanceTracker
-from perftui.recorder.output import append_log_line
+from perftui.recorder.tracker import append_log_line
 
 
 def result(day: str = "2026-03-04") -> SimpleNamespace:
