@@ -42,16 +42,6 @@ class Outcome:
         self.result = result
 
 
-class _SessionTracker(PerformanceTracker):
-    """The recorder with only the session's own metrics in its snapshot."""
-
-    def _snapshot(self, *args, **kwargs):
-        snapshot = super()._snapshot(*args, **kwargs)
-        snapshot.metrics = {k: v for k, v in snapshot.metrics.items()
-                            if k not in ("MEM-001", "MEM-002")}
-        return snapshot
-
-
 def options(config) -> dict:
     rootdir = str(config.rootpath)
     default_app = (os.path.basename(rootdir.rstrip(os.sep)) or "pytest") + "-tests"
@@ -195,8 +185,8 @@ def _write(opts: dict, values: dict[str, float]):
     # a test session is a fresh process every time (and on CI, on a fresh machine): never a
     # cold start unless PERFTUI_COLD_START says so
     cold = flag in ("1", "true", "yes", "on")
-    tracker = _SessionTracker(db=opts["db"], app=opts["app"], summary=False, cold_start=cold,
-                              git_dir=opts["rootdir"])
+    tracker = PerformanceTracker(db=opts["db"], app=opts["app"], summary=False, cold_start=cold,
+                                 git_dir=opts["rootdir"], process_memory=False)
     try:
         for metric_id, value in values.items():
             tracker.record_metric(metric_id, value)

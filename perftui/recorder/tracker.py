@@ -65,7 +65,7 @@ class PerformanceTracker:
                  disabled: bool | None = None, summary: bool | None = None,
                  log_dir: str | os.PathLike | None = None, cold_start: bool | None = None,
                  session_id: str | None = None, git_dir: str | os.PathLike | None = None,
-                 busy_timeout_ms: int | None = None,
+                 busy_timeout_ms: int | None = None, process_memory: bool = True,
                  clock: Callable[[], float] = time.perf_counter):
         env = os.environ
         flag = _env_flag("PERFTUI_DISABLE")
@@ -97,7 +97,11 @@ class PerformanceTracker:
         self._warned: set[str] = set()
         self._conn = None
         self._deliveries_left = self.DELIVER_PER_START
-        self._rss_at_start = None if self.disabled else ctx.current_rss_mb()
+        # this process's peak memory and growth as MEM-001/MEM-002, unless the process is not
+        # the thing measured (the pytest plugin: pytest's memory is not the suite's)
+        self.process_memory = process_memory
+        self._rss_at_start = (ctx.current_rss_mb() if process_memory and not self.disabled
+                              else None)
         self.last_result = None
 
     # -- singleton -------------------------------------------------------------------------
@@ -347,13 +351,14 @@ class PerformanceTracker:
             if valid_name(target) and target not in metrics and not self._private("metric",
                                                                                  target):
                 metrics[target] = total / calls
-        peak = ctx.peak_rss_mb()
-        if peak is not None and not ({"MEM-001", "peak_memory_mb"} & metrics.keys()):
-            metrics["MEM-001"] = round(peak, 2)
-        now_rss = ctx.current_rss_mb()
-        if (now_rss is not None and self._rss_at_start is not None
-                and not ({"MEM-002", "memory_growth_mb"} & metrics.keys())):
-            metrics["MEM-002"] = round(max(0.0, now_rss - self._rss_at_start), 2)
+        if self.process_memory:
+            peak = ctx.peak_rss_mb()
+            if peak is not None and not ({"MEM-001", "peak_memory_mb"} & metrics.keys()):
+                metrics["MEM-001"] = round(peak, 2)
+            now_rss = ctx.current_rss_mb()
+            if (now_rss is not None and self._rss_at_start is not None
+                    and not ({"MEM-002", "memory_growth_mb"} & metrics.keys())):
+                metrics["MEM-002"] = round(max(0.0, now_rss - self._rss_at_start), 2)
         commit, branch = ctx.git_info(self.git_dir)
         system = ctx.system_context()
         cold = cold_start if cold_start is not None else self.cold_start

@@ -313,3 +313,15 @@ def test_recording_leaves_the_hosts_garbage_collector_as_it_found_it(store_path,
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_process_memory_off_leaves_mem_001_and_002_out(store_path):
+    """A tracker whose process is not the thing measured (the pytest plugin) records no peak
+    memory or growth of its own; metrics the app records under those ids still count."""
+    tracker = make_tracker(store_path, process_memory=False)
+    tracker.record_metric("VAL-001", 400)
+    result = tracker.record_baseline_snapshot()
+    assert set(result.values) == {"VAL-001"}
+    tracker.record_metric("MEM-001", 120.0)
+    assert set(tracker.record_baseline_snapshot().values) == {"MEM-001"}
+    assert "MEM-001" in make_tracker(store_path).record_baseline_snapshot().values
