@@ -84,7 +84,7 @@ def apply_migrations(db: Database, upto: int | None = None) -> list[int]:
     return applied
 
 
-TABLES = ("notify_deliveries", "notify", "hourly_rollups", "hourly_runs", "measurements",
+TABLES = ("profiles", "notify_deliveries", "notify", "hourly_rollups", "hourly_runs", "measurements",
           "alerts", "daily_aggregates", "target_changes", "baseline_resets", "snapshots",
           "metrics", "store_meta", "schema_migrations")
 

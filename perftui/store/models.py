@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from peewee import (AutoField, BooleanField, CompositeKey, FloatField, ForeignKeyField,
+from peewee import (AutoField, BlobField, BooleanField, CompositeKey, FloatField, ForeignKeyField,
                     IntegerField, Model, TextField)
 
 
@@ -281,6 +281,29 @@ class NotifyDelivery(BaseModel):
         primary_key = CompositeKey("channel", "alert")
 
 
+class Profile(BaseModel):
+    """A profile of one operation's call (migration 0008), taken for a regression alert or as a
+    baseline; kept by `perftui.store.profiles`, whose docstring gives the format of `data`."""
+    id = AutoField()
+    metric = ForeignKeyField(Metric, column_name="metric_id", on_delete="CASCADE")
+    app = TextField()
+    environment = TextField()
+    operation = TextField()
+    kind = TextField()                 # 'regression' or 'baseline'
+    alert = ForeignKeyField(Alert, column_name="alert_id", null=True, on_delete="CASCADE")
+    snapshot_id = IntegerField(null=True)
+    captured_at = TextField()
+    duration_ms = FloatField()
+    functions = IntegerField()
+    raw_bytes = IntegerField()
+    data = BlobField()                 # zlib-compressed JSON
+
+    class Meta:
+        table_name = "profiles"
+        indexes = ((("alert",), False),
+                   (("app", "environment", "metric", "kind", "captured_at"), False))
+
+
 ALL_MODELS = (Metric, Snapshot, Measurement, Alert, DailyAggregate, TargetChange,
               SchemaMigration, StoreMeta, BaselineReset, HourlyRollup, HourlyRuns,
-              NotifyChannel, NotifyDelivery)
+              NotifyChannel, NotifyDelivery, Profile)

@@ -14,7 +14,7 @@ from perftui.store.engine import Database, file_identity, file_signature, sqlite
 BUSY_TIMEOUT_MS = 5000
 # The newest migration shipped (migrations/NNNN_*.sql; a test keeps the two equal): a store at
 # this version needs no look at the migrations, so opening one does not load store.migrate.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 PRAGMAS = (
     ("journal_mode", "wal"),
     ("busy_timeout", BUSY_TIMEOUT_MS),
