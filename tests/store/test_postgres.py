@@ -177,11 +177,11 @@ class TestTeamUse:
                  for _ in range(8)]
         results = [p.communicate(timeout=180) for p in procs]
         assert all(p.returncode == 0 for p in procs), [err for _, err in results]
-        stored = sum(int(out.strip()) for out, _ in results)
         # on a loaded machine a writer may wait past its busy timeout: that run waits in the
-        # spool (one warning saying so), and the next command that writes delivers it
-        kept = sum(err.count("snapshot kept in") for _, err in results)
-        assert stored + kept == 8 * 25, [e for _, e in results]
+        # spool (a process warns once however many of its runs wait there), and the next
+        # command that writes delivers it; the count below proves none was lost
+        for out, err in results:
+            assert int(out.strip()) == 25 or "snapshot kept in" in err, err
         assert "not recorded" not in "".join(err for _, err in results)
         monkeypatch.setenv("HOME", subprocess_env["HOME"])
         monkeypatch.setenv("XDG_DATA_HOME", subprocess_env["XDG_DATA_HOME"])
