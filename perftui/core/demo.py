@@ -73,6 +73,9 @@ def generate_demo(path: str, snapshots: int = DEFAULT_SNAPSHOTS, seed: int = 0,
             _write_history(conn, plan, report)
             _write_daily_aggregates(conn, plan)
         _triage(conn)
+        from perftui.core.demo_profiles import add_demo_profiles
+
+        add_demo_profiles(conn)
         from perftui.core.retention import prune
 
         prune(conn, now=now)

@@ -96,3 +96,29 @@ def test_progress_is_reported(tmp_path):
     assert written and written[-1][1] == written[-1][2] == 60
     rolled = [c for c in calls if c[0] == "rollups"]   # then its hours folded, to the last
     assert rolled and rolled[-1][1] == rolled[-1][2] > 0
+
+
+def test_the_validation_regression_has_a_profile_that_shows_where_the_time_went(demo):
+    """The demo's open VAL-001 regression has a profile, and a baseline from before it, in
+    which normalise_text's share of the call grew (the refactor calls it again)."""
+    from perftui.store import profiles
+    from perftui.store.db import open_store
+
+    path, _, conn = demo
+    alert = conn.execute(
+        "SELECT p.alert_id FROM profiles p JOIN alerts a ON a.id = p.alert_id"
+        " JOIN metrics m ON m.id = a.metric_id WHERE m.code = 'VAL-001' AND a.status != 'resolved'"
+        " AND p.kind = 'regression'").fetchone()
+    assert alert is not None
+    with open_store(str(path), readonly=True) as db:
+        found = profiles.profiles_for_alert(db, alert[0])
+    assert found["baseline"] is not None and found["regression"]["operation"] == "validation"
+
+    def share(record, name):
+        doc = record["data"]
+        return max(f[6] for f in doc["functions"] if f[2] == name) / doc["total_ms"]
+
+    grew = share(found["regression"], "normalise_text") - share(found["baseline"],
+                                                                  "normalise_text")
+    assert grew > 0.1
+    assert found["baseline"]["captured_at"] < found["regression"]["captured_at"]
