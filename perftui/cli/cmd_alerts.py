@@ -1,4 +1,4 @@
-"""perftui alerts: list, show, acknowledge, and accept as the new baseline."""
+"""perftui alerts: list, show, acknowledge, accept as the new baseline, and an alert's profile."""
 
 from __future__ import annotations
 
@@ -20,11 +20,13 @@ def add_parser(sub) -> None:
                     "too. --app/--env restrict the list to one scope. Subcommands: `ack` records "
                     "who looked at an alert and why, `accept` takes an intended change as the "
                     "metric's new baseline (resolving its statistical alerts), `show` prints one "
-                    "alert with the values behind it.",
+                    "alert with the values behind it, `profile` the functions it spent its time "
+                    "in and what grew since the baseline.",
         examples=["perftui alerts", "perftui alerts --severity error --unacknowledged",
                   "perftui alerts --status all --metric VAL-001 --format json",
                   "perftui alerts ack --id 42 --notes 'Fixed by PR #123'",
-                  "perftui alerts accept --id 17 --notes 'larger model, slower by design'"])
+                  "perftui alerts accept --id 17 --notes 'larger model, slower by design'",
+                  "perftui alerts profile --id 17"])
     p.add_argument("--severity", choices=SEVERITIES, default="warning",
                    help="this severity and worse (default: warning; info shows lone spikes too)")
     p.add_argument("--status", choices=STATUSES, default="open",
@@ -38,6 +40,7 @@ def add_parser(sub) -> None:
     _ack_parser(actions)
     _accept_parser(actions)
     _show_parser(actions)
+    _profile_parser(actions)
 
 
 def _ack_parser(actions) -> None:
@@ -73,6 +76,39 @@ def _show_parser(actions) -> None:
                    action=_Once)
     add_format(a)
     a.set_defaults(func=run_show)
+
+
+PROFILE_FORMATS = ("table", "json", "speedscope", "pstats")
+
+
+def _profile_parser(actions) -> None:
+    a = command_parser(
+        actions, "profile", help="the functions an alert's operation spent its time in",
+        description="When a regression alert opens on an operation the recorder times, the host "
+                    "app's next run of it is profiled (cProfile) and kept with the alert; now "
+                    "and then a healthy run is profiled too, as the baseline. This prints the "
+                    "functions that grew most since that baseline (their share of the whole "
+                    "call, in percentage points: the function where the time went comes first, "
+                    "its callers after it) and the top functions by cumulative time. "
+                    "--format speedscope writes a file for https://www.speedscope.app (a flame "
+                    "graph); --format pstats one for `python -m pstats`, snakeviz or gprof2dot.",
+        examples=["perftui alerts profile --id 17",
+                  "perftui alerts profile --id 17 --limit 40 --format json",
+                  "perftui alerts profile --id 17 --format speedscope --output slow.speedscope.json",
+                  "perftui alerts profile --id 17 --format pstats --output slow.pstats && "
+                  "python -m pstats slow.pstats"])
+    a.add_argument("--id", type=positive_int, required=True, metavar="N", dest="ids",
+                   action=_Once, help="alert id (perftui alerts lists them)")
+    a.add_argument("--format", choices=PROFILE_FORMATS, default="table",
+                   help="table (default): what grew and the top functions; json: the same as "
+                        "data; speedscope: a flame-graph file (stdout without --output); "
+                        "pstats: a binary pstats file (needs --output)")
+    a.add_argument("--output", "-o", metavar="FILE",
+                   help="write to FILE (speedscope, pstats, json); FILE must be new unless --force")
+    a.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    a.add_argument("--limit", type=positive_int, default=20, metavar="N",
+                   help="at most N functions per list (default: 20)")
+    a.set_defaults(func=run_profile)
 
 
 class _Once(argparse.Action):
@@ -190,6 +226,122 @@ def run_show(args) -> int:
         values = ", ".join(format_value(h["value"], unit) for h in history[-12:])
         echo(f"  recent values (oldest first): {values}")
     return 0
+
+
+def run_profile(args) -> int:
+    import json
+    import sys
+
+    from perftui.core import profiles
+    from perftui.errors import UsageError
+
+    if args.format == "pstats" and not args.output:
+        raise UsageError("--format pstats writes a binary file: give --output FILE")
+    if args.output and args.format == "table":
+        raise UsageError("--output is for --format json, speedscope or pstats "
+                         "(the table is printed)")
+    with open_store_for(args) as store:
+        found = profiles.alert_profiles(store, args.ids)
+        store_path = store.path
+    regression, baseline = found["regression"], found["baseline"]
+    if regression is None:
+        raise profiles.NoProfile(profiles.no_profile_message(args.ids))
+    if args.format in ("speedscope", "pstats"):
+        if args.format == "pstats":
+            data = profiles.pstats_bytes(regression)
+        else:
+            data = (json.dumps(profiles.speedscope(regression)) + "\n").encode("utf-8")
+        if not args.output:
+            sys.stdout.write(data.decode("utf-8"))
+            return 0
+        profiles.write_bytes(args.output, data, force=args.force, protect=[store_path])
+        echo(f"wrote the {args.format} profile of alert #{args.ids} to {args.output}",
+             file=sys.stderr)
+        return 0
+    top = profiles.top_functions(regression["data"], args.limit)
+    rows = profiles.diff(baseline["data"], regression["data"]) if baseline else None
+    if args.format == "json":
+        document = {"alert": found["alert"], "regression": profiles.meta(regression),
+                    "baseline": profiles.meta(baseline) if baseline else None,
+                    "top": top, "diff": rows[:args.limit] if rows is not None else None}
+        if args.output:
+            from perftui.core.files import write_text
+
+            write_text(args.output, json.dumps(document, indent=2) + "\n", force=args.force,
+                       protect=[store_path])
+            echo(f"wrote the profile of alert #{args.ids} to {args.output}", file=sys.stderr)
+        else:
+            print_json(document)
+        return 0
+    render_profile(found["alert"], regression, baseline, top, rows, args.limit)
+    return 0
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} bytes"
+
+
+def _when(at: str | None) -> str:
+    return (at or "")[:16].replace("T", " ")
+
+
+def render_profile(alert: dict, regression: dict, baseline: dict | None, top: list[dict],
+                   rows: list[dict] | None, limit: int) -> None:
+    """The header, what grew since the baseline (the point), then the top functions."""
+    from perftui.cli.tables import Col, console, middle, print_fitted
+    from perftui.core.profiles import grew
+    from perftui.fmt import format_number, format_value
+
+    out = console()
+    width = max(out.width, 40)
+    out.print(middle(f"alert #{alert['id']} {alert['metric_id']} {alert['metric_name']}: "
+                     f"profile of operation {regression['operation']}", width))
+    data = regression["data"]
+    dropped = data.get("dropped") or [0, 0]
+    out.print(middle(f"{regression['app']} / {regression['environment']}, taken "
+                     f"{_when(regression['captured_at'])}", width), style="dim")
+    out.print(f"{format_value(regression['duration_ms'], 'ms')} under the profiler, "
+              f"{regression['functions']} functions kept"
+              + (f" ({dropped[0]} smaller left out)" if dropped[0] else "")
+              + f", {_size(regression['stored_bytes'])} stored", style="dim")
+
+    def pp(value: float) -> str:
+        return f"{value:+.1f}pp"
+
+    if rows is None:
+        out.print("no baseline profile of this operation from before the alert: only the top "
+                  "functions below", style="dim")
+    else:
+        grown = grew(rows)[:limit]
+        out.print("")
+        out.print(f"grew most since the baseline of {_when(baseline['captured_at'])} "
+                  f"({format_value(baseline['duration_ms'], 'ms')}):", style="bold")
+        if not grown:
+            out.print("  no function's share grew: the time is spread as in the baseline")
+        else:
+            cols = [Col("function", shrink=16), Col("before", "right"), Col("now", "right"),
+                    Col("growth", "right"), Col("+ms", "right")]
+            cells = []
+            for r in grown:
+                name = ("· " + r["label"]) if r["carried_by"] else r["label"]
+                cells.append([name, "new" if r["new"] else f"{r['baseline_share']:.1f}%",
+                              f"{r['share']:.1f}%", pp(r["growth"]),
+                              ("+" if r["delta_ms"] > 0 else "")
+                              + format_number(round(r["delta_ms"], 3))])
+            print_fitted(out, cols, cells)
+            if any(r["carried_by"] for r in grown):
+                out.print("· a caller whose growth is that of a function above it",
+                          style="dim")
+    out.print("")
+    out.print("top functions by cumulative time:", style="bold")
+    cols = [Col("function", shrink=16), Col("calls", "right"), Col("own ms", "right"),
+            Col("cum ms", "right"), Col("share", "right")]
+    cells = [[r["label"],
+              str(r["calls"]) if r["calls"] == r["primitive_calls"]
+              else f"{r['calls']}/{r['primitive_calls']}",
+              format_number(round(r["own_ms"], 3)), format_number(round(r["cum_ms"], 3)),
+              f"{r['share']:.1f}%"] for r in top]
+    print_fitted(out, cols, cells)
 
 
 def _hidden_note(status: str, severity: str, hidden: int) -> str:
