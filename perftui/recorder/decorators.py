@@ -25,9 +25,19 @@ def _tracker(tracker=None):
 
 
 class Measure:
-    """Times a block: `with measure("export", "EXP-001"): ...` (also `async with`)."""
+    """Times a block: `with measure("export", "EXP-001"): ...` (also `async with`).
 
-    __slots__ = ("operation", "metric_id", "tracker", "_start", "duration_ms")
+    A call the tracker's profile plan asks for (perftui.recorder.profiling) runs under cProfile
+    instead: its profile is held for the next recording and its duration is not added to the
+    operation's timings (the profiler slows it down; counted, it would raise false alerts), so
+    an operation called once in a run has no value in the run it is profiled in. Calls that end
+    on the same thread while a profile runs there (nested operations; for an async operation,
+    whatever the event loop runs meanwhile) are left out of the timings too, and show in the
+    profile. Enter and exit must run on one thread (they do for `with`, `async with` and the
+    decorators).
+    """
+
+    __slots__ = ("operation", "metric_id", "tracker", "_start", "duration_ms", "_by", "_profile")
 
     def __init__(self, operation: str, metric_id: str | None = None, tracker=None):
         self.operation = operation
@@ -35,16 +45,35 @@ class Measure:
         self.tracker = tracker
         self._start = 0.0
         self.duration_ms: float | None = None
+        self._by = None
+        self._profile = None
 
     def __enter__(self) -> "Measure":
+        try:
+            by = self._by = _tracker(self.tracker)
+            plan = by._profile_plan
+            if plan is None or self.operation in plan:  # the first timed call, or one asked for
+                self._profile = by._profile_begin(self.operation)
+        except Exception:  # the recorder never breaks the host app
+            self._profile = None
         self._start = time.perf_counter()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         self.duration_ms = (time.perf_counter() - self._start) * 1000.0
         try:
-            _tracker(self.tracker).add_duration(self.operation, self.duration_ms, exc,
-                                                self.metric_id)
+            by = self._by or _tracker(self.tracker)
+            token = self._profile
+            if token is not None:
+                self._profile = None
+                token[0].disable()
+                from perftui.recorder.profiling import end
+
+                end(by, token, self.duration_ms, self.metric_id)
+                return False
+            by.add_duration(self.operation, self.duration_ms, exc, self.metric_id)
+            if by.profile:
+                by._measured_ops.add(self.operation)
         except Exception:  # the recorder never breaks the host app
             pass
         return False

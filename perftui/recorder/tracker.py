@@ -26,6 +26,19 @@ if TYPE_CHECKING:
 _TRUE = ("1", "true", "yes", "on")
 
 
+def _profiling_allowed(choice: bool | None) -> bool:
+    """PERFTUI_PROFILE=0 (false, no, off): never; else the `profile` argument; else
+    PERFTUI_PROFILE=1; else on, except on a CI runner."""
+    value = (os.environ.get("PERFTUI_PROFILE") or "").strip().lower()
+    if value in ("0", "false", "no", "off"):
+        return False
+    if choice is not None:
+        return bool(choice)
+    if value in _TRUE:
+        return True
+    return not ctx.ci_runner()
+
+
 def _env_flag(name: str) -> bool | None:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -55,6 +68,13 @@ class PerformanceTracker:
     Configuration: arguments, else PERFTUI_DB, PERFTUI_APP, PERFTUI_ENV, PERFTUI_LOG_DIR,
     PERFTUI_SUMMARY (print the start-up summary; default: only when stderr is a terminal),
     PERFTUI_COLD_START; PERFTUI_DISABLE=1 makes every method a cheap no-op.
+
+    Profiles beside alerts (`perftui.recorder.profiling`, docs/profiles.md): after a regression
+    alert on an operation timed with `measure_performance`/`measure()`, its next call is run
+    under cProfile and the profile stored with the alert. `profile=False` switches that off,
+    `profile=True` on even on a CI runner (where it is off by default); PERFTUI_PROFILE=0 switches
+    it off whatever the code says, PERFTUI_PROFILE=1 on on CI; PERFTUI_PROFILE_BASELINE_DAYS
+    (default 7, 0 = never) is how old a healthy run's profile may get before another is taken.
     """
 
     _instance: "PerformanceTracker | None" = None
@@ -66,6 +86,7 @@ class PerformanceTracker:
                  log_dir: str | os.PathLike | None = None, cold_start: bool | None = None,
                  session_id: str | None = None, git_dir: str | os.PathLike | None = None,
                  busy_timeout_ms: int | None = None, process_memory: bool = True,
+                 profile: bool | None = None,
                  clock: Callable[[], float] = time.perf_counter):
         env = os.environ
         flag = _env_flag("PERFTUI_DISABLE")
@@ -103,6 +124,17 @@ class PerformanceTracker:
         self._rss_at_start = (ctx.current_rss_mb() if process_memory and not self.disabled
                               else None)
         self.last_result = None
+        # profiles (perftui.recorder.profiling): the plan is read on the first timed call
+        self.profile = not self.disabled and _profiling_allowed(profile)
+        self._profile_plan: dict | None = None if self.profile else {}  # operation -> requests
+        self._plan_file: str | None = None
+        self._plan_checked = 0.0       # when baselines were last looked up (from the plan)
+        self._baseline_days = 0.0
+        self._measured_ops: set[str] = set()  # timed by Measure: the ones that can be profiled
+        self._profiling: dict[int, int] = {}  # thread id -> profiles running on it
+        self._profiling_ops: set[str] = set()
+        self._profiled: set[tuple] = set()    # requests taken in this process
+        self._profiles_held: list = []
 
     # -- singleton -------------------------------------------------------------------------
     @classmethod
@@ -158,6 +190,8 @@ class PerformanceTracker:
         """Add one measured call of an operation (used by the decorator and context manager)."""
         if self.disabled or self._private("operation", operation_name):
             return
+        if self._profiling and _thread.get_ident() in self._profiling:
+            return  # it ran under the profiler of a call it is nested in: not a fair timing
         with self._lock:
             entry = self._ops.get(operation_name)
             if entry is None:
@@ -171,6 +205,45 @@ class PerformanceTracker:
                     entry[3] = metric_id
             if error is not None:
                 self._errors[operation_name] = type(error).__name__
+
+    def _profile_begin(self, operation: str):
+        """For `Measure`, on the first timed call of the process (the plan is read then) and
+        on a call of an operation the plan names: a token when this call is to be profiled
+        (`perftui.recorder.profiling.begin`), else None."""
+        plan = self._profile_plan
+        if plan is None:
+            plan = self._profile_plan = self._load_profile_plan()
+        wanted = plan.get(operation)
+        if not wanted:
+            return None
+        from perftui.recorder import profiling
+
+        return profiling.begin(self, operation, wanted)
+
+    def _load_profile_plan(self) -> dict:
+        """This app's and environment's requests in the plan file beside the store: one failed
+        open when there is none; `perftui.recorder.profiling` loads only if a line is there."""
+        try:
+            env = os.environ
+            try:
+                days = float(env.get("PERFTUI_PROFILE_BASELINE_DAYS") or 7)
+            except ValueError:
+                days = 7.0
+            self._baseline_days = max(0.0, days)
+            if not self.db:
+                self.db = env.get("PERFTUI_DB") or None
+            if not self.db:
+                from perftui.store.location import resolve_store_path
+
+                self.db = resolve_store_path(None)
+            self._plan_file = _plan_path(self.db)
+            plan, self._plan_checked = _plan_requests(_plan_lines(self._plan_file), self.app,
+                                                      self.environment, time.time(),
+                                                      skip=self._profiled)
+            return plan
+        except Exception:  # the recorder never breaks the host app: no profiles then
+            self.profile = False
+            return {}
 
     def measure(self, operation_name: str, metric_id: str | None = None):
         """`with tracker.measure("validation", "VAL-001"): ...`"""
@@ -243,6 +316,7 @@ class PerformanceTracker:
         try:
             result = self._record(cold_start, failed, built)
         except Exception as exc:  # never raise into the host app
+            self._profiles_held = []  # profiles go with a recorded run only
             try:
                 from perftui.recorder.keep import keep_run  # only after a failed write
 
@@ -301,12 +375,44 @@ class PerformanceTracker:
         conn = self._connection()
         self._deliver_spooled(conn)
         catalog = load_catalog(conn)  # for the operation -> metric mapping
-        snapshot = self._snapshot(cold_start, failed,
-                                  {op: row.code for op, row in catalog.by_operation.items()}, conn)
+        op_codes = {op: row.code for op, row in catalog.by_operation.items()}
+        snapshot = self._snapshot(cold_start, failed, op_codes, conn)
         snapshot.metrics = self._possible_values(snapshot.metrics, catalog)
         if built is not None:
             built.append(snapshot)
-        return record_snapshot(conn, snapshot, catalog=catalog)
+        result = record_snapshot(conn, snapshot, catalog=catalog)
+        if (self.profile and self._profile_plan is not None
+                and self._profiles_due(result, catalog, op_codes)):
+            try:  # the run is committed: nothing here may lose it or reach the host app
+                from perftui.recorder.profiling import after_record
+
+                after_record(self, conn, result, catalog, op_codes)
+            except Exception as exc:
+                self._warn("profile", f"perftui: profiles not stored ({_describe(exc)})")
+        return result
+
+    def _profiles_due(self, result, catalog, op_codes: dict[str, str]) -> bool:
+        """Whether this recording has work for `perftui.recorder.profiling` (asked before that
+        module is imported): profiles held; a new alert on an operation timed by `Measure`;
+        or, at most once a day, such an operation judged normal (a baseline profile may be
+        due)."""
+        if self._profiles_held:
+            return True
+        if not self._measured_ops:
+            return False
+        check = self._baseline_days > 0 and time.time() - self._plan_checked >= 86400.0
+        wanted = {a.metric_id for a in result.alerts if a.is_new and a.alert_type != "anomaly"}
+        if check:
+            wanted.update(_healthy_codes(result))
+        if not wanted:
+            return False
+        with self._lock:
+            ops = [(name, e[3]) for name, e in self._ops.items() if name in self._measured_ops]
+        for name, metric_id in ops:
+            row = catalog.find(metric_id or op_codes.get(name) or f"{name}_time_ms")
+            if row is not None and row.code in wanted:
+                return True
+        return False
 
     def _possible_values(self, metrics: dict, catalog) -> dict:
         """The metrics whose values their unit allows; one impossible value (a hit rate of
@@ -464,6 +570,102 @@ class PerformanceTracker:
             except Exception:
                 pass
             self._conn = None
+
+
+# -- the profile plan (perftui.recorder.profiling documents it): read here, so that a run with
+# nothing to profile reads it without loading that module
+_PLAN_FIELDS = {"checked": 4, "baseline": 6, "regression": 7}
+_PLAN_REQUEST_DAYS = 7.0  # an unfulfilled request is dropped after this long
+
+
+def _healthy_codes(result) -> set[str]:
+    """The metrics this run judged normal against a baseline of enough runs for a statistical
+    verdict (the detector's min_confidence): the runs a baseline profile may come from."""
+    from perftui.analysis.types import DEFAULT_CONFIG  # loaded by the recording already
+
+    least = DEFAULT_CONFIG.min_confidence
+    return {v.metric_id for v in result.verdicts if v.severity == "ok"
+            and v.baseline is not None and v.baseline.confidence + 1e-12 >= least}
+
+
+def _plan_path(location: str) -> str:
+    """The plan file of the store at `location`: `<store path>.profiles` beside an SQLite
+    store; for a postgresql:// URL, `<user data dir>/spool/<hash>.profiles` beside that URL's
+    spool, the hash a 64-bit FNV-1a of the URL without its password (no hashlib: it costs a
+    host's start-up 3 ms; the modules imported here load for a URL store's run anyway)."""
+    if not _is_url(location):
+        return os.path.abspath(location) + ".profiles"
+    from perftui.recorder.spool import url_without_password
+    from perftui.store.location import user_data_dir
+
+    digest = 0xcbf29ce484222325
+    for byte in url_without_password(location).encode("utf-8"):
+        digest = ((digest ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return os.path.join(user_data_dir(), "spool", f"{digest:016x}.profiles")
+
+
+def _plan_lines(path: str) -> list[list[str]]:
+    """The plan's lines split in fields; a missing, unreadable or garbled file gives what parses
+    (at most the first 64 KB are read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return []
+    try:
+        data = os.read(fd, 65536)
+    except OSError:
+        return []
+    finally:
+        os.close(fd)
+    out = []
+    for line in data.decode("utf-8", "replace").splitlines():
+        fields = line.split(" ", 6)
+        n = _PLAN_FIELDS.get(fields[0])
+        if n is None:
+            continue
+        fields = line.split(" ", n - 1)
+        if len(fields) != n or not all(fields):
+            continue
+        try:
+            float(fields[1])
+            if fields[0] == "regression":
+                int(fields[5])
+        except ValueError:
+            continue
+        out.append(fields)
+    return out
+
+
+def _plan_requests(lines: list[list[str]], app: str, environment: str, now: float,
+                   skip=()) -> tuple[dict[str, list[tuple]], float]:
+    """(operation -> [(kind, metric code, alert id or None)], when baselines were last checked)
+    for one app and environment, leaving out expired requests and those in `skip` (keys)."""
+    plan: dict[str, list[tuple]] = {}
+    checked = 0.0
+    oldest = now - _PLAN_REQUEST_DAYS * 86400.0
+    for fields in lines:
+        if fields[2] != app or fields[3] != environment:
+            continue
+        at = float(fields[1])
+        if fields[0] == "checked":
+            checked = max(checked, at if at <= now + 3600 else 0.0)
+            continue
+        if not oldest <= at <= now + 3600:
+            continue
+        if fields[0] == "baseline":
+            request = ("baseline", fields[4], None)
+        else:
+            request = ("regression", fields[4], int(fields[5]))
+        operation = fields[-1]
+        if _request_key(app, environment, operation, request) in skip:
+            continue
+        plan.setdefault(operation, []).append(request)
+    return plan, checked
+
+
+def _request_key(app: str, environment: str, operation: str, request: tuple) -> tuple:
+    kind, code, alert_id = request
+    return (kind, app, environment, operation, code if alert_id is None else alert_id)
 
 
 # -- the daily log (original design §7.2): one JSON line per snapshot -------------------------
