@@ -15,9 +15,11 @@ included) are compared with the ``cp_reference`` (40) runs just before them:
 * z = shift / standard error, with the error of the trimmed mean and of the reference median
   (pi/2 sigma^2 / n_ref); a finding needs z >= ``cp_z`` and a relative shift of at least
   ``min_effect`` less ``cp_effect_tolerance`` standard errors (an exact 10 % step measures 10 %
-  +- 2 % with ten runs at 5 % noise, so a hard 10 % cut would miss half of them). With
-  ``cp_quiet_sigmas`` > 0 (off by default) a shift of that many sigmas is enough on a quiet
-  series, down to ``cp_quiet_effect``, when that asks less than the rule above.
+  +- 2 % with ten runs at 5 % noise, so a hard 10 % cut would miss half of them). On a
+  quiet series a shift of ``cp_quiet_sigmas`` sigmas (4) is enough, down to
+  ``cp_quiet_effect`` (3 %), when that asks less than the rule above and every recent run is
+  above the reference level by a sigma or more; below ``min_effect`` such a shift is at most a
+  warning (``cp_quiet_sigmas`` 0 switches this off).
 
 The strongest passing m is reported. Input is in badness space (bigger = worse). Both windows
 slide with m, so sorted copies are updated with bisect instead of re-sorting each time.
@@ -127,8 +129,10 @@ def detect_change_point(
                 loc = sum(recent[:k]) / k + bias
                 effect = safe_ratio(loc - ref_med, ref_med)
                 need = min_effect - tol * safe_ratio(se, ref_med)
-                if small_k > 0:
-                    # a very quiet series: a shift of small_k sigmas, at least small_floor
+                if small_k > 0 and recent[0] > ref_med + sigma:
+                    # a very quiet series: a shift of small_k sigmas, at least small_floor, and
+                    # only when every recent run is above the reference level (a blip that has
+                    # gone back, or one run back to normal, is no small lasting shift)
                     quiet = small_k * safe_ratio(sigma, ref_med)
                     if quiet < small_floor:
                         quiet = small_floor

@@ -129,11 +129,27 @@ def test_a_lasting_improvement_never_alerts(direction, factor):
 
 
 def test_small_wobble_in_a_tight_series_does_not_alert(lower):
-    # 0.5 % noise: a 5 % shift is 10 sigma, but below the 10 % minimum effect
+    # 0.5 % noise: a 2 % shift is 4 sigmas, but below the 3 % floor of a quiet shift
+    r = Replay(lower)
+    r.feed_all(noisy(60, 0.005, seed=15))
+    r.feed_all(noisy(40, 0.005, seed=16, level=102.0))
+    assert r.alerts() == []
+
+
+def test_a_small_lasting_shift_in_a_quiet_series_is_a_warning_only(lower):
+    # 0.5 % noise: a 5 % shift is 10 sigmas. Below the 10 % minimum effect, but beyond doubt
+    # (issue 14: the Mozilla sheriffs confirmed +3.9 % and +6.2 % steps as real regressions):
+    # one change-point warning, never an error, and nothing for the same shift at 2 % noise.
     r = Replay(lower)
     r.feed_all(noisy(60, 0.005, seed=15))
     r.feed_all(noisy(40, 0.005, seed=16, level=105.0))
-    assert r.alerts() == []
+    assert [(kind, severity) for _run, kind, severity in r.alerts()] == [
+        ("change_point", "warning")]
+    assert 60 < r.alerts()[0][0] <= 66
+    noisy_series = Replay(lower)
+    noisy_series.feed_all(noisy(60, 0.02, seed=15))
+    noisy_series.feed_all(noisy(40, 0.02, seed=16, level=105.0))
+    assert noisy_series.alerts() == []
 
 
 # ---------------------------------------------------------------- zero spread
@@ -261,15 +277,15 @@ def test_huge_values_do_not_raise(lower):
     assert v.severity in ("ok", "info", "warning", "error", "critical")
 
 
-def test_quiet_shift_rule_is_off_by_default_and_catches_a_clear_small_step_when_on(lower):
+def test_quiet_shift_rule_catches_a_clear_small_step_and_can_be_switched_off(lower):
     values = noisy(60, 0.01, seed=41) + noisy(12, 0.01, seed=42, level=106.0)
     r = Replay(lower)
     r.feed_all(values)
-    assert r.alerts() == []  # the design's 10 % minimum effect
-    quiet = replace(DEFAULT_CONFIG, cp_quiet_sigmas=4.0, cp_quiet_effect=0.03)
-    r = Replay(lower, quiet)
-    r.feed_all(values)
     got = r.alerts(60)
-    assert got and got[0][1] == "change_point" and got[0][0] < 70
+    assert got and got[0][1:] == ("change_point", "warning") and got[0][0] < 70
+    off = replace(DEFAULT_CONFIG, cp_quiet_sigmas=0.0)
+    r = Replay(lower, off)
+    r.feed_all(values)
+    assert r.alerts() == []  # without it, the 10 % minimum effect alone
     with pytest.raises(ValueError):
         replace(DEFAULT_CONFIG, cp_quiet_effect=0.5)
