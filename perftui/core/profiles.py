@@ -12,7 +12,10 @@ the callers that merely contain it:
 
 * a function is *carried* by a callee when at least `CARRIED` (90 %) of its growth is the
   growth of that one callee's time under it (the caller edge, matched the same way); in
-  `op() -> b() -> slow_part()` with slow_part 3x slower, b is carried by slow_part and op by b;
+  `op() -> b() -> slow_part()` with slow_part 3x slower, b is carried by slow_part (op is the
+  whole call before and after: it does not grow). Also when its own time carries less than
+  10 % of its growth and its largest-growing callee at least half: the growth is its callees',
+  and that one leads (the others lead on their own);
 * following the carried-by links from a function ends at its *lead*, the function where the
   time went; leads are ranked by their growth, and each lead is followed by the functions it
   carries (largest growth first), which name the way to it (`carried_by`);
@@ -198,9 +201,15 @@ def diff(baseline: dict, regression: dict) -> list[dict]:
     for (caller, callee), g in edge_growth.items():
         if g > best.get(caller, (0.0, None))[0]:
             best[caller] = (g, callee)
+    own_growth = {key: (share(reg[key][1], reg_total) if key in reg else 0.0)
+                  - (share(base[key][1], base_total) if key in base else 0.0) for key in growth}
     carrier: dict[tuple, tuple] = {}
     for caller, (g, callee) in best.items():
-        if growth[caller] > GREW and g >= CARRIED * growth[caller]:
+        if growth[caller] > GREW and (
+                g >= CARRIED * growth[caller]
+                # its own time carries almost none of it: its callees do, the largest leads
+                or (own_growth[caller] < (1 - CARRIED) * growth[caller]
+                    and g >= 0.5 * growth[caller])):
             carrier[caller] = callee
     for caller, callee in list(carrier.items()):
         # a builtin that grew only because of this Python caller: the caller leads

@@ -28,8 +28,9 @@ def db(engine, templates, tmp_path) -> str:
 
 
 def alert(db: str, env: str) -> int:
-    return scalar(db, "SELECT min(id) FROM alerts WHERE alert_type = 'regression'"
-                      " AND environment = ?", (env,))
+    from tests._profiled import FIND_ALERT
+
+    return scalar(db, FIND_ALERT, ("shop", env))
 
 
 def state(db: str) -> tuple:

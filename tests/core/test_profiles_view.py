@@ -100,6 +100,22 @@ class TestDiff:
         assert rows[0]["growth"] == pytest.approx(50.0)
         assert {r["name"]: r["growth"] for r in rows}["old"] == pytest.approx(45.0 - 90.0)
 
+    def test_a_caller_whose_growth_is_split_between_callees_follows_the_largest(self):
+        op, b, slow, other = (("a.py", 1, "op"), ("a.py", 3, "b"), ("a.py", 5, "slow"),
+                              ("a.py", 7, "other"))
+        steady = ("a.py", 9, "steady")
+
+        def doc(slow_s, other_s):
+            return from_stats(_stats({
+                op: (0.0, 0.010 + slow_s + other_s, {}), steady: (0.010, 0.010, {op: 0.010}),
+                b: (0.0, slow_s + other_s, {op: slow_s + other_s}),
+                slow: (slow_s, slow_s, {b: slow_s}), other: (other_s, other_s, {b: other_s})}))
+
+        rows = profiles.diff(doc(0.002, 0.001), doc(0.016, 0.004))  # 80 % / 20 % of b's
+        assert [r["name"] for r in rows[:3]] == ["slow", "b", "other"]
+        assert rows[1]["carried_by"] == "slow (a.py:5)" and rows[2]["carried_by"] is None
+        assert rows[1]["growth"] > rows[0]["growth"]          # b grew most, yet follows slow
+
     def test_a_builtin_grown_by_one_caller_ranks_below_it(self):
         op, sort_rows, sorted_ = ("a.py", 1, "op"), ("a.py", 5, "sort_rows"), \
             ("~", 0, "<built-in method builtins.sorted>")
