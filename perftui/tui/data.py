@@ -148,6 +148,22 @@ class StoreSource:
 
         return self._read(both)
 
+    def alert_profile(self, alert_id: int, limit: int = 15) -> dict:
+        """The profile of an alert as `perftui.core.profiles.alert_profile` gives it (what grew
+        since the baseline, the top functions); {"missing": why} when it has none yet and
+        {"damaged": why} when it cannot be read (said in the screen, not as an error)."""
+        from perftui.core.profiles import NoProfile, ProfileUnreadable, alert_profile
+
+        def read(store):
+            try:
+                return alert_profile(store, alert_id, limit)
+            except NoProfile as exc:
+                return {"missing": str(exc)}
+            except ProfileUnreadable as exc:
+                return {"damaged": str(exc)}
+
+        return self._read(read)
+
     def current_vs_target(self, app: str | None, environment: str | None) -> dict:
         from perftui.core.bars import current_vs_target
 

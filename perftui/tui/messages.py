@@ -104,3 +104,12 @@ class PruneDone(Message):
     def __init__(self, result: dict):
         super().__init__()
         self.result = result
+
+
+class AlertProfileLoaded(Message):
+    """An alert's profile view (`StoreSource.alert_profile`): what grew since the baseline and
+    the top functions, or why there is none to show ("missing", "damaged")."""
+
+    def __init__(self, alert_id: int, view: dict):
+        super().__init__()
+        self.alert_id, self.view = alert_id, view

@@ -1,6 +1,8 @@
 """Details of one alert (enter on the alerts table): what fired, against which baseline, who
 acknowledged it, and a small plot of the metric's recent runs with the baseline band.
-a acknowledges, b accepts as new baseline, escape goes back to the table."""
+a acknowledges, b accepts as new baseline, p shows the alert's profile in place of the stats
+and the plot (what grew since the baseline profile, the top functions), escape goes back to
+the table."""
 
 from __future__ import annotations
 
@@ -15,14 +17,15 @@ from textual.widgets import Static
 from perftui.tui.charts import history_spec
 from perftui.tui.css import tcss
 from perftui.tui.format import format_percent, severity_text, short_time, value_or_dash
-from perftui.tui.messages import AlertDetailLoaded
+from perftui.tui.messages import AlertDetailLoaded, AlertProfileLoaded
 from perftui.tui.screens.alert_actions import AlertActions
 from perftui.tui.screens.base import FAILED, DataScreen
 from perftui.tui.widgets.plot import Plot
+from perftui.tui.widgets.profile_table import ProfileTable
 
 
 class AlertDetailScreen(AlertActions, DataScreen):
-    CSS_PATH = tcss("alerts")
+    CSS_PATH = [tcss("alerts"), tcss("profile")]
     MODE = "alerts"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="detail.back"),
@@ -30,6 +33,9 @@ class AlertDetailScreen(AlertActions, DataScreen):
                 id="detail.acknowledge"),
         Binding("b", "accept_baseline", "Accept baseline",
                 tooltip="Accept this level as the new baseline", id="detail.accept"),
+        Binding("p", "toggle_profile", "Profile",
+                tooltip="The alert's profile: what grew since the baseline (p again: back)",
+                id="detail.profile"),
     ]
 
     def __init__(self, alert_id: int):
@@ -43,7 +49,10 @@ class AlertDetailScreen(AlertActions, DataScreen):
         with Horizontal(id="detail-body"):
             with VerticalScroll(id="detail-stats-box"):
                 yield Static("Loading…", id="detail-stats")
+                yield Static("", id="detail-profile-hint")
             yield Plot(id="detail-plot")
+        with VerticalScroll(id="detail-profile-box"):
+            yield ProfileTable(id="detail-profile")
         yield Static("", id="detail-message")
         yield from self.compose_footer()
 
@@ -62,12 +71,46 @@ class AlertDetailScreen(AlertActions, DataScreen):
     def reload(self) -> None:
         super().reload()
         self.load_detail(self.alert_id)
+        self.load_profile(self.alert_id)
 
     @work(thread=True, exclusive=True, group="alert-detail")
     def load_detail(self, alert_id: int) -> None:
         result = self.call_source(self.source.alert_detail, alert_id)
         if result is not FAILED:
             self.post_message(AlertDetailLoaded(*result))
+
+    @work(thread=True, exclusive=True, group="alert-profile")
+    def load_profile(self, alert_id: int) -> None:
+        view = self.call_source(self.source.alert_profile, alert_id)
+        if view is not FAILED:
+            self.post_message(AlertProfileLoaded(alert_id, view))
+
+    def on_alert_profile_loaded(self, message: AlertProfileLoaded) -> None:
+        if message.alert_id != self.alert_id:
+            return
+        view = message.view
+        self.query_one("#detail-profile", ProfileTable).show(view)
+        hint = Text()
+        if "damaged" in view:
+            hint.append("profile ", style="dim")
+            hint.append("cannot be read (p)", style="red")
+        elif "missing" not in view:
+            hint.append("profile ", style="bold")
+            hint.append("p shows it", style="dim")
+            rows = self.query_one("#detail-profile", ProfileTable).diff_rows
+            if rows:
+                hint.append(f"\ngrew most: {rows[0]['name']} {rows[0]['growth']:+.1f}pp")
+            elif view.get("diff") is None:
+                hint.append("\n(no baseline profile to compare)", style="dim")
+        shown = self.query_one("#detail-profile-hint", Static)
+        shown.update(hint)
+        shown.display = bool(hint.plain)
+
+    def action_toggle_profile(self) -> None:
+        self.toggle_class("-profile")
+        # the shown part takes the focus, so that the arrows scroll it
+        self.query_one("#detail-profile-box" if self.has_class("-profile")
+                       else "#detail-stats-box").focus()
 
     def selected_alert(self) -> dict | None:
         return self.alert
