@@ -134,6 +134,7 @@ def test_a_regression_gets_a_profile_beside_its_alert(subprocess_env, store_url)
     seed_history(store_url, min(run["value"] for run in first))
     judged = run_host(subprocess_env, store_url)    # judged normal: a baseline is due
     plan = open(plan_file(store_url, subprocess_env)).read()
+    assert os.stat(plan_file(store_url, subprocess_env)).st_mode & 0o777 == 0o600
     assert "\nbaseline " in plan and " VAL-001 validate\n" in plan, plan
     taken = run_host(subprocess_env, store_url)     # profiles one call as the baseline
     assert judged["calls"] == 3 and taken["calls"] == 2   # the profiled call is not timed
@@ -171,6 +172,36 @@ def test_a_regression_gets_a_profile_beside_its_alert(subprocess_env, store_url)
 
     run_host(subprocess_env, store_url, HOST_SLOW="1")   # fulfilled: not profiled again
     assert len(profiles(store_url, f"alert_id = {alert}")) == 1
+
+
+def test_baseline_days_0_takes_no_baseline(subprocess_env, store_path):
+    first = run_host(subprocess_env, store_path)
+    seed_history(store_path, first["value"])
+    for _ in range(2):
+        out = run_host(subprocess_env, store_path, PERFTUI_PROFILE_BASELINE_DAYS="0")
+        assert out["calls"] == 3
+    assert not os.path.exists(plan_file(store_path, subprocess_env))
+    assert profiles(store_path) == []
+
+
+class _Alert:
+    def __init__(self, alert_type):
+        self.alert_type = alert_type
+
+
+@pytest.mark.parametrize("alert_type, metric, asks", [
+    ("regression", None, True), ("change_point", None, True), ("trend", None, True),
+    ("anomaly", None, False),
+    ("threshold", None, False),                                       # no baseline to compare
+    ("threshold", {"change_percent": 2.0, "direction": "lower"}, False),   # a moved line
+    ("threshold", {"change_percent": 35.0, "direction": "lower"}, True),   # and slower
+    ("threshold", {"change_percent": 35.0, "direction": "higher"}, False),  # and better
+    ("threshold", {"change_percent": -35.0, "direction": "higher"}, True),
+])
+def test_which_new_alerts_ask_for_a_profile(alert_type, metric, asks):
+    from perftui.recorder.profiling import asks_for_profile
+
+    assert asks_for_profile(_Alert(alert_type), metric) is asks
 
 
 def _asked(store, env, operation="validate"):
