@@ -5,7 +5,9 @@ Pure functions over the stored documents of `perftui.store.profiles` (whose docs
 format), plus the one read both faces use, `alert_profile`. No Textual, no rich.
 
 The diff ranking (`diff`): functions of the two profiles are matched by (file, name), never by
-line (lines move between versions), and compared by *share*: cumulative time over the
+line (lines move between versions; where a file has several functions of one name, the two
+`<genexpr>`s of a module or `run` of two classes, the n-th matches the n-th when both profiles
+have as many, else by line), and compared by *share*: cumulative time over the
 profile's total, so that a slower machine or a longer run does not make everything "grow".
 The list answers "where did the time go", so the function that carries a growth ranks above
 the callers that merely contain it:
@@ -23,7 +25,9 @@ the callers that merely contain it:
   Python function whose growth is carried by a builtin it calls stays the lead, and the
   builtin follows it, when at least 90 % of the builtin's own growth came from this caller.
   "`parse_rows` got slower" is what a person can act on; "`list.sort` got slower" is not,
-  unless many callers share it (then it leads, and its callers follow).
+  unless many callers share it (then it leads, and its callers follow). Likewise a builtin
+  whose growth is (90 %) that under one Python caller follows that caller's group even when
+  it carries little of the caller's growth (`str.lower` in a slower list comprehension).
 """
 
 from __future__ import annotations
@@ -114,9 +118,15 @@ def label(file: str, line: int, name: str) -> str:
 
 
 def builtin_name(name: str) -> str:
+    """`<built-in method builtins.sorted>` -> `builtins.sorted`,
+    `<method 'lower' of 'str' objects>` -> `str.lower`."""
     for prefix in ("<built-in method ", "<method "):
         if name.startswith(prefix) and name.endswith(">"):
-            return name[len(prefix):-1]
+            name = name[len(prefix):-1]
+            parts = name.split("'")
+            if len(parts) == 5 and parts[2] == " of " and parts[4] == " objects":
+                return f"{parts[3]}.{parts[1]}"
+            return name
     return name
 
 
@@ -153,14 +163,26 @@ def top_functions(doc: dict, limit: int | None = 20) -> list[dict]:
 
 
 # -- the diff ---------------------------------------------------------------------------------
-def _by_key(doc: dict) -> tuple[dict, dict, float]:
-    """({(file, name): [cum_ms, own_ms, calls, first line]}, {(caller key, callee key): cum_ms},
-    total_ms) of one document; functions of one name in one file (lambdas, nested functions
-    of the same name) are added together."""
+def _lines(doc: dict) -> dict[tuple, list[int]]:
+    """(file, name) -> the lines of the functions of that name in that file, in order."""
+    found: dict[tuple, list[int]] = {}
+    for file, line, name, *_ in doc["functions"]:
+        found.setdefault((file, name), []).append(line)
+    return {k: sorted(v) for k, v in found.items()}
+
+
+def _by_key(doc: dict, ordinal: set) -> tuple[dict, dict, float]:
+    """({key: [cum_ms, own_ms, calls, line]}, {(caller key, callee key): cum_ms}, total_ms) of
+    one document. A key is (file, name, n): the n-th function of that name in that file, by
+    line, where both profiles have as many of them (one `validate`; the two `<genexpr>`s of a
+    module; `run` of two classes), so that moved lines still match; else (file, name, line)."""
+    lines = _lines(doc)
     funcs: dict[tuple, list] = {}
     keys = []
     for file, line, name, calls, _pc, own, cum in doc["functions"]:
-        key = (file, name)
+        group = (file, name)
+        key = ((file, name, lines[group].index(line)) if group in ordinal
+               else (file, name, -1 - line))
         keys.append(key)
         if _noise((file, line, name)):
             continue
@@ -181,8 +203,12 @@ def diff(baseline: dict, regression: dict) -> list[dict]:
     first (see the module docstring): {"label", "file", "name", "line", "baseline_share",
     "share", "growth" (percentage points), "baseline_ms", "ms", "delta_ms", "new",
     "carried_by" (the label of the function whose growth this one's is, or None)}."""
-    base, base_edges, base_total = _by_key(baseline)
-    reg, reg_edges, reg_total = _by_key(regression)
+    base_lines, reg_lines = _lines(baseline), _lines(regression)
+    ordinal = {g for g in set(base_lines) | set(reg_lines)
+               if len(base_lines.get(g, ())) == len(reg_lines.get(g, ())) or g not in base_lines
+               or g not in reg_lines}
+    base, base_edges, base_total = _by_key(baseline, ordinal)
+    reg, reg_edges, reg_total = _by_key(regression, ordinal)
 
     def share(value: float, total: float) -> float:
         return 100.0 * value / total if total > 0 else 0.0
@@ -219,6 +245,18 @@ def diff(baseline: dict, regression: dict) -> list[dict]:
             del carrier[caller]
             carrier[callee] = caller
 
+    # a builtin that grew (nearly) only under one Python caller follows it, whatever it carries
+    into: dict[tuple, tuple[float, tuple]] = {}
+    for (caller, callee), g in edge_growth.items():
+        if g > into.get(callee, (0.0, None))[0]:
+            into[callee] = (g, caller)
+    for callee, (g, caller) in into.items():
+        if (callee not in carrier and growth[callee] > GREW
+                and is_builtin(*_file_line(callee, reg, base))
+                and not is_builtin(*_file_line(caller, reg, base))
+                and g >= CARRIED * growth[callee] and carrier.get(caller) != callee):
+            carrier[callee] = caller
+
     def lead(key: tuple) -> tuple:
         seen = {key}
         while key in carrier and carrier[key] not in seen:
@@ -229,7 +267,7 @@ def diff(baseline: dict, regression: dict) -> list[dict]:
     leads = {key: lead(key) for key in growth}
     rows = {}
     for key, g in growth.items():
-        file, name = key
+        file, name = key[0], key[1]
         now, before = reg.get(key), base.get(key)
         line = (now or before)[3]
         rows[key] = {

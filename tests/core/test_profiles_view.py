@@ -56,6 +56,7 @@ class TestTop:
         rows = profiles.top_functions(pair[1], limit=3)
         assert len(rows) == 3
         assert profiles.label("~", 0, "<built-in method builtins.sorted>") == "builtins.sorted"
+        assert profiles.label("~", 0, "<method 'lower' of 'str' objects>") == "str.lower"
         assert profiles.label("/home/x/src/app/ops.py", 7, "f") == "f (app/ops.py:7)"
 
 
@@ -147,6 +148,36 @@ class TestDiff:
         assert rows[0]["name"] == sorted_[2]
         assert {r["name"] for r in rows[1:3]} == {"one", "two"}
         assert all(r["carried_by"] == "builtins.sorted" for r in rows[1:3])
+
+    def test_two_functions_of_one_name_in_a_file_stay_apart(self):
+        op = ("a.py", 1, "op")
+
+        def doc(first_s, second_s, shift=0):
+            one, two = ("a.py", 10 + shift, "<genexpr>"), ("a.py", 20 + shift, "<genexpr>")
+            return from_stats(_stats({
+                op: (0.001, 0.001 + first_s + second_s, {}),
+                one: (first_s, first_s, {op: first_s}), two: (second_s, second_s, {op: second_s})}))
+
+        rows = profiles.diff(doc(0.005, 0.005), doc(0.005, 0.020, shift=3))  # lines moved
+        assert rows[0]["label"] == "<genexpr> (a.py:23)" and not rows[0]["new"]
+        assert rows[0]["baseline_share"] == pytest.approx(5 / 11 * 100)
+        other = next(r for r in rows if r["label"] == "<genexpr> (a.py:13)")
+        assert other["growth"] < 0 and not other["new"]
+
+    def test_a_builtin_grown_under_one_caller_follows_it(self):
+        op, listcomp = ("a.py", 1, "op"), ("a.py", 5, "<listcomp>")
+        lower = ("~", 0, "<method 'lower' of 'str' objects>")
+        steady = ("a.py", 9, "steady")
+
+        def doc(own_s, lower_s):
+            return from_stats(_stats({
+                op: (0.0, 0.010 + own_s + lower_s, {}), steady: (0.010, 0.010, {op: 0.010}),
+                listcomp: (own_s, own_s + lower_s, {op: own_s + lower_s}),
+                lower: (lower_s, lower_s, {listcomp: lower_s})}))
+
+        rows = profiles.diff(doc(0.002, 0.0005), doc(0.010, 0.002))
+        assert [r["label"] for r in rows[:2]] == ["<listcomp> (a.py:5)", "str.lower"]
+        assert rows[1]["carried_by"] == "<listcomp> (a.py:5)"
 
     def test_recursion_does_not_loop(self):
         rec = ("a.py", 3, "walk")
