@@ -85,7 +85,7 @@ class TestDiff:
             lines = h.screen_text(app).splitlines()
             assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
             header = next(i for i, line in enumerate(lines) if "grew most since" in line)
-            assert lines[header + 1].split() == ["function", "was", "now", "growth", "+ms"]
+            assert lines[header + 1].split() == ["function", "before", "now", "growth", "+ms"]
             first = lines[header + 2]
             assert first.strip().startswith("slow_part (tests/_profiled.py:")
             assert f"{table.diff_rows[0]['growth']:+.1f}pp" in first   # numbers whole

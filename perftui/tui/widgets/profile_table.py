@@ -113,7 +113,7 @@ class ProfileTable(Static):
                          f"{r['share']:.1f}%", f"{r['growth']:+.1f}pp",
                          ("+" if r["delta_ms"] > 0 else "") + _number(r["delta_ms"])])
             styles.append("dim" if carried else "bold")
-        return self._table(width, ["function", "was", "now", "growth", "+ms"], rows, styles)
+        return self._table(width, ["function", "before", "now", "growth", "+ms"], rows, styles)
 
     def _top_table(self, width: int) -> Table:
         rows = [[r["label"], str(r["calls"]), _number(r["own_ms"]), _number(r["cum_ms"]),
