@@ -71,7 +71,7 @@ def alert_profiles(store, alert_id: int) -> dict:
 
 def no_profile_message(alert_id: int) -> str:
     return (f"no profile for alert {alert_id} yet: it is taken the next time the host app runs "
-            "the operation (with the recorder's profiling on)")
+            "the operation, if the recorder times it (measure_performance or measure())")
 
 
 def alert_profile(store, alert_id: int, limit: int = 20) -> dict:
