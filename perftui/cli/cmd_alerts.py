@@ -330,8 +330,8 @@ def render_profile(alert: dict, regression: dict, baseline: dict | None, top: li
                               + format_number(round(r["delta_ms"], 3))])
             print_fitted(out, cols, cells)
             if any(r["carried_by"] for r in grown):
-                out.print("· grew with the unmarked function above it (a caller on the way "
-                          "to it, or a builtin it calls)", style="dim")
+                out.print("· its growth is part of the unmarked function's above it",
+                          style="dim")
     out.print("")
     out.print("top functions by cumulative time:", style="bold")
     cols = [Col("function", shrink=16), Col("calls", "right"), Col("own ms", "right"),

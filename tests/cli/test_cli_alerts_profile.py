@@ -59,6 +59,7 @@ class TestTable:
         assert lines[grew + 2].startswith("slow_part (tests/_profiled.py:")
         assert lines[grew + 2].split()[-2].endswith("pp") and "+" in lines[grew + 2]
         assert lines[grew + 3].startswith("· b (")      # carried by slow_part
+        assert sum(line.startswith("· its growth is part of") for line in lines[grew:top]) == 1
         assert lines[top + 2].startswith("op (")
         assert all(len(line) <= 80 for line in lines), out
 
