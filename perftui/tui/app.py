@@ -12,12 +12,19 @@ from typing import Any
 from textual.app import App
 from textual.binding import Binding
 
-from perftui.tui.commands import PerftuiCommands
 from perftui.tui.css import tcss
 from perftui.tui.data import StoreSource
 from perftui.tui.messages import StoreChanged, StoreFailed
 
 _UNSET: Any = object()
+
+
+def _commands():
+    """The command palette's provider, imported when the palette first opens (Textual takes a
+    callable in COMMANDS for that)."""
+    from perftui.tui.commands import PerftuiCommands
+
+    return PerftuiCommands
 
 
 def _screen(module: str, name: str):
@@ -39,7 +46,7 @@ class PerftuiApp(App):
         "targets": _screen("targets", "TargetsScreen"),
     }
     DEFAULT_MODE = "status"
-    COMMANDS = App.COMMANDS | {PerftuiCommands}
+    COMMANDS = App.COMMANDS | {_commands}
     BINDINGS = [
         Binding("1", "switch_mode('status')", "Status", show=False,
                 tooltip="Latest run against baselines and targets", id="mode.status"),
@@ -73,7 +80,22 @@ class PerftuiApp(App):
         self.watcher = None
         self._first_frame_shown = False
         self._after_first_frame: list[tuple[Any, Any]] = []
+        self.css_cache = None
         self._use_theme()
+
+    def use_css_cache(self, directory=None) -> None:
+        """Read the rules earlier starts parsed instead of parsing them again (perftui.tui.css);
+        what this start parses is saved after the first frame and on exit. `run` turns it on;
+        tests and embedders get Textual's plain parsing unless they ask."""
+        from perftui.tui.css import ParsedCSSCache, cache_enabled
+
+        if cache_enabled():
+            self.css_cache = ParsedCSSCache(self.stylesheet, directory).install()
+            self.after_first_frame(self.save_css_cache)
+
+    def save_css_cache(self) -> None:
+        if self.css_cache is not None and self.css_cache.dirty:
+            self.css_cache.save()
 
     def _use_theme(self) -> None:
         """Register our themes and pick `perftui` (unless TEXTUAL_THEME names another) before
@@ -91,8 +113,21 @@ class PerftuiApp(App):
         stale = {name: False for name in self.classes if name.startswith("-theme-")}
         self.update_classes({**stale, "-theme-perftui": True, "-dark-mode": True,
                              "-light-mode": False}, update=False)
-        self.stylesheet.set_variables(self.get_css_variables())
-        self._parsed_css_variables = self.get_css_variables()
+        variables = self.get_css_variables()
+        self.stylesheet.set_variables(variables)
+        self._parsed_css_variables = variables
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's, computed once per theme: start-up asks for them four times, and each
+        answer generates the theme's whole colour system (about a millisecond)."""
+        theme = self.current_theme
+        known = getattr(self, "_css_variables_of", None)
+        if known is not None and known[0] is theme:
+            self.theme_variables = dict(known[1])   # what Textual's own sets on the way
+            return dict(known[1])
+        variables = super().get_css_variables()
+        self._css_variables_of = (theme, dict(variables))
+        return variables
 
     def refresh_css(self, animate: bool = True) -> None:
         """Textual's, without throwing the parsed CSS away when the variables it substitutes
@@ -157,6 +192,7 @@ class PerftuiApp(App):
         if self.watcher is not None:
             self.watcher.stop()
         self.source.close()
+        self.save_css_cache()
 
     def start_watcher(self) -> None:
         from perftui.tui.watch import StoreWatcher
@@ -318,6 +354,7 @@ def run(db: str | None = None, app: str | None = None, environment: str | None =
 
     source = source if source is not None else StoreSource(db, read_only=read_only)
     tui = PerftuiApp(source, app_name=app, environment=environment)
+    tui.use_css_cache()
     if not gc.isenabled():   # `perftui tui` starts without the cycle collector: see cmd_tui
         tui.after_first_frame(gc.enable)
     try:
