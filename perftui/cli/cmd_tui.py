@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from perftui.cli.common import command_parser
-
 
 def add_parser(sub) -> None:
+    from perftui.cli.common import command_parser   # not on `perftui`'s own path to the TUI
+
     p = command_parser(
         sub, "tui", help="open the terminal UI (the default with no command)",
         description="Open the keyboard-driven terminal UI over the store: status (1), trends (2), "

@@ -6,10 +6,12 @@ traceback, store unchanged), 130 interrupted. With no command, the TUI opens.
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # argparse itself loads only when a parser is built (not for a plain TUI start)
+    import argparse
 
 
 # Each command: its module (which defines add_parser(subparsers) and sets `func` on its parser)
@@ -80,6 +82,9 @@ examples:
 def build_parser(full=ALL) -> argparse.ArgumentParser:
     """The whole parser. Commands not in `full` get a stand-in that only carries their name
     and one-line help (what `perftui --help` lists); `main` builds the chosen command alone."""
+    import argparse
+    import importlib
+
     parser = argparse.ArgumentParser(
         prog="perftui", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -110,6 +115,8 @@ def build_parser(full=ALL) -> argparse.ArgumentParser:
 def _stand_in(parser: argparse.ArgumentParser) -> None:
     """A command parser that takes any arguments and only marks the namespace: `main` parses
     again with the whole parser if one is ever chosen (command_name did not foresee it)."""
+    import argparse
+
     def parse_known_args(args=None, namespace=None):
         return argparse.Namespace(func=None, stub=True), []
 
@@ -117,6 +124,8 @@ def _stand_in(parser: argparse.ArgumentParser) -> None:
 
 
 def add_global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    import argparse
+
     default = argparse.SUPPRESS if suppress else None
     group = parser.add_argument_group("global options") if not suppress else parser
     group.add_argument("--db", metavar="PATH|URL", default=default,
@@ -131,16 +140,52 @@ def add_global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
                        help="open the store without writing to it (someone else's store)")
 
 
+def tui_arguments(argv: list[str]):
+    """The arguments of a plain TUI start (`perftui`, `perftui --db X --read-only tui`: only
+    the global options, spelled out, each once, and at most the `tui` command), as argparse
+    would parse them; None for anything else, which argparse then parses. Opening the TUI is
+    the most frequent start and the one a person waits for: argparse and the parser cost
+    several ms of it."""
+    from types import SimpleNamespace
+
+    values: dict = {"db": None, "app": None, "env": None, "read_only": False}
+    seen: set[str] = set()
+    command = None
+    words = iter(argv)
+    for word in words:
+        if word == "tui" and command is None:
+            command = word
+            continue
+        name, eq, value = word.partition("=")
+        key = {"--db": "db", "--app": "app", "--env": "env", "--read-only": "read_only"}.get(name)
+        if key is None or key in seen:
+            return None
+        seen.add(key)
+        if key == "read_only":
+            if eq:
+                return None
+            values[key] = True
+            continue
+        if not eq:
+            value = next(words, None)
+            if value is None or value.startswith("-"):   # argparse: "expected one argument"
+                return None
+        values[key] = value
+    return SimpleNamespace(command=command, func=None, **values)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    from perftui.cli.parsing import command_name
+    args = tui_arguments(argv)
+    if args is None:
+        from perftui.cli.parsing import command_name
 
-    chosen = command_name(argv, COMMANDS)
-    args = build_parser(frozenset((chosen,)) if chosen else frozenset()).parse_args(argv)
-    if getattr(args, "stub", False):   # not foreseen by command_name: parse with every command
-        args = build_parser().parse_args(argv)
-    if args.command is None:
-        args.func = None
+        chosen = command_name(argv, COMMANDS)
+        args = build_parser(frozenset((chosen,)) if chosen else frozenset()).parse_args(argv)
+        if getattr(args, "stub", False):   # not foreseen by command_name: parse again, whole
+            args = build_parser().parse_args(argv)
+        if args.command is None:
+            args.func = None
     try:
         if args.func is None:
             from perftui.cli.cmd_tui import run_tui
