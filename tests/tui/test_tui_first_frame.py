@@ -29,6 +29,7 @@ class TestFirstFrame:
                                   and "cpu" in str(app.screen.query_one("#machine").render()))
             assert "Help" in keys() and "Quit" in keys()
             assert app.screen.focused is app.screen.query("MetricCard").first()
+            assert not app.screen.query("FooterStandIn")   # the real footer took its place
 
     async def test_footer_rebuilds_once_for_a_burst_of_binding_changes(self, store, h):
         from perftui.tui.widgets.footer import KeysFooter

@@ -14,12 +14,23 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 
 from perftui.tui.messages import ActionFailed, StoreFailed
-from perftui.tui.widgets.footer import KeysFooter
 from perftui.tui.widgets.navbar import NavBar
 
 FAILED = object()
+
+
+class FooterStandIn(Widget):
+    """What the footer shows in the app's first frame, an empty bar (KeysFooter builds its keys
+    only after that frame): the same bar without Textual's Footer, whose module, styles and
+    widgets the first frame would otherwise pay for. The screen puts the KeysFooter in its
+    place right after the first frame."""
+
+    DEFAULT_CSS = """
+    FooterStandIn { dock: bottom; height: 1; background: $panel; }
+    """
 
 
 def describe_failure(exc: BaseException, write: bool = False) -> tuple[type, str, str]:
@@ -55,7 +66,24 @@ class DataScreen(Screen):
         yield NavBar(self.MODE, id="navbar")
 
     def compose_footer(self) -> ComposeResult:
-        yield KeysFooter()
+        if getattr(self.app, "first_frame_shown", True):
+            from perftui.tui.widgets.footer import KeysFooter
+
+            yield KeysFooter()
+        else:
+            yield FooterStandIn()
+            self.app.after_first_frame(self._mount_footer, self)
+
+    def _mount_footer(self) -> None:
+        from perftui.tui.widgets.footer import KeysFooter
+
+        stand_ins = self.query(FooterStandIn)
+        footer = KeysFooter()
+        with self.app.batch_update():
+            self.mount(footer)
+            stand_ins.remove()
+        # Footer builds its keys when the screen's bindings change; they did before it was here
+        footer.call_later(footer.bindings_changed, self)
 
     def on_mount(self) -> None:
         self.app.update_navbar(self)
