@@ -57,16 +57,31 @@ class Measure:
         except Exception:  # the recorder never breaks the host app
             self._profile = None
         self._start = time.perf_counter()
+        if self._profile is not None:
+            try:
+                self._profile[0].enable()  # last: nothing of the recorder's in the profile
+            except Exception:  # 3.12+: another tool holds sys.monitoring's profiler slot
+                token, self._profile = self._profile, None
+                try:
+                    from perftui.recorder.profiling import cancel
+
+                    cancel(self._by, token)
+                except Exception:
+                    pass
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
+        token = self._profile
+        if token is not None:
+            try:
+                token[0].disable()  # first: nothing of the recorder's in the profile
+            except Exception:
+                pass
         self.duration_ms = (time.perf_counter() - self._start) * 1000.0
         try:
             by = self._by or _tracker(self.tracker)
-            token = self._profile
             if token is not None:
                 self._profile = None
-                token[0].disable()
                 from perftui.recorder.profiling import end
 
                 end(by, token, self.duration_ms, self.metric_id)

@@ -133,10 +133,12 @@ def plannable(text: str) -> bool:
 
 # -- profiling one call ----------------------------------------------------------------------
 def begin(tracker: PerformanceTracker, operation: str, wanted: list[tuple]):
-    """Start profiling this call of `operation` when allowed: no other profiler on this thread
-    (`sys.getprofile()`; under Python 3.12+ cProfile also refuses when another tool holds
-    sys.monitoring), no profile of it running, its requests not taken yet in this process.
-    Returns the token `end` takes, or None (the call is then timed as usual)."""
+    """A profiler for this call of `operation` when allowed: no other profiler on this thread
+    (`sys.getprofile()`), no profile of it running, its requests not taken yet in this
+    process. Returns the token `end` takes, its profiler not yet enabled (the caller enables
+    it as its last step, so that none of the recorder's own work is in the profile; on Python
+    3.12+ enabling raises when another tool holds sys.monitoring: then `cancel`), or None
+    (the call is then timed as usual)."""
     if sys.getprofile() is not None:
         return None
     keys = [request_key(tracker.app, tracker.environment, operation, r) for r in wanted]
@@ -150,29 +152,55 @@ def begin(tracker: PerformanceTracker, operation: str, wanted: list[tuple]):
         tracker._profiled.update(keys)
     import cProfile
 
-    prof = cProfile.Profile()
-    try:
-        prof.enable()
-    except Exception:  # another profiler (3.12+: sys.monitoring's profiler slot is taken)
-        tracker._profiling_ops.discard(operation)
-        return None
     ident = _thread.get_ident()
     tracker._profiling[ident] = tracker._profiling.get(ident, 0) + 1
-    return (prof, operation, wanted, ident)
+    return (cProfile.Profile(), operation, wanted, ident)
 
 
-def end(tracker: PerformanceTracker, token: tuple, duration_ms: float,
-        metric_id: str | None) -> None:
-    """Stop the profile (if the caller has not yet) and hold it for the next recording."""
-    prof, operation, wanted, ident = token
-    prof.disable()
+def _release(tracker: PerformanceTracker, token: tuple) -> None:
+    _prof, operation, _wanted, ident = token
     left = tracker._profiling.get(ident, 0) - 1
     if left > 0:
         tracker._profiling[ident] = left
     else:
         tracker._profiling.pop(ident, None)
     tracker._profiling_ops.discard(operation)
+
+
+def cancel(tracker: PerformanceTracker, token: tuple) -> None:
+    """The profiler could not be enabled (another tool holds the slot): the call runs
+    unprofiled and timed as usual."""
+    _release(tracker, token)
+
+
+def end(tracker: PerformanceTracker, token: tuple, duration_ms: float,
+        metric_id: str | None) -> None:
+    """Stop the profile (if the caller has not yet) and hold it for the next recording."""
+    prof, operation, wanted, _ident = token
+    prof.disable()
+    _release(tracker, token)
     tracker._profiles_held.append((operation, metric_id, wanted, prof, duration_ms))
+
+
+_HERE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_DISABLE = "<method 'disable' of '_lsprof.Profiler' objects>"
+
+
+def without_recorder(stats: dict) -> dict:
+    """The stats less the recorder's own frames (the `__exit__` that stops the profiler, and
+    the timers of operations nested in the profiled one) and the profiler's `disable`."""
+    drop = {key for key in stats if str(key[0]).startswith(_HERE) or key[2] == _DISABLE}
+    # and what only they called (perf_counter, get_ident...)
+    drop.update(key for key, entry in stats.items()
+                if entry[4] and all(caller in drop for caller in entry[4]))
+    out = {}
+    for key, (pc, nc, tt, ct, callers) in stats.items():
+        if key in drop:
+            continue
+        if callers and not drop.isdisjoint(callers):
+            callers = {c: v for c, v in callers.items() if c not in drop}
+        out[key] = (pc, nc, tt, ct, callers)
+    return out
 
 
 # -- after a recording -----------------------------------------------------------------------
@@ -281,7 +309,7 @@ def _save(conn, tracker: PerformanceTracker, result, held: list, row_of, metrics
                     continue  # not from a run judged worse than normal: asked again next run
                 if doc is None:
                     prof.create_stats()
-                    doc = store.from_stats(prof.stats)
+                    doc = store.from_stats(without_recorder(prof.stats))
                 store.save_profile(conn, metric_id=row.id, app=app, environment=environment,
                                    operation=operation, kind=kind, doc=doc,
                                    captured_at=result.recorded_at, duration_ms=duration_ms,
