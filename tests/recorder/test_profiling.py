@@ -367,3 +367,25 @@ def test_async_operations_are_profiled(tmp_path, line):
     held = tracker._profiles_held[0]
     assert held[0] == "fetch" and held[2][0][0] == line
     tracker.close()
+
+
+def test_a_long_running_process_takes_what_its_own_runs_ask_for(tmp_path):
+    from perftui import PerformanceTracker, measure
+
+    store = tmp_path / "s.db"
+    seed_history(store, 600.0)   # ~1 s: this process's empty calls are judged normal (faster)
+    tracker = PerformanceTracker(db=store, app="host", summary=False, cold_start=False)
+    with measure("validate", "VAL-001", tracker=tracker):
+        pass
+    assert tracker.record_baseline_snapshot() is not None
+    assert "validate" in tracker._profile_plan          # asked for by this very run
+    with measure("validate", "VAL-001", tracker=tracker):
+        pass
+    assert len(tracker._profiles_held) == 1
+    result = tracker.record_baseline_snapshot()
+    assert [(p[1], p[4]) for p in profiles(store)] == [("baseline", result.snapshot_id)]
+    assert "VAL-001" not in result.values   # its only call was profiled
+    with measure("validate", "VAL-001", tracker=tracker):   # once per process and request
+        pass
+    assert tracker._profiles_held == [] and tracker.operations()["validate"]["calls"] == 1
+    tracker.close()
