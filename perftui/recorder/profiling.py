@@ -31,10 +31,17 @@ least MIN_WORSE_PERCENT (a line crossed because a target was tightened is no cha
 there is nothing for a profile to show). `anomaly` (one odd run) asks for none: the next run is
 most likely normal again.
 
-Baselines: when an operation's metric was judged normal ("ok" against a baseline) in this run
-and its latest baseline profile is missing or older than PERFTUI_PROFILE_BASELINE_DAYS (7; 0:
-never), the next run profiles it. The store is asked at most once a day per app and
-environment (the `checked` line).
+Baselines: when an operation's metric was judged normal in this run ("ok" against a baseline
+of enough runs for a statistical verdict: the detector's min_confidence) and its latest
+baseline profile is missing or older than PERFTUI_PROFILE_BASELINE_DAYS (7; 0: never), the
+next run profiles it (a metric with no baseline yet asks for nothing: the profile would show a
+state nobody judged). The store is asked at most once a day per app and environment (the
+`checked` line). A baseline profile is not stored from a run whose other calls of the
+operation were judged worse than normal; the request stays for the next run.
+
+Saving: after the run's snapshot is committed, in one short transaction of its own; a store
+that is busy or refuses it costs the profile and one warning, never the run (the request stays
+in the plan). The recorder's own frames are taken out of a profile (`without_recorder`).
 
 Only a call timed by `measure_performance` / `measure()` is profiled (`Measure`, whose enter and
 exit run on one thread); `start_operation`/`stop_operation` may end on another thread, where a
@@ -57,7 +64,7 @@ if TYPE_CHECKING:
 # the plan's reader is the tracker's: a normal run reads the plan without loading this module
 from perftui.recorder.tracker import _PLAN_FIELDS as FIELDS  # noqa: F401
 from perftui.recorder.tracker import _PLAN_REQUEST_DAYS as REQUEST_DAYS
-from perftui.recorder.tracker import _healthy_codes as healthy_codes  # noqa: F401
+from perftui.recorder.tracker import _healthy_codes as healthy_codes
 from perftui.recorder.tracker import _plan_lines as read_lines
 from perftui.recorder.tracker import _plan_path as plan_path  # noqa: F401
 from perftui.recorder.tracker import _plan_requests as scope_requests
