@@ -68,34 +68,27 @@ def _document(refactored: bool) -> tuple[dict, float]:
 def add_demo_profiles(conn: Database) -> int:
     """A profile for each open regression alert on VAL-001, and per scope (app, environment) a
     baseline profile from before the first of them; returns how many profiles were stored."""
-    metric = conn.execute("SELECT id, operation FROM metrics WHERE code = ?",
-                          (METRIC,)).fetchone()
-    if metric is None or not metric[1]:
+    found = profiles.alerts_to_profile(conn, METRIC)
+    if found is None or not found[2]:
         return 0
-    alerts = conn.execute(
-        "SELECT id, app, environment, snapshot_id, triggered_at FROM alerts"
-        " WHERE metric_id = ? AND status != 'resolved' AND severity != 'info'"
-        " AND alert_type IN ('regression', 'change_point', 'trend') ORDER BY triggered_at, id",
-        (metric[0],)).fetchall()
-    if not alerts:
-        return 0
+    metric_id, operation, alerts = found
     base_doc, base_ms = _document(False)
     slow_doc, slow_ms = _document(True)
     stored = 0
     scopes: set = set()
     with conn.transaction():
-        for alert_id, app, environment, snapshot_id, triggered in alerts:
+        for alert_id, app, environment, triggered in alerts:
             if (app, environment) not in scopes:  # a baseline before the scope's first alert
                 scopes.add((app, environment))
                 before = to_iso(parse_iso(triggered) - timedelta(hours=6))
-                profiles.save_profile(conn, metric_id=metric[0], app=app,
-                                      environment=environment, operation=metric[1],
+                profiles.save_profile(conn, metric_id=metric_id, app=app,
+                                      environment=environment, operation=operation,
                                       kind="baseline", doc=base_doc, captured_at=before,
                                       duration_ms=base_ms)
                 stored += 1
             after = to_iso(parse_iso(triggered) + timedelta(minutes=15))
-            profiles.save_profile(conn, metric_id=metric[0], app=app, environment=environment,
-                                  operation=metric[1], kind="regression", doc=slow_doc,
+            profiles.save_profile(conn, metric_id=metric_id, app=app, environment=environment,
+                                  operation=operation, kind="regression", doc=slow_doc,
                                   alert_id=alert_id, captured_at=after, duration_ms=slow_ms)
             stored += 1
     return stored

@@ -174,6 +174,22 @@ def save_profile(db: Database, *, metric_id: int, app: str, environment: str, op
     return new_id
 
 
+def alerts_to_profile(db: Database, metric_code: str) -> tuple[int, str, list[tuple]] | None:
+    """(metric id, its operation, [(alert id, app, environment, triggered_at), ...]) of the
+    open regression-type alerts of warning and above on a metric timed as an operation, oldest
+    first; None when the metric is not an operation's. (What the demo store profiles.)"""
+    metric = db.execute("SELECT id, operation FROM metrics WHERE code = ?",
+                        (metric_code,)).fetchone()
+    if metric is None or not metric[1]:
+        return None
+    alerts = db.execute(
+        "SELECT id, app, environment, triggered_at FROM alerts"
+        " WHERE metric_id = ? AND status != 'resolved' AND severity != 'info'"
+        " AND alert_type IN ('regression', 'change_point', 'trend') ORDER BY triggered_at, id",
+        (metric[0],)).fetchall()
+    return metric[0], metric[1], [tuple(a) for a in alerts]
+
+
 def latest_baselines(db: Database, app: str, environment: str) -> dict[int, str]:
     """metric id -> when its latest baseline profile was taken, for one app and environment."""
     return {r[0]: r[1] for r in db.execute(
@@ -203,7 +219,8 @@ def profile(db: Database, profile_id: int) -> dict | None:
 def profiles_for_alert(db: Database, alert_id: int) -> dict:
     """{"regression": the first profile taken for the alert, "baseline": the latest baseline
     profile of the same app, environment and metric taken before it} (either may be None).
-    Without a profile for the alert, "baseline" is None too."""
+    Without a profile for the alert, "baseline" is None too. A damaged baseline is None, with
+    "baseline_error" saying why; a damaged profile of the alert raises ProfileDamaged."""
     row = db.execute(f"SELECT {_COLUMNS} FROM profiles WHERE alert_id = ?"
                      " ORDER BY captured_at, id LIMIT 1", (alert_id,)).fetchone()
     if row is None:
@@ -215,7 +232,13 @@ def profiles_for_alert(db: Database, alert_id: int) -> dict:
         " ORDER BY captured_at DESC, id DESC LIMIT 1",
         (regression["app"], regression["environment"], regression["metric_id"],
          regression["captured_at"])).fetchone()
-    return {"regression": regression, "baseline": _record(base) if base else None}
+    found = {"regression": regression, "baseline": None}
+    if base:
+        try:
+            found["baseline"] = _record(base)
+        except ProfileDamaged as exc:  # the alert's own profile still shows, without a diff
+            found["baseline_error"] = str(exc)
+    return found
 
 
 def alerts_with_profiles(db: Database, alert_ids) -> set[int]:

@@ -144,3 +144,18 @@ class TestTable:
                 profiles.save_profile(db, metric_id=1, app="a", environment="e", operation="o",
                                       kind="other", doc=profiles.from_stats({}), duration_ms=0,
                                       captured_at="2026-12-01T00:00:00Z")
+
+    def test_a_damaged_baseline_leaves_the_alerts_profile_readable(self, store_path):
+        with open_store(str(store_path), create=True) as db:
+            metric, alert = self._alert(db)
+            common = dict(metric_id=metric, app="app", environment="dev", operation="v",
+                          doc=profiles.from_stats(_stats()), duration_ms=1)
+            base = profiles.save_profile(db, kind="baseline",
+                                         captured_at="2026-12-01T09:00:00Z", **common)
+            profiles.save_profile(db, kind="regression", alert_id=alert,
+                                  captured_at="2026-12-01T10:05:00Z", **common)
+            db.execute("UPDATE profiles SET data = ? WHERE id = ?", (b"junk", base))
+            found = profiles.profiles_for_alert(db, alert)
+            assert found["regression"]["data"]["functions"]
+            assert found["baseline"] is None
+            assert f"profile {base} is damaged" in found["baseline_error"]
