@@ -273,7 +273,8 @@ def run_profile(args) -> int:
         else:
             print_json(document)
         return 0
-    render_profile(found["alert"], regression, baseline, top, rows, args.limit)
+    render_profile(found["alert"], regression, baseline, top, rows, args.limit,
+                   found.get("baseline_error"))
     return 0
 
 
@@ -286,7 +287,7 @@ def _when(at: str | None) -> str:
 
 
 def render_profile(alert: dict, regression: dict, baseline: dict | None, top: list[dict],
-                   rows: list[dict] | None, limit: int) -> None:
+                   rows: list[dict] | None, limit: int, baseline_error: str | None = None) -> None:
     """The header, what grew since the baseline (the point), then the top functions."""
     from perftui.cli.tables import Col, console, middle, print_fitted
     from perftui.core.profiles import grew
@@ -308,7 +309,9 @@ def render_profile(alert: dict, regression: dict, baseline: dict | None, top: li
     def pp(value: float) -> str:
         return f"{value:+.1f}pp"
 
-    if rows is None:
+    if rows is None and baseline_error:
+        out.print(f"the baseline {baseline_error}: only the top functions below", style="dim")
+    elif rows is None:
         out.print("no baseline profile of this operation from before the alert: only the top "
                   "functions below", style="dim")
     else:

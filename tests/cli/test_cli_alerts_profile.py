@@ -86,6 +86,14 @@ class TestTable:
         top = out.splitlines().index("top functions by cumulative time:")
         assert len(out.splitlines()[top + 2:]) == 3
 
+    def test_a_damaged_baseline_still_shows_the_alerts_profile(self, cli, db):
+        alert_id = alert(db, "prod")
+        execute(db, "UPDATE profiles SET data = ? WHERE kind = 'baseline'", (b"junk",))
+        code, out, err = run(cli, db, "--id", alert_id)
+        assert code == 0, err
+        assert "the baseline profile" in out and "is damaged" in out
+        assert "grew most" not in out and "slow_part" in out
+
     def test_read_only_works_and_writes_nothing(self, cli, db):
         before = state(db)
         code, out, err = cli("--db", db, "--read-only", "alerts", "profile", "--id",
