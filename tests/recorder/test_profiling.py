@@ -175,6 +175,21 @@ def test_a_regression_gets_a_profile_beside_its_alert(subprocess_env, store_url)
     run_host(subprocess_env, store_url, HOST_SLOW="1")   # fulfilled: not profiled again
     assert len(profiles(store_url, f"alert_id = {alert}")) == 1
 
+    # the done-when of issue 13: the CLI names the slow function first in the alert's diff
+    cli = subprocess.run([sys.executable, "-m", "perftui", "--db", str(store_url), "alerts",
+                          "profile", "--id", str(alert), "--format", "json"],
+                         env=subprocess_env, capture_output=True, text=True, timeout=60)
+    assert cli.returncode == 0, cli.stderr
+    shown = json.loads(cli.stdout)
+    assert shown["diff"][0]["name"] == "slow_part", shown["diff"][:3]
+    table = subprocess.run([sys.executable, "-m", "perftui", "--db", str(store_url), "alerts",
+                            "profile", "--id", str(alert)], env=dict(subprocess_env, COLUMNS="80"),
+                           capture_output=True, text=True, timeout=60)
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("grew most since"))
+    assert lines[header + 2].startswith("slow_part ("), lines[header:header + 4]
+
 
 def test_baseline_days_0_takes_no_baseline(subprocess_env, store_path):
     first = run_host(subprocess_env, store_path)
