@@ -117,6 +117,13 @@ class PerftuiApp(App):
         self.stylesheet.set_variables(variables)
         self._parsed_css_variables = variables
 
+    @property
+    def current_theme(self):
+        """Textual's, without copying every registered theme into a new dict on each call (it
+        is asked for on every line drawn)."""
+        theme = self._registered_themes.get(self.theme)
+        return theme if theme is not None else super().current_theme
+
     def get_css_variables(self) -> dict[str, str]:
         """Textual's, computed once per theme: start-up asks for them four times, and each
         answer generates the theme's whole colour system (about a millisecond)."""

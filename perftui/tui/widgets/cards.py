@@ -31,6 +31,7 @@ class MetricCard(Widget, can_focus=True):
     def __init__(self, metric: dict, **kwargs):
         super().__init__(**kwargs)
         self.metric: dict = {}
+        self._title_shown: str | None = None
         self.set_metric(metric)
 
     @property
@@ -45,7 +46,7 @@ class MetricCard(Widget, can_focus=True):
         # one restyle, not one per class; none before it is mounted (styled then)
         self.update_classes({f"-{name}": name == severity for name in (*SEVERITIES, "inactive")},
                             update=self.is_mounted)
-        self.border_title = self._title()
+        self._show_title(self._title())
         label = "inactive" if not metric["active"] else SEVERITY_LABEL.get(severity, severity)
         if metric.get("alert_severity") and metric["active"]:
             label += f" · alert {SEVERITY_LABEL.get(metric['alert_severity'])}"
@@ -69,8 +70,16 @@ class MetricCard(Widget, can_focus=True):
         return title
 
     def on_resize(self) -> None:
+        # only when the (width-dependent) title changes: setting it parses it as markup and
+        # repaints the card, and every card is resized when the grid is first laid out
         if self.metric:
-            self.border_title = self._title()
+            title = self._title()
+            if title != self._title_shown:
+                self._show_title(title)
+
+    def _show_title(self, title: str) -> None:
+        self._title_shown = title
+        self.border_title = title
 
     def render(self) -> Text:
         m = self.metric
