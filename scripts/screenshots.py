@@ -105,6 +105,23 @@ async def _alert_detail(pilot):
     await _settle(pilot, lambda: getattr(app.screen, "alert", None) is not None)
 
 
+async def _alert_profile(pilot):
+    """The profile the demo stored for its open validation regression (a real cProfile run, so
+    its figures differ a little from one build to the next)."""
+    app = pilot.app
+    await pilot.press("3")
+    await _settle(pilot, lambda: app.screen.query_one("#alerts-table").row_count > 0)
+    rows = app.screen.alerts
+    index = next((i for i, a in enumerate(rows) if a["metric_id"] == "VAL-001"
+                  and a["alert_type"] in ("regression", "change_point", "trend")), 0)
+    app.screen.query_one("#alerts-table").move_cursor(row=index, animate=False)
+    await pilot.press("enter")
+    await _settle(pilot, lambda: getattr(app.screen, "alert", None) is not None
+                  and app.screen.query_one("#detail-profile").mode not in ("loading", None))
+    await pilot.press("p")
+    await _settle(pilot, lambda: app.screen.query_one("#detail-profile-box").display)
+
+
 async def _ack_dialog(pilot):
     app = pilot.app
     await pilot.press("3")
@@ -156,6 +173,7 @@ SHOTS = (
     ("trends-table", WIDE, _trends_table),
     ("alerts", WIDE, _alerts),
     ("alert-detail", WIDE, _alert_detail),
+    ("alert-profile", WIDE, _alert_profile),
     ("acknowledge", WIDE, _ack_dialog),
     ("targets", WIDE, _targets),
     ("edit-target", WIDE, _edit),

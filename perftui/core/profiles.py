@@ -27,7 +27,10 @@ the callers that merely contain it:
   "`parse_rows` got slower" is what a person can act on; "`list.sort` got slower" is not,
   unless many callers share it (then it leads, and its callers follow). Likewise a builtin
   whose growth is (90 %) that under one Python caller follows that caller's group even when
-  it carries little of the caller's growth (`str.lower` in a slower list comprehension).
+  it carries little of the caller's growth (`str.lower` in a slower list comprehension);
+* comprehensions and lambdas (`<listcomp>`, `<genexpr>`, ...) are treated as builtins are:
+  part of the function that makes them, so "`normalise_text` got slower" leads, not its
+  `<listcomp>` (Python 3.12 inlines comprehensions anyway).
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ CARRIED = 0.9            # share of a caller's growth one callee must carry to o
 GREW = 0.05              # percentage points: less is "unchanged"
 MAX_DEPTH = 64           # speedscope: deepest stack rebuilt
 MAX_SAMPLES = 50_000     # speedscope: stacks emitted at most (a DAG can have many paths)
+# code objects that are part of the function that makes them (Python 3.12 inlines the
+# comprehensions): in the diff they follow that function, as builtins do
+INNER = ("<listcomp>", "<genexpr>", "<dictcomp>", "<setcomp>", "<lambda>")
 # the profiler's own call, in every profile taken with enable()/disable(): not the app's time
 PROFILER_NOISE = ("<method 'disable' of '_lsprof.Profiler' objects>",)
 
@@ -237,10 +243,13 @@ def diff(baseline: dict, regression: dict) -> list[dict]:
                 or (own_growth[caller] < (1 - CARRIED) * growth[caller]
                     and g >= 0.5 * growth[caller])):
             carrier[caller] = callee
+    def folds(key: tuple) -> bool:
+        return is_builtin(*_file_line(key, reg, base)) or key[1] in INNER
+
     for caller, callee in list(carrier.items()):
-        # a builtin that grew only because of this Python caller: the caller leads
-        if (carrier.get(caller) == callee and is_builtin(*_file_line(callee, reg, base))
-                and not is_builtin(*_file_line(caller, reg, base))
+        # a builtin (or a comprehension) that grew only because of this Python caller: the
+        # caller leads
+        if (carrier.get(caller) == callee and folds(callee) and not folds(caller)
                 and edge_growth[(caller, callee)] >= CARRIED * growth[callee]):
             del carrier[caller]
             carrier[callee] = caller
@@ -251,9 +260,8 @@ def diff(baseline: dict, regression: dict) -> list[dict]:
         if g > into.get(callee, (0.0, None))[0]:
             into[callee] = (g, caller)
     for callee, (g, caller) in into.items():
-        if (callee not in carrier and growth[callee] > GREW
-                and is_builtin(*_file_line(callee, reg, base))
-                and not is_builtin(*_file_line(caller, reg, base))
+        if (callee not in carrier and growth[callee] > GREW and growth[caller] > GREW
+                and folds(callee) and not is_builtin(*_file_line(caller, reg, base))
                 and g >= CARRIED * growth[callee] and carrier.get(caller) != callee):
             carrier[callee] = caller
 

@@ -179,6 +179,29 @@ class TestDiff:
         assert [r["label"] for r in rows[:2]] == ["<listcomp> (a.py:5)", "str.lower"]
         assert rows[1]["carried_by"] == "<listcomp> (a.py:5)"
 
+    def test_a_comprehension_follows_the_function_that_makes_it(self):
+        # op -> normalise -> <listcomp> -> str.lower: normalise got slower through its list
+        # comprehension; the function a person can act on leads, the comprehension and the
+        # builtin follow it (Python 3.12 inlines the comprehension anyway)
+        op, normalise = ("a.py", 1, "op"), ("a.py", 4, "normalise")
+        listcomp = ("a.py", 5, "<listcomp>")
+        lower = ("~", 0, "<method 'lower' of 'str' objects>")
+        steady = ("a.py", 9, "steady")
+
+        def doc(inner_s):
+            return from_stats(_stats({
+                op: (0.0, 0.010 + 0.0001 + 2 * inner_s, {}),
+                steady: (0.010, 0.010, {op: 0.010}),
+                normalise: (0.0001, 0.0001 + 2 * inner_s, {op: 0.0001 + 2 * inner_s}),
+                listcomp: (inner_s, 2 * inner_s, {normalise: 2 * inner_s}),
+                lower: (inner_s, inner_s, {listcomp: inner_s})}))
+
+        rows = profiles.diff(doc(0.001), doc(0.006))
+        assert [r["label"] for r in rows[:3]] == ["normalise (a.py:4)", "<listcomp> (a.py:5)",
+                                                 "str.lower"]
+        assert rows[0]["carried_by"] is None
+        assert rows[1]["carried_by"] == rows[2]["carried_by"] == "normalise (a.py:4)"
+
     def test_recursion_does_not_loop(self):
         rec = ("a.py", 3, "walk")
         base = from_stats(_stats({rec: (0.001, 0.001, {rec: 0.0005})}))
