@@ -59,3 +59,16 @@ def age_text(seconds: float | None) -> str:
     if seconds < 172800:
         return f"{seconds / 3600:.0f} h ago"
     return f"{seconds / 86400:.0f} days ago"
+
+
+def middle(text: str, width: int) -> str:
+    """``text`` shortened in the middle to ``width`` characters, so both ends stay readable
+    (a metric's family and its last word, a function's name and its line):
+    `benchmarks.TimeSuite.time_keys` -> `benchmarks.Tim…e.time_keys`."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:max(width, 0)]
+    tail = (width - 1) // 2
+    head = width - 1 - tail
+    return text[:head] + "…" + (text[len(text) - tail:] if tail else "")

@@ -17,6 +17,8 @@ from __future__ import annotations
 import sys
 from typing import Sequence
 
+from perftui.fmt import middle  # noqa: F401 - the CLI's tables shorten names with it
+
 PIPED_WIDTH = 200
 
 # C0 controls (tab and newline too: every printed string is one line), DEL and C1 controls.
@@ -72,18 +74,6 @@ def table(columns: Sequence[tuple[str, str]]):
     for header, justify in columns:
         t.add_column(header, justify=justify)
     return t
-
-
-def middle(text: str, width: int) -> str:
-    """``text`` shortened in the middle to ``width`` characters, as the TUI's cards do:
-    `benchmarks.TimeSuite.time_keys` -> `benchmarks.Tim…e.time_keys`."""
-    if len(text) <= width:
-        return text
-    if width <= 1:
-        return "…"[:max(width, 0)]
-    tail = (width - 1) // 2
-    head = width - 1 - tail
-    return text[:head] + "…" + (text[len(text) - tail:] if tail else "")
 
 
 class Col:

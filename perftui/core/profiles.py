@@ -136,16 +136,6 @@ def builtin_name(name: str) -> str:
     return name
 
 
-def middle(text: str, width: int) -> str:
-    """`text` cut in the middle to `width` characters (`slow_part (o…low.py:12)`)."""
-    if len(text) <= width:
-        return text
-    if width <= 1:
-        return "…"[:max(width, 0)]
-    tail = (width - 1) // 2
-    return text[:width - 1 - tail] + "…" + (text[len(text) - tail:] if tail else "")
-
-
 def _noise(f) -> bool:
     return is_builtin(f[0], f[1]) and f[2] in PROFILER_NOISE
 

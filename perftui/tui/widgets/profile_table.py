@@ -13,16 +13,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from perftui.fmt import middle
 from perftui.tui.format import short_time
-
-
-def middle(text: str, width: int) -> str:
-    if len(text) <= width:
-        return text
-    if width <= 1:
-        return "…"[:max(width, 0)]
-    tail = (width - 1) // 2
-    return text[:width - 1 - tail] + "…" + (text[len(text) - tail:] if tail else "")
 
 
 def _number(value: float) -> str:
