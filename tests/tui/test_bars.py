@@ -64,6 +64,25 @@ def test_problems_first_worst_first_inactive_last():
     assert result["untargeted"] == ["NONE"]
 
 
+def test_long_ids_are_cut_in_the_middle_and_numbers_never():
+    """A benchmark's long id keeps both ends; a huge value keeps every digit (the target
+    gives way first: its mark is on the track)."""
+    from perftui.tui.widgets.bars import bar_rows
+
+    data = bars_from_metrics([
+        metric("benchmarks.TimeSuite.time_keys", 1_234_567_890.5, 1_000_000_000,
+               1_100_000_000, 1_200_000_000),
+        metric("APP-001", 480, 500, 550, 600),
+    ])
+    lines = bar_rows(data, 60).plain.splitlines()
+    long_row = next(line for line in lines if "time_keys" in line or "…" in line)
+    assert "bench" in long_row and "…" in long_row and long_row.split()[1].endswith("keys")
+    assert "1,234,567,890ms" in long_row  # whole: never "1,234,5…"
+    app_row = next(line for line in lines if "APP-001" in line)
+    assert "480ms / 500ms" in app_row
+    assert all(len(line) <= 60 for line in lines if "APP-001" in line)
+
+
 # -- the view ----------------------------------------------------------------------------------
 
 def latest_values(h, path) -> dict[str, tuple[float, float | None, str]]:

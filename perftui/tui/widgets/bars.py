@@ -14,6 +14,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from perftui.fmt import middle
 from perftui.tui.format import format_value, severity_color
 
 STATE_LABEL = {"critical": "CRIT", "error": "ERROR", "warning": "warn", "off target": "off",
@@ -75,18 +76,19 @@ def bar_rows(data: dict, width: int, app=None) -> Text:
         scale = scale_for(bars)
         id_width = min(14, max(len(b["metric_id"]) for b in bars))
         texts = [versus(b["value"], b["target"], b["unit"]) for b in bars]
-        text_width = min(24, max(len(t) for t in texts))
-        # state 5, id, arrow 1, track, share 5, text; one space between each
+        # state 5, id, arrow 1, track (8 at least), share 5, text; one space between each.
+        # Numbers are never cut: a text too wide for its room drops the target (the marks on
+        # the track show it), and a value wider still takes the room it needs.
+        room = max(12, width - (5 + id_width + 1 + 8 + 5 + 5))
+        texts = [t if len(t) <= room else format_value(b["value"], b["unit"])
+                 for t, b in zip(texts, bars)]
+        text_width = max(len(t) for t in texts)
         track_width = max(8, width - (5 + id_width + 1 + 5 + text_width + 5))
         out.append(f"{LEGEND}\n{SCALE_LEGEND.format(top=scale * 100)}\n", style="dim")
         for bar, text in zip(bars, texts):
             colour = severity_color(app, STATE_SEVERITY[bar["state"]]) or None
-            metric_id = bar["metric_id"]
-            if len(metric_id) > id_width:
-                metric_id = metric_id[:id_width - 1] + "…"
+            metric_id = middle(bar["metric_id"], id_width)  # both ends of a long id stay
             arrow = "↓" if bar["direction"] == "lower" else "↑"
-            if len(text) > text_width:
-                text = text[:text_width - 1] + "…"
             out.append(f"{STATE_LABEL[bar['state']]:<5} ", style=f"bold {colour}" if colour
                        and bar["state"] != "ok" else colour)
             out.append(f"{metric_id:<{id_width}} {arrow} ",
