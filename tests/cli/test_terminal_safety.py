@@ -201,3 +201,23 @@ def _digest(db):
                 for t in ("metrics", "target_changes")]
     finally:
         conn.close()
+
+
+def test_an_alerts_profile_escapes_stored_function_names(cli, hostile_db):
+    """Function names and paths in a profile come from whoever wrote the store: escaped, and
+    rich markup in them is printed, not applied."""
+    from perftui.store import profiles
+    from perftui.store.db import open_store
+
+    stats = {(f"app{CSI}.py", 3, f"slow{OSC}[red]x[/red]"): (1, 1, 0.004, 0.004, {}),
+             ("app.py", 1, "op"): (1, 1, 0.001, 0.005, {})}
+    with open_store(hostile_db) as db:
+        alert, metric = db.execute("SELECT id, metric_id FROM alerts LIMIT 1").fetchone()
+        profiles.save_profile(db, metric_id=metric, app="shop", environment="prod",
+                              operation=f"op{OSC}", kind="regression", alert_id=alert,
+                              doc=profiles.from_stats(stats), duration_ms=5,
+                              captured_at="2026-01-19T10:00:01Z")
+    code, out, err = cli("--db", hostile_db, "alerts", "profile", "--id", str(alert))
+    assert code == 0, err
+    assert _raw_controls(out) == [], repr(out)
+    assert "\\x1b]2;pwned\\x07[red]x[/red]" in out
