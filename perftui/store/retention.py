@@ -82,7 +82,8 @@ def existing_aggregate(conn: Database, day: str, app: str, environment: str,
 def delete_runs(conn: Database, since: str, before: str, *,
                 cold_only: bool = False) -> dict[str, int]:
     """Delete the runs recorded from `since` up to `before` (only cold starts with
-    `cold_only`) and their measurements; alerts stay (their snapshot references become NULL).
+    `cold_only`) and their measurements; alerts and profiles stay (their snapshot references
+    become NULL).
     The hourly rollups of the hours they were in are recomputed from what is left. Runs inside
     the caller's transaction."""
     doomed = "recorded_at >= :since AND recorded_at < :before" + (
@@ -100,6 +101,9 @@ def delete_runs(conn: Database, since: str, before: str, *,
                      " WHERE snapshot_id IN (SELECT id FROM doomed)")
         conn.execute("UPDATE alerts SET baseline_snapshot_id = NULL"
                      " WHERE baseline_snapshot_id IN (SELECT id FROM doomed)")
+        # profiles stay with their alerts, as alerts do; the run they were taken in may go
+        conn.execute("UPDATE profiles SET snapshot_id = NULL"
+                     " WHERE snapshot_id IN (SELECT id FROM doomed)")
         snapshots = conn.execute(
             "DELETE FROM snapshots WHERE id IN (SELECT id FROM doomed)").rowcount
         rollups.recompute_hours(conn, hours)

@@ -57,6 +57,23 @@ def test_prune_folds_and_deletes(conn):
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
+def test_profiles_stay_when_the_run_they_were_taken_in_goes(conn):
+    from perftui.store import profiles
+
+    old_run = conn.scalar("SELECT min(id) FROM snapshots")
+    metric = conn.scalar("SELECT id FROM metrics WHERE code = 'VAL-001'")
+    with conn.transaction():
+        kept = profiles.save_profile(
+            conn, metric_id=metric, app="default", environment="local", operation="validation",
+            kind="baseline", snapshot_id=old_run, duration_ms=1.0,
+            captured_at=to_iso(NOW - timedelta(days=40)),
+            doc=profiles.from_stats({("a.py", 1, "f"): (1, 1, 0.001, 0.001, {})}))
+    retention.prune(conn, now=NOW)
+    assert conn.scalar("SELECT count(*) FROM snapshots WHERE id = ?", (old_run,)) == 0
+    assert conn.execute("SELECT snapshot_id FROM profiles WHERE id = ?",
+                        (kept,)).fetchone() == (None,)
+
+
 def test_aggregates_expire_after_a_year(conn):
     retention.prune(conn, now=NOW)
     result = retention.prune(conn, now=NOW + timedelta(days=400))
