@@ -29,9 +29,12 @@ async def _run(h, store, directory, parsed: list):
             "MetricCard") and "cpu" in str(app.screen.query_one("#machine").render()))
         await pilot.pause(0.1)
         text = h.screen_text(app)
-        rules = [(rule.selectors, rule.is_default_rules, rule.tie_breaker,
-                  sorted((name, repr(value)) for name, value in rule.styles.get_rules().items()))
-                 for rule in app.stylesheet.rules]
+        # (sorted: the order sources are added in follows the order widgets mount, which
+        # varies with timing from one run to the next, cache or not)
+        rules = sorted(repr((rule.selectors, rule.is_default_rules, rule.tie_breaker,
+                             sorted((name, repr(value))
+                                    for name, value in rule.styles.get_rules().items())))
+                       for rule in app.stylesheet.rules)
     return cache, text, rules
 
 
