@@ -31,6 +31,22 @@ class TestFirstFrame:
             assert app.screen.focused is app.screen.query("MetricCard").first()
             assert not app.screen.query("FooterStandIn")   # the real footer took its place
 
+    async def test_the_first_frame_has_an_empty_footer_bar_then_the_keys(self, store, h):
+        app = h.make_app(store)
+        seen = {}
+        done = app._first_frame_done
+
+        def first_frame_done():
+            seen.setdefault("text", h.screen_text(app))
+            done()
+
+        app._first_frame_done = first_frame_done
+        async with app.run_test(size=h.SIZE) as pilot:
+            assert await h.settle(pilot, lambda: "text" in seen)
+            assert await h.settle(pilot, lambda: "Quit" in h.screen_text(app).splitlines()[-1])
+        first = seen["text"].splitlines()
+        assert len(first) == h.SIZE[1] and first[-1].strip() == ""   # the stand-in: a bare bar
+
     async def test_footer_rebuilds_once_for_a_burst_of_binding_changes(self, store, h):
         from perftui.tui.widgets.footer import KeysFooter
 

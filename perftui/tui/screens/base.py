@@ -32,6 +32,9 @@ class FooterStandIn(Widget):
     FooterStandIn { dock: bottom; height: 1; background: $panel; }
     """
 
+    def render(self) -> str:
+        return ""   # (a plain Widget would show its class name)
+
 
 def describe_failure(exc: BaseException, write: bool = False) -> tuple[type, str, str]:
     """(message class, one-line text, kind) for an exception raised by a source call.
