@@ -14,7 +14,7 @@ STATUSES = ("open", "acknowledged", "resolved", "all")
 
 def add_parser(sub) -> None:
     p = command_parser(
-        sub, "alerts", help="list alerts; `alerts ack`, `alerts accept`, `alerts show`",
+        sub, "alerts", help="list alerts; `alerts ack`, `alerts accept`, `alerts show`, `alerts profile`",
         description="List alerts, newest first. By default the unresolved ones (open or "
                     "acknowledged) of warning severity and worse; --status all shows history "
                     "too. --app/--env restrict the list to one scope. Subcommands: `ack` records "

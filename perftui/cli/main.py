@@ -24,7 +24,7 @@ COMMANDS = {
     "tui": ("perftui.cli.cmd_tui", "open the terminal UI (the default with no command)"),
     "record": ("perftui.cli.cmd_record", "record a snapshot from the shell: KEY=VALUE ..."),
     "alerts": ("perftui.cli.cmd_alerts",
-               "list alerts; `alerts ack`, `alerts accept`, `alerts show`"),
+               "list alerts; `alerts ack`, `alerts accept`, `alerts show`, `alerts profile`"),
     "run": ("perftui.cli.cmd_run",
             "run a program N times, recording wall time, CPU time and peak memory"),
     "report": ("perftui.cli.cmd_report",
