@@ -75,7 +75,6 @@ CHECK_EVERY_S = 86400.0       # baselines are looked up in the store at most thi
 MAX_LINES = 200               # the plan keeps the newest lines beyond this
 MIN_WORSE_PERCENT = 10.0      # the detector's min_effect: a threshold alert on a real change
 REQUEST_KINDS = ("regression", "change_point", "trend")
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 # -- the plan file ---------------------------------------------------------------------------
@@ -117,18 +116,9 @@ def rewrite(path: str, app: str, environment: str, *, done=(), new=(),
     folder = os.path.dirname(path)
     if folder and not os.path.isdir(folder):
         os.makedirs(folder, mode=0o700, exist_ok=True)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from perftui._atomic import replace_private
+
+    replace_private(path, text.encode("utf-8"))
     return lines
 
 

@@ -176,24 +176,15 @@ def read_entries(path: Path, identity: dict) -> dict[tuple, bytes]:
 
 def write_entries(path: Path, entries: dict[tuple, bytes], identity: dict) -> None:
     import pickle
-    import tempfile
+
+    from perftui._atomic import replace_private
 
     directory = path.parent
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not _private(os.stat(directory)):
         return
-    fd, tmp = tempfile.mkstemp(prefix=".css-", suffix=".tmp", dir=directory)   # 0600
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump({"identity": identity, "entries": entries}, handle,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    replace_private(path, pickle.dumps({"identity": identity, "entries": entries},
+                                       protocol=pickle.HIGHEST_PROTOCOL))
 
 
 # What the stored rules are made of: Textual's own classes, and the two helpers pickle uses
