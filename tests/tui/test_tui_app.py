@@ -292,8 +292,7 @@ class TestStoreErrors:
         monkeypatch.setattr(StoreSource, "_open", refuse)
         app = h.make_app(store)
         async with app.run_test(size=h.SIZE) as pilot:
-            assert await h.settle(pilot, lambda: app.error_screen is not None
-                                  and app.screen is app.error_screen)
+            assert await h.settle(pilot, lambda: error_shown(app))
             assert "--read-only" in error_text(app)
             assert "Loading" not in h.screen_text(app)
 
@@ -305,8 +304,7 @@ class TestStoreErrors:
             assert await h.settle(pilot, lambda: len(app.screen.query("MetricCard")) == 4)
             for path in store.parent.glob(store.name + "*"):
                 path.unlink()
-            assert await h.settle(pilot, lambda: app.error_screen is not None
-                                  and app.screen is app.error_screen)
+            assert await h.settle(pilot, lambda: error_shown(app))
             assert "no store at" in error_text(app)
             await pilot.press("r")
             await pilot.pause(0.3)
