@@ -27,8 +27,8 @@ store keeps both; a regression profile is not stored twice for one alert.
 
 Which alerts ask for a profile: new (not repeated) `regression`, `change_point` and `trend`
 alerts; a new `threshold` alert only when the run is also worse than its baseline median by at
-least MIN_WORSE_PERCENT (a line crossed because a target was tightened is no change in the code:
-there is nothing for a profile to show). `anomaly` (one odd run) asks for none: the next run is
+least the detector's min_effect (10 %: a line crossed because a target was tightened is no
+change in the code, there is nothing for a profile to show). `anomaly` (one odd run) asks for none: the next run is
 most likely normal again.
 
 Baselines: when an operation's metric was judged normal in this run ("ok" against a baseline
@@ -62,18 +62,19 @@ if TYPE_CHECKING:
     from perftui.recorder.tracker import PerformanceTracker
 
 # the plan's reader is the tracker's: a normal run reads the plan without loading this module
+from perftui.recorder.tracker import _PLAN_CHECK_EVERY_S as CHECK_EVERY_S
 from perftui.recorder.tracker import _PLAN_FIELDS as FIELDS  # noqa: F401
 from perftui.recorder.tracker import _PLAN_REQUEST_DAYS as REQUEST_DAYS
 from perftui.recorder.tracker import _healthy_codes as healthy_codes
+from perftui.recorder.tracker import _op_metric as op_metric
+from perftui.recorder.tracker import _plan_request as line_request
 from perftui.recorder.tracker import _plan_lines as read_lines
 from perftui.recorder.tracker import _plan_path as plan_path  # noqa: F401
 from perftui.recorder.tracker import _plan_requests as scope_requests
 from perftui.recorder.tracker import _request_key as request_key
 
 HEADER = "perftui-profiles 1"
-CHECK_EVERY_S = 86400.0       # baselines are looked up in the store at most this often
 MAX_LINES = 200               # the plan keeps the newest lines beyond this
-MIN_WORSE_PERCENT = 10.0      # the detector's min_effect: a threshold alert on a real change
 REQUEST_KINDS = ("regression", "change_point", "trend")
 
 
@@ -81,8 +82,7 @@ REQUEST_KINDS = ("regression", "change_point", "trend")
 def _line_key(fields: list[str]) -> tuple:
     if fields[0] == "checked":
         return ("checked", fields[2], fields[3])
-    request = (fields[0], fields[4], int(fields[5]) if fields[0] == "regression" else None)
-    return request_key(fields[2], fields[3], fields[-1], request)
+    return request_key(fields[2], fields[3], fields[-1], line_request(fields))
 
 
 def rewrite(path: str, app: str, environment: str, *, done=(), new=(),
@@ -210,8 +210,10 @@ def asks_for_profile(alert, metric: dict | None) -> bool:
     change = metric.get("change_percent")
     if change is None:
         return False
+    from perftui.analysis.types import DEFAULT_CONFIG  # loaded by the recording already
+
     worse = change if metric.get("direction") != "higher" else -change
-    return worse >= MIN_WORSE_PERCENT
+    return worse >= DEFAULT_CONFIG.min_effect * 100.0  # the detector's "a real change"
 
 
 def after_record(tracker: PerformanceTracker, conn, result, catalog,
@@ -229,12 +231,12 @@ def after_record(tracker: PerformanceTracker, conn, result, catalog,
                     if e[1] and name in tracker._measured_ops}
 
     def row_of(name: str, metric_id: str | None):
-        return catalog.find(metric_id or op_codes.get(name) or f"{name}_time_ms")
+        return catalog.find(op_metric(name, metric_id, op_codes))
 
     ops = {}
     for name, metric_id in measured.items():
         row = row_of(name, metric_id)
-        if row is not None and plannable(name) and "\n" not in name:
+        if row is not None and plannable(name):
             ops[name] = row
     metrics = {m["metric_id"]: m for m in result.metrics}
     new: list[tuple[str, tuple]] = []

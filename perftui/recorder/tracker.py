@@ -400,7 +400,8 @@ class PerformanceTracker:
             return True
         if not self._measured_ops:
             return False
-        check = self._baseline_days > 0 and time.time() - self._plan_checked >= 86400.0
+        check = (self._baseline_days > 0
+                 and time.time() - self._plan_checked >= _PLAN_CHECK_EVERY_S)
         wanted = {a.metric_id for a in result.alerts if a.is_new and a.alert_type != "anomaly"}
         if check:
             wanted.update(_healthy_codes(result))
@@ -409,7 +410,7 @@ class PerformanceTracker:
         with self._lock:
             ops = [(name, e[3]) for name, e in self._ops.items() if name in self._measured_ops]
         for name, metric_id in ops:
-            row = catalog.find(metric_id or op_codes.get(name) or f"{name}_time_ms")
+            row = catalog.find(_op_metric(name, metric_id, op_codes))
             if row is not None and row.code in wanted:
                 return True
         return False
@@ -453,7 +454,7 @@ class PerformanceTracker:
         for name, (total, calls, _errs, metric_id) in ops.items():
             if not calls:
                 continue
-            target = metric_id or op_codes.get(name) or f"{name}_time_ms"
+            target = _op_metric(name, metric_id, op_codes)
             if valid_name(target) and target not in metrics and not self._private("metric",
                                                                                  target):
                 metrics[target] = total / calls
@@ -576,6 +577,13 @@ class PerformanceTracker:
 # nothing to profile reads it without loading that module
 _PLAN_FIELDS = {"checked": 4, "baseline": 6, "regression": 7}
 _PLAN_REQUEST_DAYS = 7.0  # an unfulfilled request is dropped after this long
+_PLAN_CHECK_EVERY_S = 86400.0  # baselines are looked up in the store at most this often
+
+
+def _op_metric(name: str, metric_id: str | None, op_codes: dict[str, str]) -> str:
+    """The metric an operation's timings are recorded under: the id given when it was timed,
+    else the catalog's operation mapping, else `<name>_time_ms`."""
+    return metric_id or op_codes.get(name) or f"{name}_time_ms"
 
 
 def _healthy_codes(result) -> set[str]:
@@ -652,15 +660,19 @@ def _plan_requests(lines: list[list[str]], app: str, environment: str, now: floa
             continue
         if not oldest <= at <= now + 3600:
             continue
-        if fields[0] == "baseline":
-            request = ("baseline", fields[4], None)
-        else:
-            request = ("regression", fields[4], int(fields[5]))
+        request = _plan_request(fields)
         operation = fields[-1]
         if _request_key(app, environment, operation, request) in skip:
             continue
         plan.setdefault(operation, []).append(request)
     return plan, checked
+
+
+def _plan_request(fields: list[str]) -> tuple:
+    """(kind, metric code, alert id or None) of a parsed `baseline` or `regression` line."""
+    if fields[0] == "regression":
+        return ("regression", fields[4], int(fields[5]))
+    return ("baseline", fields[4], None)
 
 
 def _request_key(app: str, environment: str, operation: str, request: tuple) -> tuple:
