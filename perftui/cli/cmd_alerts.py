@@ -243,9 +243,8 @@ def run_profile(args) -> int:
     with open_store_for(args) as store:
         found = profiles.alert_profiles(store, args.ids)
         store_path = store.path
+    document = profiles.view(found, args.limit)  # NoProfile when there is none yet
     regression, baseline = found["regression"], found["baseline"]
-    if regression is None:
-        raise profiles.NoProfile(profiles.no_profile_message(args.ids))
     if args.format in ("speedscope", "pstats"):
         if args.format == "pstats":
             data = profiles.pstats_bytes(regression)
@@ -258,12 +257,7 @@ def run_profile(args) -> int:
         echo(f"wrote the {args.format} profile of alert #{args.ids} to {args.output}",
              file=sys.stderr)
         return 0
-    top = profiles.top_functions(regression["data"], args.limit)
-    rows = profiles.diff(baseline["data"], regression["data"]) if baseline else None
     if args.format == "json":
-        document = {"alert": found["alert"], "regression": profiles.meta(regression),
-                    "baseline": profiles.meta(baseline) if baseline else None,
-                    "top": top, "diff": rows[:args.limit] if rows is not None else None}
         if args.output:
             from perftui.core.files import write_text
 
@@ -273,7 +267,8 @@ def run_profile(args) -> int:
         else:
             print_json(document)
         return 0
-    render_profile(found["alert"], regression, baseline, top, rows, args.limit,
+    rows = profiles.diff(baseline["data"], regression["data"]) if baseline else None
+    render_profile(found["alert"], regression, baseline, document["top"], rows, args.limit,
                    found.get("baseline_error"))
     return 0
 

@@ -81,13 +81,17 @@ def no_profile_message(alert_id: int) -> str:
 
 
 def alert_profile(store, alert_id: int, limit: int = 20) -> dict:
-    """What the faces show: {"alert", "regression", "baseline"} (records without their data),
-    "top" (rows of `top_functions`) and "diff" (rows of `diff`, or None without a baseline).
-    NoProfile when the alert has none yet."""
-    found = alert_profiles(store, alert_id)
+    """`view` of the alert's profiles, read from the store."""
+    return view(alert_profiles(store, alert_id), limit)
+
+
+def view(found: dict, limit: int = 20) -> dict:
+    """What the faces show of `alert_profiles`' answer: {"alert", "regression", "baseline"}
+    (records without their data), "top" (rows of `top_functions`) and "diff" (rows of `diff`,
+    or None without a baseline). NoProfile when the alert has none yet."""
     regression, baseline = found["regression"], found["baseline"]
     if regression is None:
-        raise NoProfile(no_profile_message(alert_id))
+        raise NoProfile(no_profile_message(found["alert"]["id"]))
     return {"alert": found["alert"], "regression": meta(regression),
             "baseline": meta(baseline) if baseline else None,
             "top": top_functions(regression["data"], limit),
