@@ -285,7 +285,7 @@ def render_profile(alert: dict, regression: dict, baseline: dict | None, top: li
                    rows: list[dict] | None, limit: int, baseline_error: str | None = None) -> None:
     """The header, what grew since the baseline (the point), then the top functions."""
     from perftui.cli.tables import Col, console, middle, print_fitted
-    from perftui.core.profiles import grew
+    from perftui.core.profiles import DIFF_HEADERS, diff_cells, grew
     from perftui.fmt import format_number, format_value
 
     out = console()
@@ -301,9 +301,6 @@ def render_profile(alert: dict, regression: dict, baseline: dict | None, top: li
               + (f" ({dropped[0]} smaller left out)" if dropped[0] else "")
               + f", {_size(regression['stored_bytes'])} stored", style="dim")
 
-    def pp(value: float) -> str:
-        return f"{value:+.1f}pp"
-
     if rows is None and baseline_error:
         out.print(f"the baseline {baseline_error}: only the top functions below", style="dim")
     elif rows is None:
@@ -317,16 +314,9 @@ def render_profile(alert: dict, regression: dict, baseline: dict | None, top: li
         if not grown:
             out.print("  no function's share grew: the time is spread as in the baseline")
         else:
-            cols = [Col("function", shrink=16), Col("before", "right"), Col("now", "right"),
-                    Col("growth", "right"), Col("+ms", "right")]
-            cells = []
-            for r in grown:
-                name = ("· " + r["label"]) if r["carried_by"] else r["label"]
-                cells.append([name, "new" if r["new"] else f"{r['baseline_share']:.1f}%",
-                              f"{r['share']:.1f}%", pp(r["growth"]),
-                              ("+" if r["delta_ms"] > 0 else "")
-                              + format_number(round(r["delta_ms"], 3))])
-            print_fitted(out, cols, cells)
+            cols = [Col(DIFF_HEADERS[0], shrink=16)] + [Col(h, "right")
+                                                         for h in DIFF_HEADERS[1:]]
+            print_fitted(out, cols, [diff_cells(r) for r in grown])
             if any(r["carried_by"] for r in grown):
                 out.print("· its growth is part of the unmarked function's above it",
                           style="dim")

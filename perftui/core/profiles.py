@@ -303,6 +303,20 @@ def grew(rows: list[dict]) -> list[dict]:
     return [r for r in rows if r["growth"] > GREW or (r["new"] and r["ms"] > 0)]
 
 
+DIFF_HEADERS = ("function", "before", "now", "growth", "+ms")
+
+
+def diff_cells(row: dict) -> list[str]:
+    """One row of `diff` as both faces print it, under DIFF_HEADERS: a function carried by
+    another marked `· `, its share before ("new") and now, the growth in points, the ms added."""
+    from perftui.fmt import format_number
+
+    return [("· " if row["carried_by"] else "") + row["label"],
+            "new" if row["new"] else f"{row['baseline_share']:.1f}%",
+            f"{row['share']:.1f}%", f"{row['growth']:+.1f}pp",
+            ("+" if row["delta_ms"] > 0 else "") + format_number(round(row["delta_ms"], 3))]
+
+
 # -- other tools' files -----------------------------------------------------------------------
 def speedscope(record: dict) -> dict:
     """A speedscope file (https://www.speedscope.app/file-format-schema.json) of a stored

@@ -97,15 +97,11 @@ class ProfileTable(Static):
         return table
 
     def _diff_table(self, width: int) -> Table:
-        rows, styles = [], []
-        for r in self.diff_rows:
-            carried = bool(r["carried_by"])
-            rows.append([("· " if carried else "") + r["label"],
-                         "new" if r["new"] else f"{r['baseline_share']:.1f}%",
-                         f"{r['share']:.1f}%", f"{r['growth']:+.1f}pp",
-                         ("+" if r["delta_ms"] > 0 else "") + _number(r["delta_ms"])])
-            styles.append("dim" if carried else "bold")
-        return self._table(width, ["function", "before", "now", "growth", "+ms"], rows, styles)
+        from perftui.core.profiles import DIFF_HEADERS, diff_cells
+
+        rows = [diff_cells(r) for r in self.diff_rows]
+        styles = ["dim" if r["carried_by"] else "bold" for r in self.diff_rows]
+        return self._table(width, list(DIFF_HEADERS), rows, styles)
 
     def _top_table(self, width: int) -> Table:
         rows = [[r["label"], str(r["calls"]), _number(r["own_ms"]), _number(r["cum_ms"]),
