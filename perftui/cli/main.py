@@ -140,6 +140,12 @@ def add_global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
                        help="open the store without writing to it (someone else's store)")
 
 
+# perftui's own options before the command (add_global_options): those that take a value, and
+# the flags; cli.parsing and tui_arguments read argv with them
+GLOBAL_WITH_VALUE = ("--db", "--app", "--env")
+GLOBAL_FLAGS = ("--read-only",)
+
+
 def tui_arguments(argv: list[str]):
     """The arguments of a plain TUI start (`perftui`, `perftui --db X --read-only tui`: only
     the global options, spelled out, each once, and at most the `tui` command), as argparse
@@ -157,11 +163,13 @@ def tui_arguments(argv: list[str]):
             command = word
             continue
         name, eq, value = word.partition("=")
-        key = {"--db": "db", "--app": "app", "--env": "env", "--read-only": "read_only"}.get(name)
-        if key is None or key in seen:
+        if name not in GLOBAL_WITH_VALUE and name not in GLOBAL_FLAGS:
+            return None
+        key = name[2:].replace("-", "_")
+        if key in seen:
             return None
         seen.add(key)
-        if key == "read_only":
+        if name in GLOBAL_FLAGS:
             if eq:
                 return None
             values[key] = True

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from perftui.cli.main import GLOBAL_FLAGS, GLOBAL_WITH_VALUE
+
 
 def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Make `parser` and every subcommand parser under it report errors on one line."""
@@ -26,8 +28,8 @@ def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 # perftui's own options before the command; those that take a value (the next word)
-_OPTIONS = ("--help", "--version", "--db", "--app", "--env", "--read-only")
-_WITH_VALUE = ("--db", "--app", "--env")
+_OPTIONS = ("--help", "--version", *GLOBAL_WITH_VALUE, *GLOBAL_FLAGS)
+_WITH_VALUE = GLOBAL_WITH_VALUE
 
 
 def command_name(argv: list[str], commands) -> str | None:
