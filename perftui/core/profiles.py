@@ -87,15 +87,17 @@ def alert_profile(store, alert_id: int, limit: int = 20) -> dict:
 
 def view(found: dict, limit: int = 20) -> dict:
     """What the faces show of `alert_profiles`' answer: {"alert", "regression", "baseline"}
-    (records without their data), "top" (rows of `top_functions`) and "diff" (rows of `diff`,
-    or None without a baseline). NoProfile when the alert has none yet."""
+    (records without their data), "top" (rows of `top_functions`), "diff" (rows of `diff`,
+    or None without a baseline) and "baseline_error" (why a stored baseline could not be read,
+    else None). NoProfile when the alert has none yet."""
     regression, baseline = found["regression"], found["baseline"]
     if regression is None:
         raise NoProfile(no_profile_message(found["alert"]["id"]))
     return {"alert": found["alert"], "regression": meta(regression),
             "baseline": meta(baseline) if baseline else None,
             "top": top_functions(regression["data"], limit),
-            "diff": (diff(baseline["data"], regression["data"])[:limit] if baseline else None)}
+            "diff": (diff(baseline["data"], regression["data"])[:limit] if baseline else None),
+            "baseline_error": found.get("baseline_error")}
 
 
 def meta(record: dict) -> dict:

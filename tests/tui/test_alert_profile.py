@@ -143,6 +143,24 @@ class TestNoProfile:
             assert f"profile of alert {alert_id} cannot be read" in h.screen_text(app)
 
 
+    async def test_a_damaged_baseline_is_named_beside_the_alerts_profile(self, store, h):
+        """The alert's own profile still shows; the line under it says the baseline is damaged
+        (as the CLI does), not that there is none."""
+        from tests.cli._helpers import execute
+
+        alert_id = alert_of(store, h, "prod")
+        execute(str(store), "UPDATE profiles SET data = ? WHERE kind = 'baseline'", (b"junk",))
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            detail = await push_detail(app, pilot, h, alert_id)
+            await pilot.press("p")
+            await pilot.pause(0.1)
+            text = h.screen_text(app)
+            assert "is damaged" in text and "no baseline profile" not in text
+            assert "slow_part (tests/_profiled.py:" in text
+            assert detail.query_one("#detail-profile").view["baseline_error"]
+
+
 class TestKeys:
     """a, b and escape still work with the profile shown; the help lists p."""
 

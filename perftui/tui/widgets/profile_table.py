@@ -75,6 +75,9 @@ class ProfileTable(Static):
             else:
                 parts.append(Text("  no function's share grew: spread as in the baseline",
                                   style="dim"))
+        elif view.get("baseline_error"):
+            parts.append(Text(f"the baseline {view['baseline_error']}: top functions only",
+                              style="dim"))
         else:
             parts.append(Text("no baseline profile from before the alert: top functions only",
                               style="dim"))
