@@ -8,7 +8,9 @@ nothing a person would notice. The store is opened through `perftui.core.session
 never opens a database itself.
 
 Heavy imports (the core modules) happen on first use, inside a worker thread, so the first paint
-never waits for them.
+never waits for them; at launch the first status read goes to a forked child process instead
+(`start_early_status`, `perftui.tui.early`), so this process does not import them at all before
+its first frame.
 """
 
 from __future__ import annotations
@@ -101,11 +103,48 @@ class StoreSource:
         return self._read(status, app, environment)
 
     # -- the first read, before the UI exists ------------------------------------------------
-    def start_early_status(self, app: str | None, environment: str | None) -> None:
-        """Read the status screen's data in a thread now, while the caller goes on to import
-        the UI (Textual takes far longer to import than the read takes); the first `status()`
-        call with the same scope gets it."""
-        self._early = EarlyRead((app, environment), lambda: self._status(app, environment))
+    def start_early_status(self, app: str | None, environment: str | None, *,
+                           fork: bool | None = None) -> None:
+        """Read the status screen's data now, while the caller goes on to import the UI
+        (Textual takes far longer to import than the read takes); the first `status()` call
+        with the same scope gets it.
+
+        The read runs in a child process forked now (`perftui.tui.early`), off this process's
+        GIL, when `fork` is True or, left None, when `fork_early()` says so; if it cannot
+        fork, or the child fails, the read is done in this process as without it. Either way
+        a thread of this process waits for the answer (`EarlyRead`)."""
+        def read() -> dict:
+            return self._status(app, environment)
+
+        child = None
+        if fork or (fork is None and self.fork_early()):
+            if self._store is None and not self._is_url():   # no connection shared with it
+                from perftui.tui import early
+
+                child = early.fork_read(read, after=self.close, timeout=None if self.read_only
+                                        else early.TIMEOUT_WRITING_S)
+        if child is None:
+            self._early = EarlyRead((app, environment), read)
+        else:
+            self._early = EarlyRead((app, environment), lambda: child.result(fallback=read))
+        self._early.child = child
+
+    def fork_early(self) -> bool:
+        """Whether the first read is forked unless told: on POSIX, for an SQLite store (a
+        PostgreSQL read waits on the server, not on the GIL, and a second login per start is
+        not worth it), not for a source with an injected clock or under pytest (a test asks
+        with `fork=True`: a child of the test process would run the test's monkeypatches
+        where the test cannot see them), not with PERFTUI_EARLY_FORK=0."""
+        import os
+
+        return (hasattr(os, "fork") and self._clock is None and not self._is_url()
+                and os.environ.get("PERFTUI_EARLY_FORK", "1") != "0"
+                and "PYTEST_CURRENT_TEST" not in os.environ)
+
+    def _is_url(self) -> bool:
+        from perftui.core.session import is_url   # (faces ask core, never the store)
+
+        return is_url(str(self.path))
 
     def early_status(self, app: str | None, environment: str | None) -> dict | None:
         """The early read's data if it has already arrived (never waits), else None."""
@@ -244,6 +283,7 @@ class EarlyRead:
 
     def __init__(self, key: tuple, read: Callable[[], Any]):
         self.key = key
+        self.child = None   # the forked child doing the read (perftui.tui.early), if any
         self._read = read
         self._value: Any = None
         self._error: BaseException | None = None
