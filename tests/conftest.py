@@ -8,6 +8,14 @@ from pathlib import Path
 
 import pytest
 
+# The test process itself neither serves nor writes perftui's code cache (perftui._codecache):
+# it would write into the developer's own cache directory. Child processes use it as hosts do
+# (subprocess_env drops the switch; each test's HOME holds its own cache).
+os.environ["PERFTUI_CODE_CACHE"] = "0"
+from perftui import _codecache  # noqa: E402
+
+_codecache.uninstall()
+
 PERFTUI_ENV_VARS = ("PERFTUI_DB", "PERFTUI_APP", "PERFTUI_ENV", "PERFTUI_DISABLE",
                     "PERFTUI_SUMMARY", "PERFTUI_LOG_DIR", "PERFTUI_COLD_START",
                     "PERFTUI_GIT_COMMIT", "PERFTUI_GIT_BRANCH", "PERFTUI_APP_VERSION",
@@ -24,6 +32,7 @@ def clean_environment(monkeypatch, tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     from perftui.recorder.tracker import PerformanceTracker
 
     PerformanceTracker.reset_instance()
@@ -47,6 +56,8 @@ def subprocess_env(tmp_path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in PERFTUI_ENV_VARS}
     env["HOME"] = str(tmp_path / "home")
     env["XDG_DATA_HOME"] = str(tmp_path / "home" / "data")
+    env["XDG_CACHE_HOME"] = str(tmp_path / "home" / ".cache")
+    env.pop("PERFTUI_CODE_CACHE", None)
     return env
 
 

@@ -1,6 +1,10 @@
 """The recorder: the public API of the original design, cheap to import inside a host app."""
 
-from perftui.recorder.tracker import PerformanceTracker
+from perftui import _codecache
+
+_codecache.install()   # before the recorder's own modules: they may come from the cache
+
+from perftui.recorder.tracker import PerformanceTracker  # noqa: E402
 
 __all__ = ["PerformanceTracker", "measure_performance", "measure", "Measure"]
 

@@ -330,6 +330,9 @@ class PerformanceTracker:
             self._clear()
         self.last_result = result
         self._report(result)
+        cache = sys.modules.get("perftui._codecache")
+        if cache is not None:
+            cache.save()   # the modules this recording loaded, for the next start (once)
         return result
 
     def _clear(self) -> None:
