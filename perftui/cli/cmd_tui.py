@@ -17,6 +17,11 @@ def add_parser(sub) -> None:
 def run_tui(args) -> int:
     import gc
 
+    from perftui import _codecache
+
+    # the ~300 modules the UI loads before its first frame (Textual, Rich, perftui) come from
+    # one file of the user's cache when an earlier start left it (see perftui._codecache)
+    _codecache.install("tui")
     # no cycle collection until the first frame is drawn: start-up allocates many long-lived
     # objects (modules, widgets, styles), and collecting among them only delays that frame;
     # `run` enables it again right after
@@ -30,6 +35,9 @@ def run_tui(args) -> int:
         source.start_early_status(args.app, args.env)
         from perftui.tui.app import run
 
-        return run(source=source, app=args.app, environment=args.env)
+        _codecache.mark()
+        code = run(source=source, app=args.app, environment=args.env)
     finally:
         gc.enable()
+    _codecache.save()   # after the UI is gone: what it loaded, for the next start (once)
+    return code
