@@ -1,5 +1,6 @@
-"""Private files replaced whole: perftui's own small state beside a store or in the user's cache
-(the recorder's profile plan, the TUI's parsed-CSS cache).
+"""Private files replaced whole, and read only when they are still private: perftui's own small
+state beside a store or in the user's cache (the recorder's profile plan, the TUI's parsed-CSS
+cache, the compiled-code cache).
 
 Written to a temporary file beside the destination, owner-only (0600), created exclusively and
 never through a symbolic link, then renamed into place: a reader sees the old file or the new
@@ -29,3 +30,35 @@ def replace_private(path: str | os.PathLike, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def private(st) -> bool:
+    """`st` (an os.stat result) is the user's own, and nobody else can write it."""
+    getuid = getattr(os, "getuid", None)
+    return (getuid is None or st.st_uid == getuid()) and not st.st_mode & 0o022
+
+
+def read_private(path: str | os.PathLike, limit: int) -> bytes | None:
+    """The bytes of `path` when it is a regular file of at most `limit` bytes, ours and writable
+    by nobody else, in a directory likewise (never through a symbolic link); else None."""
+    import stat
+
+    path = os.fspath(path)
+    try:
+        if not private(os.stat(os.path.dirname(path) or ".")):
+            return None
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or not private(st) or st.st_size > limit:
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            return handle.read(limit + 1)[:limit]
+    except OSError:
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)

@@ -63,12 +63,6 @@ def cache_path(kind: str) -> str:
     return os.path.join(base, "perftui", f"code-{kind}-{tag}-{digest:016x}.bin")
 
 
-def _private(st) -> bool:
-    """Ours, and nobody else can write it."""
-    getuid = getattr(os, "getuid", None)
-    return (getuid is None or st.st_uid == getuid()) and not st.st_mode & 0o022
-
-
 def _identity(kind: str) -> tuple:
     """What the kept code depends on besides each source file: the interpreter, the install, and
     for `tui` (any module) the path and the import hooks that decide which file a name is."""
@@ -92,26 +86,11 @@ def _source_stamp(path: str):
 def read(path: str, identity: tuple) -> dict[str, tuple]:
     """{module name: (source file, is a package, stamp, code or marshalled code)}; {} when the
     file is missing, foreign, damaged or was made for something else."""
-    import stat
+    from perftui._atomic import read_private
 
-    try:
-        if not _private(os.stat(os.path.dirname(path))):
-            return {}
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
+    data = read_private(path, _FILE_LIMIT)
+    if data is None:
         return {}
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or not _private(st) or st.st_size > _FILE_LIMIT:
-            return {}
-        with os.fdopen(fd, "rb") as handle:
-            fd = -1
-            data = handle.read()
-    except OSError:
-        return {}
-    finally:
-        if fd >= 0:
-            os.close(fd)
     try:
         if not data.startswith(_MAGIC):
             return {}
@@ -286,10 +265,10 @@ def _collect(finder: _Finder) -> dict[str, tuple]:
 
 
 def _write(path: str, identity: tuple, entries: dict[str, tuple]) -> None:
-    from perftui._atomic import replace_private
+    from perftui._atomic import private, replace_private
 
     directory = os.path.dirname(path)
     os.makedirs(directory, mode=0o700, exist_ok=True)
-    if not _private(os.stat(directory)):
+    if not private(os.stat(directory)):
         return
     replace_private(path, _MAGIC + marshal.dumps((identity, entries)))

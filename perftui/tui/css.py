@@ -25,6 +25,7 @@ from typing import Any
 STYLES = Path(__file__).parent / "styles"
 FORMAT = 1               # bump when what is stored changes
 MAX_ENTRIES = 256        # beyond this, a save keeps only the sources this run used
+_FILE_LIMIT = 64 << 20   # a bigger file is not ours
 
 
 def tcss(name: str) -> Path:
@@ -138,36 +139,20 @@ def cache_enabled() -> bool:
                                                                              "off", "")
 
 
-def _private(st) -> bool:
-    """Ours, and nobody else can write it."""
-    getuid = getattr(os, "getuid", None)
-    owner_ok = getuid is None or st.st_uid == getuid()
-    return owner_ok and not st.st_mode & 0o022
-
-
 def read_entries(path: Path, identity: dict) -> dict[tuple, bytes]:
     """The stored {key: pickled rules}; {} when missing, foreign, or not what we wrote."""
-    import stat
+    import io
 
-    try:
-        if not _private(os.stat(path.parent)):
-            return {}
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
+    from perftui._atomic import read_private
+
+    data = read_private(path, _FILE_LIMIT)
+    if data is None:
         return {}
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or not _private(st):
-            return {}
-        with os.fdopen(fd, "rb") as handle:
-            fd = -1
-            # only dicts of tuples, strings, ints, bools and bytes: nothing to construct
-            entries = _unpickler(handle, _no_globals).load()
+        # only dicts of tuples, strings, ints, bools and bytes: nothing to construct
+        entries = _unpickler(io.BytesIO(data), _no_globals).load()
     except Exception:  # noqa: BLE001 - a corrupt file is only a miss
         return {}
-    finally:
-        if fd >= 0:
-            os.close(fd)
     if not isinstance(entries, dict) or entries.get("identity") != identity:
         return {}
     stored = entries.get("entries")
@@ -177,11 +162,11 @@ def read_entries(path: Path, identity: dict) -> dict[tuple, bytes]:
 def write_entries(path: Path, entries: dict[tuple, bytes], identity: dict) -> None:
     import pickle
 
-    from perftui._atomic import replace_private
+    from perftui._atomic import private, replace_private
 
     directory = path.parent
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not _private(os.stat(directory)):
+    if not private(os.stat(directory)):
         return
     replace_private(path, pickle.dumps({"identity": identity, "entries": entries},
                                        protocol=pickle.HIGHEST_PROTOCOL))

@@ -40,7 +40,7 @@ RECORD = textwrap.dedent("""
 """)
 
 # a recording's own modules are imported before the finder is in place
-NEVER_SERVED = {"perftui.recorder", "perftui._codecache"}
+NEVER_SERVED = {"perftui.recorder", "perftui._codecache", "perftui._atomic"}
 
 
 def record(env: dict, db, tokens: int = 2000) -> dict:
