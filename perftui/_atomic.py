@@ -4,8 +4,9 @@ cache, the compiled-code cache).
 
 Written to a temporary file beside the destination, owner-only (0600), created exclusively and
 never through a symbolic link, then renamed into place: a reader sees the old file or the new
-one, never half of one, and an interrupted write leaves no temporary file behind. The standard
-library's `os` only: the recorder calls it inside host applications.
+one, never half of one. A write that fails removes its temporary file; one left by a process
+killed mid-write is removed by the next write once it is ten minutes old. The standard library's
+`os` only: the recorder calls it inside host applications.
 """
 
 from __future__ import annotations
@@ -30,6 +31,34 @@ def replace_private(path: str | os.PathLike, data: bytes) -> None:
         except OSError:
             pass
         raise
+    _sweep(path)
+
+
+STALE_S = 600
+
+
+def _sweep(path: str) -> None:
+    """Remove what writers of `path` killed mid-write left (a TUI closed with its terminal, a
+    host killed while saving): `<path>.<pid>.tmp` files older than STALE_S. A younger one may be
+    another process writing right now."""
+    import time
+
+    directory, name = os.path.split(path)
+    prefix = name + "."
+    try:
+        names = [n for n in os.listdir(directory or ".")
+                 if n.startswith(prefix) and n.endswith(".tmp")
+                 and n[len(prefix):-4].isdigit()]
+    except OSError:
+        return
+    limit = time.time() - STALE_S
+    for leftover in names:
+        full = os.path.join(directory, leftover)
+        try:
+            if os.lstat(full).st_mtime < limit:
+                os.unlink(full)
+        except OSError:
+            pass
 
 
 def private(st) -> bool:
