@@ -9,9 +9,12 @@ that capture. Measured: `perftui --db STORE --read-only tui` of the installed pa
 (benchmarks/_common.py), cwd outside the source tree, on cached `perftui demo` stores. Floor: a
 bare Textual app showing a Static with a metric id, launched and detected the same way with the
 same interpreter. Runs are interleaved (floor, then each size, round after round); medians.
-perftui keeps Textual's parsed CSS in the user's cache directory between starts
-(perftui.tui.css); the warm-up round fills it for a new install, so the runs measure every start
-after the first one (the first start after an install parses, 10-25 ms more).
+perftui keeps Textual's parsed CSS (perftui.tui.css) and, once the UI has been quit with q, the
+compiled code of what it loads (perftui._codecache) in the user's cache directory between
+starts; a warm-up start per store that quits with q fills both for a new install, so the runs
+measure every start after the first one. One more case, interleaved with the others, is the
+smallest store with the code cache off (PERFTUI_CODE_CACHE=0): what the cache is worth, and what
+a start costs before the UI was ever quit.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ BUDGET = 1.3
 FLAT = 1.15
 METRIC_ID = re.compile(r"\b[A-Z]{2,5}-\d{3}\b")
 POLL_S = 0.005
+NO_CACHE = "code cache off"
 
 BARE = """
 from textual.app import App
@@ -83,6 +87,30 @@ class Tmux:
         finally:
             self._tmux("kill-session", "-t", name, stderr=subprocess.DEVNULL)
 
+    def start_and_quit(self, command: list[str], timeout: float = 120.0) -> None:
+        """Launch `command`, wait for a metric id, press q and wait until it has ended (the
+        caches perftui writes when it quits are then in place)."""
+        self.count += 1
+        name = f"w{self.count}"
+        line = " ".join(_quote(c) for c in command)
+        self._tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", name, "-c", outside_dir(),
+                   line, check=True)
+        started = time.perf_counter()
+        try:
+            while time.perf_counter() - started < timeout:
+                pane = self._tmux("capture-pane", "-p", "-t", name, capture_output=True,
+                                  text=True)
+                if pane.returncode != 0 or METRIC_ID.search(pane.stdout):
+                    break
+                time.sleep(0.05)
+            self._tmux("send-keys", "-t", name, "q", stderr=subprocess.DEVNULL)
+            while time.perf_counter() - started < timeout:
+                if self._tmux("has-session", "-t", name, stderr=subprocess.DEVNULL).returncode:
+                    return
+                time.sleep(0.05)
+        finally:
+            self._tmux("kill-session", "-t", name, stderr=subprocess.DEVNULL)
+
     def close(self) -> None:
         self._tmux("kill-server", stderr=subprocess.DEVNULL)
 
@@ -103,10 +131,15 @@ def main() -> int:
     env["PATH"] = os.path.dirname(python) + os.pathsep + env.get("PATH", "")
     tmux = Tmux(env)
     try:
+        for store in stores.values():
+            tmux.start_and_quit([perftui, "--db", store, "--read-only", "tui"])
         cases = {"floor": lambda: tmux.time_to_metric([python, "-c", BARE])}
         for size, store in stores.items():
             cases[size] = (lambda s=store: tmux.time_to_metric(
                 [perftui, "--db", s, "--read-only", "tui"]))
+        first = args.sizes[0]
+        cases[NO_CACHE] = (lambda s=stores[first]: tmux.time_to_metric(
+            ["env", "PERFTUI_CODE_CACHE=0", perftui, "--db", s, "--read-only", "tui"]))
         samples = interleaved(cases, args.runs)
     finally:
         tmux.close()
@@ -121,6 +154,10 @@ def main() -> int:
         failed |= not ok
         report(f"TUI time to data, {size_label(size)} store", value, "ms",
                "bare Textual app with a Static", floor, f"<= {BUDGET}x", ok)
+    value = median_of(samples[NO_CACHE])
+    print(f"  {size_label(args.sizes[0])} store with the code cache off (PERFTUI_CODE_CACHE=0): "
+          f"{value:.0f} ms, {value / floor:.2f}x the floor; the cache saves "
+          f"{value - median_of(samples[args.sizes[0]]):.0f} ms")
     if len(stores) > 1:
         sizes = sorted(stores)
         small, big = (median_of(samples[s]) for s in (sizes[0], sizes[-1]))
