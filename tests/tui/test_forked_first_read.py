@@ -158,7 +158,9 @@ class TestSameAnswer:
         """As `perftui` starts it (no test in the process, fork decided by the source): the
         parent gets the data without importing the status read's modules."""
         code = (
-            "import sys\n"
+            "import os, sys\n"
+            "os.getloadavg = lambda: (0.0, 0.0, 0.0)       # a quiet machine, whatever this one is\n"
+            "os.sched_getaffinity = lambda pid: {0, 1}\n"
             "from perftui.tui.data import StoreSource\n"
             f"s = StoreSource({demo_store!r}, read_only=True)\n"
             "s.start_early_status(None, None)\n"
@@ -373,6 +375,8 @@ class TestWhenNotForked:
 
         monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
         monkeypatch.delenv("PERFTUI_EARLY_FORK", raising=False)
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+        monkeypatch.setattr(os, "getloadavg", lambda: (0.5, 0.5, 0.5))
         assert StoreSource(demo_store, read_only=True).fork_early()
         assert not StoreSource(demo_store, clock=lambda: FROZEN).fork_early()   # a test's
         assert not StoreSource("postgresql://u@localhost/perftui").fork_early()
@@ -380,6 +384,24 @@ class TestWhenNotForked:
         assert not StoreSource(demo_store, read_only=True).fork_early()
         monkeypatch.delenv("PERFTUI_EARLY_FORK")
         monkeypatch.setenv("PYTEST_CURRENT_TEST", "a test")
+        assert not StoreSource(demo_store, read_only=True).fork_early()
+
+    @pytest.mark.parametrize("cpus, load, forks", [
+        (2, 0.5, True), (2, 1.9, True), (2, 2.0, False), (2, 5.5, False), (8, 5.5, True),
+        (1, 0.0, False)])
+    def test_only_with_a_core_to_spare(self, demo_store, monkeypatch, cpus, load, forks):
+        from perftui.tui.data import StoreSource
+
+        monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
+        monkeypatch.delenv("PERFTUI_EARLY_FORK", raising=False)
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cpus)),
+                            raising=False)
+        monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
+        assert StoreSource(demo_store, read_only=True).fork_early() is forks
+        monkeypatch.setenv("PERFTUI_EARLY_FORK", "1")          # whatever the load
+        assert StoreSource(demo_store, read_only=True).fork_early()
+        assert not StoreSource(demo_store, clock=lambda: FROZEN).fork_early()
+        monkeypatch.setenv("PERFTUI_EARLY_FORK", "0")
         assert not StoreSource(demo_store, read_only=True).fork_early()
 
     def test_a_url_store_is_never_forked(self, parent_reads, monkeypatch):
