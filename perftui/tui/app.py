@@ -359,9 +359,13 @@ def run(db: str | None = None, app: str | None = None, environment: str | None =
     calls)."""
     import gc
 
+    from perftui.tui import hangup
+
     source = source if source is not None else StoreSource(db, read_only=read_only)
     tui = PerftuiApp(source, app_name=app, environment=environment)
     tui.use_css_cache()
+    terminal = hangup.terminal_fd()
+    tui.after_first_frame(lambda: hangup.watch(tui, terminal))   # a hang-up ends the UI
     if not gc.isenabled():   # `perftui tui` starts without the cycle collector: see cmd_tui
         tui.after_first_frame(gc.enable)
     try:

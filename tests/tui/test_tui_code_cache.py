@@ -5,17 +5,13 @@ start is unmarshalled one module at a time. Driven through a real pseudo-termina
 
 from __future__ import annotations
 
-import fcntl
 import marshal
 import os
-import select
-import struct
-import subprocess
-import sys
-import termios
 import time
 
 import pytest
+
+from tests.tui._pty import Terminal
 
 
 @pytest.fixture
@@ -56,41 +52,17 @@ def served(env: dict) -> set[str]:
 def start_and_quit(env: dict, db: str, cwd) -> None:
     """`perftui --db DB --read-only` in an 80x24 pseudo-terminal until its status screen is up,
     then q."""
-    for name in [cache_file(env) + ".served"] if cache_file(env) else []:
-        if os.path.exists(name):
-            os.unlink(name)
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    proc = subprocess.Popen([sys.executable, "-m", "perftui", "--db", db, "--read-only"],
-                            stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd,
-                            start_new_session=True)
-    os.close(slave)
-    seen = b""
-    deadline = time.monotonic() + 60
+    report = cache_file(env) + ".served" if cache_file(env) else ""
+    if report and os.path.exists(report):
+        os.unlink(report)
+    terminal = Terminal(["--db", db, "--read-only"], env, cwd)
     try:
-        while b"Status" not in seen and time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.2)
-            if ready:
-                try:
-                    seen += os.read(master, 65536)
-                except OSError:
-                    break
-        assert b"Status" in seen, seen[-2000:]
+        terminal.wait_for(b"Status")
         time.sleep(0.3)
-        os.write(master, b"q")
-        while proc.poll() is None and time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.2)
-            if ready:
-                try:
-                    os.read(master, 65536)
-                except OSError:
-                    pass
-        assert proc.wait(timeout=10) == 0
+        terminal.press(b"q")
+        assert terminal.wait_exit() == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
+        terminal.close()
 
 
 class TestTuiCodeCache:
