@@ -12,6 +12,9 @@ import pytest
 # it would write into the developer's own cache directory. Child processes use it as hosts do
 # (subprocess_env drops the switch; each test's HOME holds its own cache).
 os.environ["PERFTUI_CODE_CACHE"] = "0"
+# Nor does a TUI under test fork its first read (perftui.tui.early): the child would run the
+# test's monkeypatches where the test cannot see them; tests of the fork ask with fork=True.
+os.environ["PERFTUI_EARLY_FORK"] = "0"
 from perftui import _codecache  # noqa: E402
 
 _codecache.uninstall()

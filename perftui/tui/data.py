@@ -133,16 +133,16 @@ class StoreSource:
         """Whether the first read is forked unless told: on POSIX, for an SQLite store (a
         PostgreSQL read waits on the server, not on the GIL, and a second login per start is
         not worth it), when a second core is likely free (`early.spare_core`: on a busy
-        machine a child gains nothing), not for a source with an injected clock or under
-        pytest (a test asks with `fork=True`: a child of the test process would run the
-        test's monkeypatches where the test cannot see them). PERFTUI_EARLY_FORK=0: never;
-        =1: whatever the load (A/B benchmarks); the other conditions hold either way."""
+        machine a child gains nothing), not for a source with an injected clock.
+        PERFTUI_EARLY_FORK=0: never (the test suite's conftest sets it: a child of the test
+        process would run the test's monkeypatches where the test cannot see them; a test asks
+        with `fork=True`); =1: whatever the load (A/B benchmarks); the other conditions hold
+        either way."""
         import os
 
         choice = os.environ.get("PERFTUI_EARLY_FORK", "")
         if choice == "0" or not (hasattr(os, "fork") and self._clock is None
-                                 and not self._is_url()
-                                 and "PYTEST_CURRENT_TEST" not in os.environ):
+                                 and not self._is_url()):
             return False
         if choice == "1":
             return True
