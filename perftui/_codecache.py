@@ -272,3 +272,27 @@ def _write(path: str, identity: tuple, entries: dict[str, tuple]) -> None:
     if not private(os.stat(directory)):
         return
     replace_private(path, _MAGIC + marshal.dumps((identity, entries)))
+    _prune(directory, os.path.basename(path))
+
+
+STALE_DAYS = 30
+
+
+def _prune(directory: str, keep: str) -> None:
+    """Remove the files of other installs and Pythons (a deleted virtualenv, an old
+    interpreter) not rewritten for STALE_DAYS: each is a few megabytes."""
+    import time
+
+    limit = time.time() - STALE_DAYS * 86400
+    try:
+        names = [n for n in os.listdir(directory)
+                 if n.startswith("code-") and n.endswith(".bin") and n != keep]
+    except OSError:
+        return
+    for name in names:
+        full = os.path.join(directory, name)
+        try:
+            if os.lstat(full).st_mtime < limit:
+                os.unlink(full)
+        except OSError:
+            pass

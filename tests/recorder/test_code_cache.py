@@ -178,3 +178,26 @@ class TestSwitches:
     def test_python_told_not_to_write_bytecode(self, env, tmp_path):
         out = record(dict(env, PYTHONDONTWRITEBYTECODE="1"), tmp_path / "b.db")
         assert out["installed"] and not os.path.exists(out["path"])
+
+
+def test_files_of_other_installs_go_after_30_days(tmp_path):
+    """A write removes other installs' files not rewritten for STALE_DAYS; younger ones and
+    anything not a code cache stay."""
+    import time
+
+    from perftui import _codecache
+
+    directory = tmp_path / "perftui"
+    directory.mkdir(mode=0o700)
+    old = directory / "code-tui-cpython-311-00000000000000aa.bin"
+    young = directory / "code-recorder-cpython-311-00000000000000bb.bin"
+    other = directory / "css-rules.pickle"
+    for path in (old, young, other):
+        path.write_bytes(b"x")
+    past = time.time() - (_codecache.STALE_DAYS + 1) * 86400
+    os.utime(old, (past, past))
+    os.utime(other, (past, past))
+    mine = directory / "code-recorder-cpython-311-00000000000000cc.bin"
+    _codecache._write(str(mine), ("id",), {})
+    assert sorted(p.name for p in directory.iterdir()) == sorted(
+        [young.name, other.name, mine.name])
