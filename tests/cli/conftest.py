@@ -30,6 +30,16 @@ def engine(request) -> str:
     return request.param
 
 
+POOLS: list["DatabasePool"] = []
+
+
+def pause_database_pools() -> None:
+    """Stop every pool's background thread until its next get(): for a test that needs this
+    process to have one thread (the TUI forks its first read only then)."""
+    for pool in list(POOLS):
+        pool.pause()
+
+
 class DatabasePool:
     """Fresh databases made ahead of time: a background thread keeps `depth` of them ready
     (CREATE DATABASE is server work, so it overlaps with the tests instead of adding to them).
@@ -39,11 +49,20 @@ class DatabasePool:
         self.base = server_url.rsplit("/", 1)[0]
         self.template = template
         self.ready: queue.Queue = queue.Queue(maxsize=depth)
-        self.stopping = threading.Event()
         self.failure: BaseException | None = None
+        self._start()
+        POOLS.append(self)
+
+    def _start(self) -> None:
+        self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._fill, daemon=True,
-                                       name=f"perftui-test-databases-{template or 'empty'}")
+                                       name=f"perftui-test-databases-{self.template or 'empty'}")
         self.thread.start()
+
+    def pause(self) -> None:
+        """Stop the thread (the databases it made stay ready); the next get() starts it again."""
+        self.stopping.set()
+        self.thread.join(timeout=30)
 
     def _fill(self) -> None:
         import psycopg
@@ -68,6 +87,8 @@ class DatabasePool:
                 continue
 
     def get(self) -> str:
+        if not self.thread.is_alive() and self.failure is None:
+            self._start()
         url = self.ready.get(timeout=120)
         if url is None:
             self.ready.put(None)
@@ -75,8 +96,9 @@ class DatabasePool:
         return url
 
     def close(self) -> None:
-        self.stopping.set()
-        self.thread.join(timeout=30)
+        self.pause()
+        if self in POOLS:
+            POOLS.remove(self)
 
 
 @pytest.fixture(scope="session")

@@ -58,7 +58,15 @@ def parent_reads(monkeypatch):
 
 
 def alone() -> None:
-    """Forking needs this process to have one thread: wait for other tests' threads to end."""
+    """Forking needs this process to have one thread: pause the session's PostgreSQL database
+    pools (tests/cli/conftest.py; they start again when next asked) and wait for other tests'
+    threads to end."""
+    import sys
+
+    for module in list(sys.modules.values()):   # the conftest, whatever pytest named it
+        pause = getattr(module, "pause_database_pools", None)
+        if callable(pause):
+            pause()
     deadline = time.monotonic() + 5
     while threading.active_count() > 1 and time.monotonic() < deadline:
         time.sleep(0.01)
