@@ -41,19 +41,24 @@ def _sweep(path: str) -> None:
     """Remove what writers of `path` killed mid-write left (a TUI closed with its terminal, a
     host killed while saving): `<path>.<pid>.tmp` files older than STALE_S. A younger one may be
     another process writing right now."""
-    import time
-
     directory, name = os.path.split(path)
     prefix = name + "."
+    remove_stale(directory, lambda n: n.startswith(prefix) and n.endswith(".tmp")
+                 and n[len(prefix):-4].isdigit(), STALE_S)
+
+
+def remove_stale(directory: str, wanted, older_than_s: float) -> None:
+    """Remove the files of `directory` whose name `wanted` accepts and that nobody has written
+    for `older_than_s` seconds (links themselves, never what they point to; errors ignored)."""
+    import time
+
     try:
-        names = [n for n in os.listdir(directory or ".")
-                 if n.startswith(prefix) and n.endswith(".tmp")
-                 and n[len(prefix):-4].isdigit()]
+        names = [n for n in os.listdir(directory or ".") if wanted(n)]
     except OSError:
         return
-    limit = time.time() - STALE_S
-    for leftover in names:
-        full = os.path.join(directory, leftover)
+    limit = time.time() - older_than_s
+    for name in names:
+        full = os.path.join(directory, name)
         try:
             if os.lstat(full).st_mtime < limit:
                 os.unlink(full)

@@ -281,18 +281,7 @@ STALE_DAYS = 30
 def _prune(directory: str, keep: str) -> None:
     """Remove the files of other installs and Pythons (a deleted virtualenv, an old
     interpreter) not rewritten for STALE_DAYS: each is a few megabytes."""
-    import time
+    from perftui._atomic import remove_stale
 
-    limit = time.time() - STALE_DAYS * 86400
-    try:
-        names = [n for n in os.listdir(directory)
-                 if n.startswith("code-") and n.endswith(".bin") and n != keep]
-    except OSError:
-        return
-    for name in names:
-        full = os.path.join(directory, name)
-        try:
-            if os.lstat(full).st_mtime < limit:
-                os.unlink(full)
-        except OSError:
-            pass
+    remove_stale(directory, lambda n: n.startswith("code-") and n.endswith(".bin") and n != keep,
+                 STALE_DAYS * 86400)
