@@ -66,6 +66,34 @@ def remove_stale(directory: str, wanted, older_than_s: float) -> None:
             pass
 
 
+def make_private_dir_and_replace(path: str | os.PathLike, data: bytes) -> bool:
+    """`replace_private` into a directory of the user's own, made (0700) when missing: a cache
+    under ~/.cache. False, nothing written, when that directory is someone else's or others
+    may write to it."""
+    directory = os.path.dirname(os.fspath(path)) or "."
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    if not private(os.stat(directory)):
+        return False
+    replace_private(path, data)
+    return True
+
+
+def cache_dir() -> str:
+    """perftui's directory in the user's cache: $XDG_CACHE_HOME/perftui, else
+    ~/.cache/perftui."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "perftui")
+
+
+def name_hash(text: str) -> str:
+    """16 hex digits naming a file after `text` (a store's URL, an install's directory): a
+    64-bit FNV-1a, since hashlib costs a host application's start-up about 3 ms."""
+    digest = 0xcbf29ce484222325
+    for byte in text.encode("utf-8", "surrogateescape"):
+        digest = ((digest ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return f"{digest:016x}"
+
+
 def private(st) -> bool:
     """`st` (an os.stat result) is the user's own, and nobody else can write it."""
     getuid = getattr(os, "getuid", None)

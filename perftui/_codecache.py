@@ -55,12 +55,10 @@ def enabled() -> bool:
 
 def cache_path(kind: str) -> str:
     """Where this interpreter and this install of perftui keep the file of `kind`."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    digest = 0xcbf29ce484222325            # FNV-1a of the install's directory: no hashlib here
-    for byte in _PACKAGE_DIR.encode("utf-8", "surrogateescape"):
-        digest = ((digest ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    from perftui._atomic import cache_dir, name_hash
+
     tag = sys.implementation.cache_tag or "python"
-    return os.path.join(base, "perftui", f"code-{kind}-{tag}-{digest:016x}.bin")
+    return os.path.join(cache_dir(), f"code-{kind}-{tag}-{name_hash(_PACKAGE_DIR)}.bin")
 
 
 def _identity(kind: str) -> tuple:
@@ -211,11 +209,11 @@ def save() -> bool:
 def _report(finder: _Finder) -> None:
     """For tests: the modules this process took from the cache, one per line, in
     `<cache file>.served` (PERFTUI_CODE_CACHE_REPORT set)."""
-    try:
-        from perftui._atomic import replace_private
+    from perftui._atomic import make_private_dir_and_replace
 
-        os.makedirs(os.path.dirname(finder.path), mode=0o700, exist_ok=True)
-        replace_private(finder.path + ".served", "\n".join(sorted(finder.served)).encode())
+    try:
+        make_private_dir_and_replace(finder.path + ".served",
+                                     "\n".join(sorted(finder.served)).encode())
     except OSError:
         pass
 
@@ -265,14 +263,10 @@ def _collect(finder: _Finder) -> dict[str, tuple]:
 
 
 def _write(path: str, identity: tuple, entries: dict[str, tuple]) -> None:
-    from perftui._atomic import private, replace_private
+    from perftui._atomic import make_private_dir_and_replace
 
-    directory = os.path.dirname(path)
-    os.makedirs(directory, mode=0o700, exist_ok=True)
-    if not private(os.stat(directory)):
-        return
-    replace_private(path, _MAGIC + marshal.dumps((identity, entries)))
-    _prune(directory, os.path.basename(path))
+    if make_private_dir_and_replace(path, _MAGIC + marshal.dumps((identity, entries))):
+        _prune(os.path.dirname(path), os.path.basename(path))
 
 
 STALE_DAYS = 30

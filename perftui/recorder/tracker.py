@@ -606,13 +606,12 @@ def _plan_path(location: str) -> str:
     host's start-up 3 ms; the modules imported here load for a URL store's run anyway)."""
     if not _is_url(location):
         return os.path.abspath(location) + ".profiles"
+    from perftui._atomic import name_hash
     from perftui.recorder.spool import url_without_password
     from perftui.store.location import user_data_dir
 
-    digest = 0xcbf29ce484222325
-    for byte in url_without_password(location).encode("utf-8"):
-        digest = ((digest ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-    return os.path.join(user_data_dir(), "spool", f"{digest:016x}.profiles")
+    return os.path.join(user_data_dir(), "spool",
+                        f"{name_hash(url_without_password(location))}.profiles")
 
 
 def _plan_lines(path: str) -> list[list[str]]:

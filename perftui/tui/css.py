@@ -130,8 +130,9 @@ def textual_stamp() -> tuple:
 
 
 def cache_directory() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "perftui"
+    from perftui._atomic import cache_dir
+
+    return Path(cache_dir())
 
 
 def cache_enabled() -> bool:
@@ -162,14 +163,10 @@ def read_entries(path: Path, identity: dict) -> dict[tuple, bytes]:
 def write_entries(path: Path, entries: dict[tuple, bytes], identity: dict) -> None:
     import pickle
 
-    from perftui._atomic import private, replace_private
+    from perftui._atomic import make_private_dir_and_replace
 
-    directory = path.parent
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not private(os.stat(directory)):
-        return
-    replace_private(path, pickle.dumps({"identity": identity, "entries": entries},
-                                       protocol=pickle.HIGHEST_PROTOCOL))
+    make_private_dir_and_replace(path, pickle.dumps({"identity": identity, "entries": entries},
+                                                    protocol=pickle.HIGHEST_PROTOCOL))
 
 
 # What the stored rules are made of: Textual's own classes, and the two helpers pickle uses
