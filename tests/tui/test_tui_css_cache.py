@@ -25,8 +25,11 @@ async def _run(h, store, directory, parsed: list):
 
     cache._parse = counting
     async with app.run_test(size=h.SIZE) as pilot:
+        # everything the start draws, the keys bar included: it replaces its stand-in after
+        # the first frame, later on a busy machine
         assert await h.settle(pilot, lambda: app.first_frame_shown and app.screen.query(
-            "MetricCard") and "cpu" in str(app.screen.query_one("#machine").render()))
+            "MetricCard") and "cpu" in str(app.screen.query_one("#machine").render())
+            and "Quit" in h.screen_text(app).splitlines()[-1])
         await pilot.pause(0.1)
         text = h.screen_text(app)
         # (sorted: the order sources are added in follows the order widgets mount, which
