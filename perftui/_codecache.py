@@ -37,12 +37,13 @@ import marshal
 import os
 import sys
 
-FORMAT = 1
+FORMAT = 2   # 2: entries carry the compiled file's path; the identity, the optimisation level
 KINDS = ("recorder", "tui")
 _MAGIC = b"perftui-code\n"
 _FILE_LIMIT = 256 << 20
 
 _external = sys.modules.get("_frozen_importlib_external")
+_ModuleSpec = getattr(sys.modules.get("_frozen_importlib"), "ModuleSpec", None)
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 _finder: "_Finder | None" = None
@@ -58,13 +59,17 @@ def cache_path(kind: str) -> str:
     from perftui._atomic import cache_dir, name_hash
 
     tag = sys.implementation.cache_tag or "python"
+    if sys.flags.optimize:   # -O, -OO: other code, kept apart (no thrashing between the two)
+        tag += f"-opt{sys.flags.optimize}"
     return os.path.join(cache_dir(), f"code-{kind}-{tag}-{name_hash(_PACKAGE_DIR)}.bin")
 
 
 def _identity(kind: str) -> tuple:
     """What the kept code depends on besides each source file: the interpreter, the install, and
     for `tui` (any module) the path and the import hooks that decide which file a name is."""
-    base = (FORMAT, kind, sys.implementation.cache_tag, tuple(sys.version_info[:3]), _PACKAGE_DIR)
+    # -O and -OO compile other code (no asserts, no docstrings): never served to each other
+    base = (FORMAT, kind, sys.implementation.cache_tag, tuple(sys.version_info[:3]),
+            sys.flags.optimize, _PACKAGE_DIR)
     if kind == "recorder":
         return base
     hooks = tuple(f"{type(h).__module__}.{type(h).__qualname__}" if not isinstance(h, type)
@@ -82,8 +87,8 @@ def _source_stamp(path: str):
 
 
 def read(path: str, identity: tuple) -> dict[str, tuple]:
-    """{module name: (source file, is a package, stamp, code or marshalled code)}; {} when the
-    file is missing, foreign, damaged or was made for something else."""
+    """{module name: (source file, is a package, compiled file, stamp, code or marshalled
+    code)}; {} when the file is missing, foreign, damaged or was made for something else."""
     from perftui._atomic import read_private
 
     data = read_private(path, _FILE_LIMIT)
@@ -95,9 +100,9 @@ def read(path: str, identity: tuple) -> dict[str, tuple]:
         stored, table = marshal.loads(memoryview(data)[len(_MAGIC):])
         if stored != identity or not isinstance(table, dict):
             return {}
-        for origin, _is_package, _stamp, code in table.values():
-            if not isinstance(origin, str) or not (isinstance(code, bytes)
-                                                   or type(code).__name__ == "code"):
+        for origin, _is_package, cached, _stamp, code in table.values():
+            if not isinstance(origin, str) or not isinstance(cached, (str, type(None))) or not (
+                    isinstance(code, bytes) or type(code).__name__ == "code"):
                 return {}
         return table
     except Exception:  # noqa: BLE001 - a damaged file is only a miss
@@ -132,6 +137,8 @@ class _Finder:
         self.missed = not table
         self.served: set[str] = set()
         self.marked: frozenset[str] | None = None
+        # loaded before the finder was in place: no start can take these from it
+        self.before = frozenset(sys.modules)
 
     def find_spec(self, fullname, path=None, target=None):
         if not fullname.startswith(self.prefix):
@@ -140,14 +147,20 @@ class _Finder:
         if entry is None:
             self.missed = True
             return None
-        origin, is_package, stamp, code = entry
+        origin, is_package, cached, stamp, code = entry
         if _source_stamp(origin) != stamp:
             self.missed = True
             return None
         self.served.add(fullname)
-        return _external.spec_from_file_location(
-            fullname, origin, loader=_Loader(fullname, origin, code),
-            submodule_search_locations=[os.path.dirname(origin)] if is_package else None)
+        # the spec `spec_from_file_location` makes, built directly, with the compiled file's
+        # path kept from the save (working it out is most of what a served import costs)
+        spec = _ModuleSpec(fullname, _Loader(fullname, origin, code), origin=origin,
+                           is_package=is_package)
+        spec.has_location = True
+        spec.cached = cached
+        if is_package:
+            spec.submodule_search_locations = [os.path.dirname(origin)]
+        return spec
 
     def invalidate_caches(self):
         pass
@@ -156,7 +169,8 @@ class _Finder:
 def install(kind: str = "recorder") -> None:
     """Put the finder for `kind` in front of Python's own (once per process; never raises)."""
     global _finder
-    if _finder is not None or _external is None or kind not in KINDS or not enabled():
+    if (_finder is not None or _external is None or _ModuleSpec is None or kind not in KINDS
+            or not enabled()):
         return
     try:
         path = cache_path(kind)
@@ -220,8 +234,8 @@ def _report(finder: _Finder) -> None:
 
 def _same(new: dict, old: dict) -> bool:
     return new.keys() == old.keys() and all(
-        new[name][2] == old[name][2] and isinstance(new[name][3], bytes)
-        == isinstance(old[name][3], bytes) for name in new)
+        new[name][3] == old[name][3] and isinstance(new[name][4], bytes)
+        == isinstance(old[name][4], bytes) for name in new)
 
 
 def _collect(finder: _Finder) -> dict[str, tuple]:
@@ -232,17 +246,18 @@ def _collect(finder: _Finder) -> dict[str, tuple]:
     loaded = dict(sys.modules)
     eager = (lambda name: name in marked) if marked is not None else (lambda name: name in loaded)
     entries: dict[str, tuple] = {}
-    for name, (origin, is_package, stamp, code) in finder.table.items():
-        if _source_stamp(origin) != stamp:
+    before = finder.before
+    for name, (origin, is_package, cached, stamp, code) in finder.table.items():
+        if name in before or _source_stamp(origin) != stamp:
             continue
         if eager(name) and isinstance(code, bytes):
             code = marshal.loads(code)
         elif not eager(name) and not isinstance(code, bytes):
             code = marshal.dumps(code)
-        entries[name] = (origin, is_package, stamp, code)
+        entries[name] = (origin, is_package, cached, stamp, code)
     prefix = finder.prefix
     for name, module in loaded.items():
-        if not name.startswith(prefix) or name in entries:
+        if not name.startswith(prefix) or name in entries or name in before:
             continue
         spec = getattr(module, "__spec__", None)
         origin = getattr(spec, "origin", None)
@@ -250,14 +265,16 @@ def _collect(finder: _Finder) -> dict[str, tuple]:
                 or not isinstance(spec.loader, _external.SourceFileLoader)
                 or (prefix and not origin.startswith(_PACKAGE_DIR + os.sep))):
             continue
-        before = _source_stamp(origin)
+        stamp = _source_stamp(origin)
         try:
             code = _external.SourceFileLoader(name, origin).get_code(name)
         except Exception:  # noqa: BLE001 - left to Python's own import
             continue
-        if code is None or before is None or _source_stamp(origin) != before:
+        if code is None or stamp is None or _source_stamp(origin) != stamp:
             continue   # changed while we read it: the next save tries again
-        entries[name] = (origin, spec.submodule_search_locations is not None, before,
+        cached = spec.cached
+        entries[name] = (origin, spec.submodule_search_locations is not None,
+                         cached if isinstance(cached, str) else None, stamp,
                          code if eager(name) else marshal.dumps(code))
     return entries
 

@@ -21,7 +21,8 @@ RECORD = textwrap.dedent("""
     t = PerformanceTracker(db={db!r}, app="host", summary=False, cold_start=False)
     t.start_operation("app_startup"); t.stop_operation("app_startup")
     t.record_metric("prompt_token_count", {tokens})
-    assert t.record_baseline_snapshot() is not None
+    if t.record_baseline_snapshot() is None:   # not an assert: some runs use -O
+        raise SystemExit("not recorded")
     from perftui import _codecache
     finder = _codecache._finder
     loaded = sorted(m for m in sys.modules if m.startswith("perftui."))
@@ -33,6 +34,9 @@ RECORD = textwrap.dedent("""
         "loaded": loaded,
         "path": _codecache.cache_path("recorder"),
         "engine_file": engine.__file__,
+        "engine_cached": engine.__cached__,
+        "kept": sorted(_codecache.read(_codecache.cache_path("recorder"),
+                                       _codecache._identity("recorder"))),
         "engine_source": "class Database" in inspect.getsource(engine),
         "store_path": list(sys.modules["perftui.store"].__path__),
         "loader": type(engine.__loader__).__name__,
@@ -89,8 +93,29 @@ class TestServed:
         assert set(second["served"]) == expected
         # what a program sees of a served module: its file, its source, its package path
         assert second["engine_file"] == first["engine_file"]
+        assert second["engine_cached"] == first["engine_cached"]
         assert second["engine_source"] and second["loader"] == "_Loader"
         assert second["store_path"] == first["store_path"]
+
+    def test_what_loads_before_the_cache_is_not_kept(self, env, tmp_path):
+        """perftui.recorder, the cache itself and what it imports load before the finder is in
+        place at every start: the file holds none of them (unmarshalled for nothing)."""
+        record(env, tmp_path / "a.db")
+        kept = set(record(env, tmp_path / "a.db")["kept"])
+        assert "perftui.recorder.tracker" in kept and "perftui.analysis.detect" in kept
+        assert not kept & (NEVER_SERVED | {"perftui"})
+
+    def test_code_compiled_under_another_optimisation_level_is_not_served(self, env, tmp_path):
+        """-O drops asserts and -OO docstrings: a plain run never gets their code, nor they
+        a plain run's."""
+        record(env, tmp_path / "a.db")
+        assert record(env, tmp_path / "a.db")["served"]
+        optimised = dict(env, PYTHONOPTIMIZE="1")
+        assert record(optimised, tmp_path / "a.db")["served"] == []
+        assert record(optimised, tmp_path / "a.db")["served"]   # its own file, written once
+        assert record(env, tmp_path / "a.db")["served"]         # the plain one is still there
+        assert (record(optimised, tmp_path / "a.db")["path"]
+                != record(env, tmp_path / "a.db")["path"])
 
     def test_recordings_served_from_the_cache_store_the_same_verdicts(self, env, tmp_path):
         off = dict(env, PERFTUI_CODE_CACHE="0")
@@ -119,8 +144,8 @@ class TestFallsBack:
         path = record(env, tmp_path / "s.db")["path"]
 
         def stale(table):
-            origin, is_package, (mtime, size), code = table["perftui.store.engine"]
-            table["perftui.store.engine"] = (origin, is_package, (mtime - 1, size), code)
+            origin, is_package, cached, (mtime, size), code = table["perftui.store.engine"]
+            table["perftui.store.engine"] = (origin, is_package, cached, (mtime - 1, size), code)
 
         self.rewrite(path, stale)
         out = record(env, tmp_path / "s.db")

@@ -79,7 +79,7 @@ class TestTuiCodeCache:
         assert len(got) > 150
         with open(path, "rb") as handle:
             _identity, table = marshal.loads(handle.read()[len(b"perftui-code\n"):])
-        assert not isinstance(table["textual.app"][3], bytes)   # loaded with the start
+        assert not isinstance(table["textual.app"][4], bytes)   # loaded with the start
 
     def test_another_sys_path_is_another_cache(self, env, db, tmp_path):
         start_and_quit(env, db, tmp_path)
@@ -103,11 +103,12 @@ def test_what_loaded_after_the_start_is_kept_apart():
     from perftui import _codecache
 
     finder = _codecache._Finder("recorder", "/nonexistent", (), {})
+    finder.before = frozenset()   # as if installed before anything of perftui was loaded
     import perftui.fmt  # noqa: F401 - loaded in this process
 
     finder.marked = frozenset({"perftui.fmt"})
     entries = _codecache._collect(finder)
-    assert type(entries["perftui.fmt"][3]).__name__ == "code"
+    assert type(entries["perftui.fmt"][4]).__name__ == "code"
     others = [name for name in entries if name != "perftui.fmt"]
-    assert others and all(isinstance(entries[name][3], bytes) for name in others)
+    assert others and all(isinstance(entries[name][4], bytes) for name in others)
     assert all(name.startswith("perftui.") for name in entries)
