@@ -148,7 +148,8 @@ def main() -> int:
                 (a, ca), (b, cb), (d, cd) = m["A"], m["B"], m["D"]
                 print(f"-- store {size_label(size)}, {label}: without {a:.1f} ms wall "
                       f"{ca:.1f} ms CPU; with recorder {b:.1f} ms wall {cb:.1f} ms CPU "
-                      f"(with/without: {b / a:.2f}x wall, {cb / ca:.2f}x CPU)")
+                      f"(with/without: {b / a:.2f}x wall, {cb / ca:.2f}x CPU); database work "
+                      f"alone {d:.1f} ms wall {cd:.1f} ms CPU")
                 # what no Python code can take away: the same run's database work alone
                 report(f"database work alone, {size_label(size)}, {label} (CPU)", cd - ca, "ms",
                        "the same script without perftui", ca, "-", None)

@@ -96,6 +96,7 @@ class TestServed:
         assert second["engine_cached"] == first["engine_cached"]
         assert second["engine_source"] and second["loader"] == "_Loader"
         assert second["store_path"] == first["store_path"]
+        assert "perftui._codecache_save" not in second["loaded"]   # nothing to write
 
     def test_what_loads_before_the_cache_is_not_kept(self, env, tmp_path):
         """perftui.recorder, the cache itself and what it imports load before the finder is in
@@ -132,13 +133,13 @@ class TestFallsBack:
     """Anything odd means Python's own import, and the next recording writes a good file."""
 
     def rewrite(self, path: str, change) -> None:
-        from perftui import _codecache
+        from perftui import _codecache, _codecache_save
 
         identity = _codecache._identity("recorder")
         table = _codecache.read(path, identity)
         assert table
         change(table)
-        _codecache._write(path, identity, table)
+        _codecache_save._write(path, identity, table)
 
     def test_a_changed_source_is_imported_from_its_file(self, env, tmp_path):
         path = record(env, tmp_path / "s.db")["path"]
@@ -210,7 +211,7 @@ def test_files_of_other_installs_go_after_30_days(tmp_path):
     anything not a code cache stay."""
     import time
 
-    from perftui import _codecache
+    from perftui import _codecache_save
 
     directory = tmp_path / "perftui"
     directory.mkdir(mode=0o700)
@@ -219,10 +220,10 @@ def test_files_of_other_installs_go_after_30_days(tmp_path):
     other = directory / "css-rules.pickle"
     for path in (old, young, other):
         path.write_bytes(b"x")
-    past = time.time() - (_codecache.STALE_DAYS + 1) * 86400
+    past = time.time() - (_codecache_save.STALE_DAYS + 1) * 86400
     os.utime(old, (past, past))
     os.utime(other, (past, past))
     mine = directory / "code-recorder-cpython-311-00000000000000cc.bin"
-    _codecache._write(str(mine), ("id",), {})
+    _codecache_save._write(str(mine), ("id",), {})
     assert sorted(p.name for p in directory.iterdir()) == sorted(
         [young.name, other.name, mine.name])

@@ -100,15 +100,16 @@ class TestTuiCodeCache:
 def test_what_loaded_after_the_start_is_kept_apart():
     """A module loaded before mark() is kept as code (unmarshalled with the others at the next
     start); one loaded after it as marshalled bytes, unmarshalled only when imported."""
-    from perftui import _codecache
+    from perftui import _codecache, _codecache_save
 
     finder = _codecache._Finder("recorder", "/nonexistent", (), {})
     finder.before = frozenset()   # as if installed before anything of perftui was loaded
     import perftui.fmt  # noqa: F401 - loaded in this process
 
     finder.marked = frozenset({"perftui.fmt"})
-    entries = _codecache._collect(finder)
+    entries = _codecache_save._collect(finder)
     assert type(entries["perftui.fmt"][4]).__name__ == "code"
     others = [name for name in entries if name != "perftui.fmt"]
     assert others and all(isinstance(entries[name][4], bytes) for name in others)
     assert all(name.startswith("perftui.") for name in entries)
+    assert "perftui._codecache_save" not in entries   # the writer: loaded only to write
