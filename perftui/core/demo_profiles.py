@@ -51,18 +51,27 @@ def validate(text: str, rules: list[tuple[str, int]], refactored: bool) -> int:
     return sum(check_rule(rule, words) for rule in rules)
 
 
+# Each profile is the quickest of this many runs: a run of a few milliseconds that the machine
+# interrupts (another process on the core) would show the time where the interruption fell.
+TRIES = 5
+
+
 def _document(refactored: bool) -> tuple[dict, float]:
     text = " ".join(_WORDS[(i * 7) % len(_WORDS)] + ("," if i % 9 == 0 else "")
                     for i in range(600))
     rules = load_rules()
-    prof = cProfile.Profile()
-    prof.enable()
-    for _ in range(3):
-        validate(text, rules, refactored)
-    prof.disable()
-    prof.create_stats()
-    doc = profiles.from_stats(prof.stats)
-    return doc, doc["total_ms"]
+    best: dict | None = None
+    for _ in range(TRIES):
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(3):
+            validate(text, rules, refactored)
+        prof.disable()
+        prof.create_stats()
+        doc = profiles.from_stats(prof.stats)
+        if best is None or doc["total_ms"] < best["total_ms"]:
+            best = doc
+    return best, best["total_ms"]
 
 
 def add_demo_profiles(conn: Database) -> int:

@@ -122,3 +122,26 @@ def test_the_validation_regression_has_a_profile_that_shows_where_the_time_went(
                                                                   "normalise_text")
     assert grew > 0.1
     assert found["baseline"]["captured_at"] < found["regression"]["captured_at"]
+
+
+def test_a_disturbed_profiling_run_does_not_make_the_demo_profile(monkeypatch):
+    """The demo's profiles are real cProfile runs of a few milliseconds: one the machine
+    interrupts (another process on the core) would tell a false story, so each is the least
+    disturbed of several runs."""
+    import time
+
+    from perftui.core import demo_profiles
+
+    real = demo_profiles.validate
+    calls = []
+
+    def disturbed(text, rules, refactored):
+        calls.append(refactored)
+        if len(calls) <= 3:   # the whole first run: a 50 ms stall inside the routine
+            time.sleep(0.05 / 3)
+        return real(text, rules, refactored)
+
+    monkeypatch.setattr(demo_profiles, "validate", disturbed)
+    doc, total_ms = demo_profiles._document(True)
+    assert len(calls) > 3                       # it ran again
+    assert total_ms < 40 and doc["total_ms"] == total_ms
