@@ -3,7 +3,8 @@
 Every `interval` seconds it reads the store's change token (`perftui.core.session.change_token`)
 on a dedicated read-only handle (microseconds, no lock taken) and calls `on_change` when it moved. A store that cannot be
 opened yet (missing, being created) is retried each interval, so a TUI started before the
-first recording comes alive when it lands. Switched off in tests with `live=False`.
+first recording comes alive when it lands; one missing at the first reading is reported to the
+screens at once (it may have gone after they loaded it). Switched off in tests with `live=False`.
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ class StoreWatcher:
 
     def _run(self) -> None:
         self.poll()  # the first reading: what is there now is what the screens load
+        if self._exists is False:
+            # No store to read now. The screens may have loaded it just before it went (this
+            # starts after their first frame): they look again and say so. On a store that was
+            # never there they find what they already show.
+            self.on_change()
         while not self._stop.wait(self.interval):
             if self.poll():
                 self.on_change()

@@ -96,3 +96,34 @@ class TestLiveRefresh:
             conn.close()
             await pilot.pause(0.5)
             assert startup_value(app) != 99.0
+
+
+class TestWatcherFirstReading:
+    """The watcher's first reading comes after the screens' first load (it starts after the first
+    frame): a store gone by then must still reach the screens."""
+
+    def test_a_store_deleted_before_the_first_reading_is_reported(self, tmp_path):
+        from perftui.tui.watch import StoreWatcher
+
+        changes = threading.Event()
+        watcher = StoreWatcher(str(tmp_path / "gone.db"), changes.set, interval=0.05)
+        watcher.start()
+        try:
+            assert changes.wait(2.0)   # the screens look again, and say the store is gone
+        finally:
+            watcher.stop()
+        assert not list(tmp_path.iterdir())   # and nothing was created at its path
+
+    def test_a_store_there_at_the_first_reading_is_no_change(self, store):
+        from perftui.tui.watch import StoreWatcher
+
+        changes = threading.Event()
+        watcher = StoreWatcher(str(store), changes.set, interval=0.05)
+        watcher.start()
+        try:
+            deadline = time.monotonic() + 2.0
+            while not watcher.ready and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert watcher.ready and not changes.wait(0.3)
+        finally:
+            watcher.stop()
