@@ -59,7 +59,9 @@ def _collect(finder: _Finder) -> dict[str, tuple]:
     entries: dict[str, tuple] = {}
     before = finder.before
     for name, (origin, is_package, cached, stamp, code) in finder.table.items():
-        if name in before or _source_stamp(origin) != stamp:
+        # what another kind of start kept stays (even a module this start loads before the
+        # finder: `perftui tui` and a plain `perftui` load different modules before it)
+        if _source_stamp(origin) != stamp:
             continue
         if eager(name) and isinstance(code, bytes):
             code = marshal.loads(code)
@@ -68,6 +70,7 @@ def _collect(finder: _Finder) -> dict[str, tuple]:
         entries[name] = (origin, is_package, cached, stamp, code)
     prefix = finder.prefix
     for name, module in loaded.items():
+        # loaded before the finder was in place: this kind of start never takes it from the file
         if (not name.startswith(prefix) or name in entries or name in before
                 or name in _OWN):
             continue

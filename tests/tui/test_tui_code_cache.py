@@ -113,3 +113,21 @@ def test_what_loaded_after_the_start_is_kept_apart():
     assert others and all(isinstance(entries[name][4], bytes) for name in others)
     assert all(name.startswith("perftui.") for name in entries)
     assert "perftui._codecache_save" not in entries   # the writer: loaded only to write
+
+
+def test_what_another_kind_of_start_kept_stays():
+    """A module this start loaded before the finder (so never takes from the file) is kept when
+    an earlier start of another kind put it there: `perftui tui` and a plain `perftui` load
+    different modules first, and dropping each other's would rewrite the file at every start."""
+    import perftui.fmt as fmt
+    import perftui.severity  # noqa: F401 - loaded before the finder, kept by no earlier start
+    from perftui import _codecache, _codecache_save
+
+    origin = fmt.__spec__.origin
+    code = compile(open(origin).read(), origin, "exec")
+    kept = (origin, False, fmt.__spec__.cached, _codecache._source_stamp(origin), code)
+    finder = _codecache._Finder("recorder", "/nonexistent", (), {"perftui.fmt": kept})
+    assert "perftui.fmt" in finder.before   # loaded before this finder
+    entries = _codecache_save._collect(finder)
+    assert entries["perftui.fmt"][:4] == kept[:4]
+    assert "perftui.severity" not in entries   # not added: this start can never use it
