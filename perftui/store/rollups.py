@@ -218,6 +218,14 @@ def kept(db: Database) -> bool:
     return meta_get(db, WATERMARK) is not None
 
 
+def pending(db: Database) -> int:
+    """About how many snapshots a refresh would fold now: those above the watermark, or every
+    one when the rollups were never built (0: they are current)."""
+    mark = meta_get(db, WATERMARK)
+    top = db.scalar("SELECT max(id) FROM snapshots") or 0
+    return max(0, top - (int(mark) if mark is not None else 0))
+
+
 def refresh(db: Database, progress: Callable[[int, int], None] | None = None,
             limit: int | None = None) -> bool:
     """Fold every snapshot above the watermark into the rollups. True when the rollups are then

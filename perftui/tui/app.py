@@ -7,6 +7,7 @@ injected data source, live refresh and store-error handling. Screens do the rest
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from textual.app import App
@@ -78,6 +79,7 @@ class PerftuiApp(App):
         self.trend_metric: str | None = None
         self.error_screen = None
         self.watcher = None
+        self.rollups_building = threading.Lock()   # held while the hourly rollups are built
         self._first_frame_shown = False
         self._after_first_frame: list[tuple[Any, Any]] = []
         self.css_cache = None

@@ -172,6 +172,28 @@ class StoreSource:
         return self._read(trend, metric, app, environment, range, cold_starts, max_points,
                           self.now())
 
+    def rollups_pending(self) -> int:
+        """Snapshots the hourly rollups have not folded yet; 0 on a store opened read-only
+        (nothing is ever written to it)."""
+        if self.read_only:
+            return 0
+        from perftui.store import rollups
+
+        return self._read(rollups.pending)
+
+    def build_rollups(self) -> bool:
+        """Fold every pending snapshot into the hourly rollups, however many, on a connection of
+        its own: the screens go on reading meanwhile, and the fold's short transactions leave
+        recorders their turn (`perftui.store.rollups.refresh`). True when they are current."""
+        from perftui.core.session import open_session
+        from perftui.store import rollups
+
+        store = open_session(self.path, readonly=self.read_only)
+        try:
+            return rollups.refresh(store)
+        finally:
+            store.close()
+
     def trend_points(self, metric: str, app: str, environment: str, range: str,
                      cold_starts: bool, limit: int = 500) -> dict:
         from perftui.core.trends import trend_points

@@ -101,6 +101,25 @@ def _refresh(where: str) -> None:
         conn.close()
 
 
+def test_pending_counts_what_a_refresh_would_fold(store_url):
+    """Every run when the rollups were never built, none once they are, the new ones after."""
+    _store(store_url)
+    _add(store_url, [30, 20, 10, 5], 100.0)
+
+    def pending() -> int:
+        conn = open_store(store_url, readonly=True)
+        try:
+            return rollups.pending(conn)
+        finally:
+            conn.close()
+
+    assert pending() == 4
+    _refresh(store_url)
+    assert pending() == 0
+    _add(store_url, [2, 1], 120.0)
+    assert pending() == 2
+
+
 class TestKeptEqualToRawRuns:
     """However runs arrive, the incremental rollups equal ones rebuilt from the raw runs."""
 

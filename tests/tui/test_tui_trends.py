@@ -132,3 +132,66 @@ class TestKeys:
                                   and screen.trend.metric["metric_id"] == "GEN-001")
             plot = screen.query_one("#trend-plot")
             assert "No runs of GEN-001" in plot.render().plain
+
+
+def watermark(path):
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute("SELECT value FROM store_meta WHERE key = 'rollup_watermark'").fetchone()
+        return row and row[0]
+    finally:
+        conn.close()
+
+
+def toasts(app) -> str:
+    return " ".join(str(n.message) for n in app._notifications)
+
+
+class TestRollupsBehind:
+    """A store whose hourly rollups are further behind than a chart folds before it draws gets
+    them built once, in the background, and the charts read them from then on."""
+
+    async def test_built_in_the_background_once(self, store, h, monkeypatch):
+        from perftui.core import trends
+        from perftui.store import rollups
+        from perftui.store.db import open_store
+
+        monkeypatch.setattr(trends, "ROLLUP_REFRESH_LIMIT", 10)   # the store has 68 runs
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            await h.settle(pilot, lambda: app.last_status is not None)
+            await open_trends(app, pilot, h)
+            assert await h.settle(pilot, lambda: "rollups built" in toasts(app))
+            assert "Summarising 68 runs" in toasts(app)
+            assert await h.settle(pilot, lambda: app.rollups_building.acquire(blocking=False))
+            app.rollups_building.release()
+            await pilot.press("r")   # another chart: nothing left to build
+            await pilot.pause(0.3)
+            assert toasts(app).count("Summarising") == 1
+        assert watermark(store) is not None
+        with open_store(str(store), readonly=True) as db:
+            assert rollups.pending(db) == 0 and rollups.kept(db)
+
+    async def test_never_on_a_store_opened_read_only(self, store, h, monkeypatch):
+        from perftui.core import trends
+
+        monkeypatch.setattr(trends, "ROLLUP_REFRESH_LIMIT", 10)
+        before = store.read_bytes()
+        app = h.make_app(store, read_only=True)
+        async with app.run_test(size=h.SIZE) as pilot:
+            await h.settle(pilot, lambda: app.last_status is not None)
+            await open_trends(app, pilot, h)
+            await pilot.pause(0.5)
+            assert "Summarising" not in toasts(app)
+        assert watermark(store) is None and store.read_bytes() == before
+
+    async def test_not_within_what_a_chart_folds_itself(self, store, h):
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            await h.settle(pilot, lambda: app.last_status is not None)
+            await open_trends(app, pilot, h)
+            await pilot.pause(0.5)
+            assert "Summarising" not in toasts(app)
+        assert watermark(store) is None

@@ -18,7 +18,8 @@ from textual.widgets import Static
 from perftui.tui.charts import trend_spec
 from perftui.tui.css import tcss
 from perftui.tui.format import format_percent, short_time, value_or_dash
-from perftui.tui.messages import PointsLoaded, StatusLoaded, TargetsLoaded, TrendLoaded
+from perftui.tui.messages import (PointsLoaded, StatusLoaded, StoreChanged, TargetsLoaded,
+                                  TrendLoaded)
 from perftui.tui.screens.base import FAILED, DataScreen
 from perftui.tui.widgets.cards import SHORT_UNITS
 from perftui.tui.widgets.plot import Plot
@@ -104,6 +105,41 @@ class TrendsScreen(DataScreen):
                                  cold, max_points)
         if trend is not FAILED:
             self.post_message(TrendLoaded(trend))
+            self._rollups_behind()
+
+    def _rollups_behind(self) -> None:
+        """A chart folds at most ROLLUP_REFRESH_LIMIT new runs into the hourly rollups before it
+        draws; a store further behind (recorders never fold, and nobody charted or reported it
+        for a long while) is read run by run until they are built. So they are built now, in
+        the background, once: each chart after that costs its hours, not its runs."""
+        from perftui.core.trends import ROLLUP_REFRESH_LIMIT
+
+        building = self.app.rollups_building
+        if not building.acquire(blocking=False):
+            return   # under way
+        try:
+            behind = self.source.rollups_pending()
+        except Exception:  # noqa: BLE001 - only a chance to speed charts up; nothing to report
+            behind = 0
+        if behind > ROLLUP_REFRESH_LIMIT:
+            self.app.call_from_thread(self.build_rollups, behind)   # it releases the lock
+        else:
+            building.release()
+
+    @work(thread=True, group="rollups")
+    def build_rollups(self, behind: int) -> None:
+        self.app.call_from_thread(
+            self.notify, f"Summarising {behind:,} runs into hourly rollups in the background; "
+            "long charts read them once they are built.", title="Rollups", timeout=8)
+        try:
+            built = self.call_source(self.source.build_rollups)
+        finally:
+            self.app.rollups_building.release()
+        if built is True:
+            self.app.call_from_thread(
+                self.notify, "Hourly rollups built: a chart of any length now costs its hours, "
+                "not its runs.", title="Rollups", timeout=6)
+            self.app.post_message(StoreChanged())
 
     @work(thread=True, exclusive=True, group="points")
     def load_points(self, metric: str, range_: str, cold: bool) -> None:
