@@ -1,6 +1,6 @@
 """Budget: the trend of one metric over all 100,000 points is ready to draw in under 50 ms.
 
-    python benchmarks/trend_speed.py [--sizes 100k,1M] [--repeat 15] [--kinds demo,bulk]
+    python benchmarks/trend_speed.py [--sizes 100k,1M] [--repeat 15] [--kinds demo,bulk,bulk-rolled]
 
 Floor: a raw sqlite3 fetch of the same rows (`SELECT recorded_at, value ... ORDER BY
 recorded_at`, `fetchall()`), the least any trend can cost. Measured: `perftui.core.trends.trend`
@@ -8,8 +8,10 @@ recorded_at`, `fetchall()`), the least any trend can cost. Measured: `perftui.co
 the chart's width, the current baseline band and the alert marks), on a store of 100,000
 snapshots x 20 metrics built once and cached (benchmarks/_common.py's CACHE_DIR): "demo" by the
 installed `perftui demo` (its biggest scope holds about 85 % of the runs), "bulk" by a bulk insert
-through `perftui.store.snapshots` (one scope holding every run). Runs under the installed package
-(benchmarks/_common.py), outside the source tree.
+through `perftui.store.snapshots` (one scope holding every run; hourly rollups never built, and the
+store opened read-only, so they cannot be: the trend is read run by run), "bulk-rolled" the same
+store once its rollups are built (what the TUI's trends screen does for a store it may write).
+Runs under the installed package (benchmarks/_common.py), outside the source tree.
 """
 
 from __future__ import annotations
@@ -34,10 +36,14 @@ METRIC = "APP-001"
 
 def big_store(snapshots: int = 100_000, kind: str = "demo") -> Path:
     """A store of `snapshots` runs x 20 metrics, built once and cached: "demo" (the demo
-    generator: two environments, so its biggest scope holds about 84 % of the runs) or "bulk"
-    (one scope holding every run; a bulk insert through `perftui.store.snapshots`)."""
+    generator: two environments, so its biggest scope holds about 84 % of the runs), "bulk"
+    (one scope holding every run; a bulk insert through `perftui.store.snapshots`, so its hourly
+    rollups were never built: a store only recorders wrote to), or "bulk-rolled" (that store once
+    its rollups are built, as the TUI's trends screen builds them in the background)."""
     if kind == "demo":
         return demo_store(snapshots)
+    if kind == "bulk-rolled":
+        return _rolled(big_store(snapshots, "bulk"))
     path = CACHE_DIR / f"bulk-{size_label(snapshots)}-{source_hash(REPO, ('migrations',))}.db"
     if path.exists():
         return path
@@ -51,6 +57,30 @@ def big_store(snapshots: int = 100_000, kind: str = "demo") -> Path:
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
     tmp.rename(path)
     print(f"built {path} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return path
+
+
+def _rolled(bulk: Path) -> Path:
+    """A copy of `bulk` with its hourly rollups built (cached beside it)."""
+    import shutil
+
+    from perftui.store import rollups
+    from perftui.store.sqlite import connect
+
+    path = bulk.with_name(bulk.name.replace("bulk-", "bulk-rolled-", 1))
+    if path.exists():
+        return path
+    tmp = path.with_name(f"building-{path.name}")
+    shutil.copyfile(bulk, tmp)
+    started = time.perf_counter()
+    conn = connect(str(tmp))
+    assert rollups.refresh(conn)
+    conn.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    tmp.rename(path)
+    print(f"built the rollups of {bulk.name} in {time.perf_counter() - started:.0f} s",
+          file=sys.stderr)
     return path
 
 
@@ -157,7 +187,7 @@ def measure(path: Path, repeat: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_sizes_argument(parser, default="100k")
-    parser.add_argument("--kinds", default="demo,bulk")
+    parser.add_argument("--kinds", default="demo,bulk,bulk-rolled")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--plans", action="store_true", help="print the query plans")
     args = parser.parse_args()

@@ -222,12 +222,8 @@ def _from_rollups(conn, metric_pk: int, app: str, environment: str, since: str,
             parts.append((len(warm) + len(colds), len(colds), min(warm, default=None),
                           max(warm, default=None), min(colds, default=None),
                           max(colds, default=None), edge[0][0], edge[-1][0]))
-    for (_, _, runs, warm_n, _, wmin, wmax, _, cold_n, cmin, cmax, first, last,
-         _) in rollups.metric_hours(conn, app, environment, edge_end, metric_pk):
-        if not cold_starts:
-            runs, cold_n, cmin, cmax = warm_n, 0, None, None
-        if runs:
-            parts.append((runs, cold_n, wmin, wmax, cmin, cmax, first, last))
+    # hours (days, months for long ranges) with runs, aggregated in the database
+    parts += rollups.chart_parts(conn, metric_pk, app, environment, edge_end, cold_starts)
     if not parts:
         return 0, 0, [], [], [], [], None, None
     size = -(-len(parts) // max(1, max_points // 2))

@@ -189,10 +189,18 @@ def test_ids_out_of_time_order_fall_back_to_exact_points(store_url, small_limits
 
 @pytest.mark.parametrize("range_", ["all", "7d"])
 @pytest.mark.parametrize("cold_starts", [True, False])
-def test_buckets_from_hourly_rollups(store_url, small_limits, range_, cold_starts):
+@pytest.mark.parametrize("chart_rows", [None, 100, 1], ids=["hours", "days", "months"])
+def test_buckets_from_hourly_rollups(store_url, small_limits, range_, cold_starts, chart_rows,
+                                     monkeypatch):
     """A store this process may write draws long trends from the hourly rollups: the same runs
     counted, the range's extremes (the spikes) drawn, the same first and last run, at most
-    max_points points, each bucket's points inside the time span of its runs."""
+    max_points points, each bucket's points inside the time span of its runs. Hours, or, for
+    ranges of more than CHART_ROWS hours, days (months beyond CHART_ROWS days) summed in the
+    database: the same figures."""
+    from perftui.store import rollups
+
+    if chart_rows is not None:
+        monkeypatch.setattr(rollups, "CHART_ROWS", chart_rows)
     build(store_url)
     store = open_store(store_url)
     try:
