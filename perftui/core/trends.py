@@ -32,6 +32,18 @@ EXACT_LIMIT = 5000  # runs in range up to which points are read one by one
 ROLLUP_REFRESH_LIMIT = 50_000
 
 
+def rollups_behind(store: Database) -> int:
+    """Runs the hourly rollups have not folded yet: a chart folds up to ROLLUP_REFRESH_LIMIT of
+    them before it draws, and reads runs one by one beyond that."""
+    return rollups.pending(store)
+
+
+def build_rollups(store: Database) -> bool:
+    """Fold every run the hourly rollups lack, however many (short transactions that leave
+    recorders their turn); True when they are current."""
+    return rollups.refresh(store)
+
+
 def next_range(current: str) -> str:
     """24h -> 7d -> 30d -> all -> 24h."""
     order = list(RANGES)

@@ -177,20 +177,20 @@ class StoreSource:
         (nothing is ever written to it)."""
         if self.read_only:
             return 0
-        from perftui.store import rollups
+        from perftui.core.trends import rollups_behind
 
-        return self._read(rollups.pending)
+        return self._read(rollups_behind)
 
     def build_rollups(self) -> bool:
         """Fold every pending snapshot into the hourly rollups, however many, on a connection of
         its own: the screens go on reading meanwhile, and the fold's short transactions leave
-        recorders their turn (`perftui.store.rollups.refresh`). True when they are current."""
+        recorders their turn (`perftui.core.trends.build_rollups`). True when they are current."""
         from perftui.core.session import open_session
-        from perftui.store import rollups
+        from perftui.core.trends import build_rollups
 
         store = open_session(self.path, readonly=self.read_only)
         try:
-            return rollups.refresh(store)
+            return build_rollups(store)
         finally:
             store.close()
 
