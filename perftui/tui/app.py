@@ -80,6 +80,7 @@ class PerftuiApp(App):
         self.error_screen = None
         self.watcher = None
         self.rollups_building = threading.Lock()   # held while the hourly rollups are built
+        self.rollups_tried = False                  # once a session (screens/trends.py)
         self._first_frame_shown = False
         self._after_first_frame: list[tuple[Any, Any]] = []
         self.css_cache = None
@@ -303,7 +304,9 @@ class PerftuiApp(App):
         if self.error_screen is not None:
             self.retry_store()
         else:
-            self.data_changed()
+            # the rollups' build commits every 0.1 s: the screens reload once, when it is done
+            if not self.rollups_building.locked():
+                self.data_changed()
             self.send_notifications()
 
     def send_notifications(self) -> None:

@@ -195,3 +195,63 @@ class TestRollupsBehind:
             await pilot.pause(0.5)
             assert "Summarising" not in toasts(app)
         assert watermark(store) is None
+
+    async def test_a_failed_build_is_said_once_and_not_tried_again(self, store, h, monkeypatch):
+        from perftui.core import trends
+        from perftui.errors import StoreLocked
+        from perftui.tui.data import StoreSource
+
+        calls = []
+
+        def busy(self):
+            calls.append(1)
+            raise StoreLocked("the store is locked by another process")
+
+        monkeypatch.setattr(trends, "ROLLUP_REFRESH_LIMIT", 10)
+        monkeypatch.setattr(StoreSource, "build_rollups", busy)
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            await h.settle(pilot, lambda: app.last_status is not None)
+            await open_trends(app, pilot, h)
+            assert await h.settle(pilot, lambda: "not built" in toasts(app))
+            assert "locked" in toasts(app)
+            for key in "rcr":   # more charts: no second attempt, no second notice
+                await pilot.press(key)
+                await pilot.pause(0.2)
+            assert len(calls) == 1 and toasts(app).count("Summarising") == 1
+            assert app.error_screen is None   # a chance to speed charts up, not a store error
+        assert watermark(store) is None
+
+    async def test_quitting_does_not_wait_for_a_build(self, store, h, monkeypatch):
+        import threading
+
+        from perftui.core import trends
+        from perftui.tui.data import StoreSource
+
+        release = threading.Event()
+        monkeypatch.setattr(trends, "ROLLUP_REFRESH_LIMIT", 10)
+        monkeypatch.setattr(StoreSource, "build_rollups", lambda self: release.wait(30))
+        app = h.make_app(store)
+        try:
+            async with app.run_test(size=h.SIZE) as pilot:
+                await h.settle(pilot, lambda: app.last_status is not None)
+                await open_trends(app, pilot, h)
+                assert await h.settle(pilot, lambda: "Summarising" in toasts(app))
+            builders = [t for t in threading.enumerate() if t.name == "perftui-rollups"]
+            assert builders and all(t.daemon for t in builders)   # the process may end now
+        finally:
+            release.set()
+
+    async def test_the_builds_own_commits_reload_nothing(self, store, h):
+        from perftui.tui.messages import StoreChanged
+
+        app = h.make_app(store)
+        async with app.run_test(size=h.SIZE) as pilot:
+            await h.settle(pilot, lambda: app.last_status is not None)
+            before = app.generation
+            with app.rollups_building:          # as while a build commits
+                app.post_message(StoreChanged())
+                await pilot.pause(0.2)
+                assert app.generation == before
+            app.post_message(StoreChanged())    # its last word, or any change after it
+            assert await h.settle(pilot, lambda: app.generation == before + 1)
