@@ -68,8 +68,9 @@ def _identity(kind: str) -> tuple:
     """What the kept code depends on besides each source file: the interpreter, the install, and
     for `tui` (any module) the path and the import hooks that decide which file a name is."""
     # -O and -OO compile other code (no asserts, no docstrings): never served to each other
+    # (PYTHONPYCACHEPREFIX moves the compiled files a served module's __cached__ names)
     base = (FORMAT, kind, sys.implementation.cache_tag, tuple(sys.version_info[:3]),
-            sys.flags.optimize, _PACKAGE_DIR)
+            sys.flags.optimize, sys.pycache_prefix, _PACKAGE_DIR)
     if kind == "recorder":
         return base
     hooks = tuple(f"{type(h).__module__}.{type(h).__qualname__}" if not isinstance(h, type)
@@ -210,8 +211,10 @@ def save() -> bool:
     report = os.environ.get("PERFTUI_CODE_CACHE_REPORT")
     if not report and (not finder.missed or sys.dont_write_bytecode):
         return False
+    missed = finder.missed
     try:
         from perftui import _codecache_save
     except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
         return False
+    finder.missed = missed   # loading the writer is no reason to write (it is never kept)
     return _codecache_save.save(finder, report=bool(report))

@@ -118,6 +118,15 @@ class TestServed:
         assert (record(optimised, tmp_path / "a.db")["path"]
                 != record(env, tmp_path / "a.db")["path"])
 
+    def test_another_pycache_prefix_is_another_cache(self, env, tmp_path):
+        """PYTHONPYCACHEPREFIX moves the compiled files: a served module's __cached__ must name
+        the ones of the start that serves it."""
+        prefixed = dict(env, PYTHONPYCACHEPREFIX=str(tmp_path / "pyc"))
+        record(prefixed, tmp_path / "a.db")
+        assert record(prefixed, tmp_path / "a.db")["served"]
+        plain = record(env, tmp_path / "a.db")
+        assert plain["served"] == [] and str(tmp_path / "pyc") not in plain["engine_cached"]
+
     def test_recordings_served_from_the_cache_store_the_same_verdicts(self, env, tmp_path):
         off = dict(env, PERFTUI_CODE_CACHE="0")
         for tokens in (2000, 2010, 1990, 2005, 1995, 2002, 2600, 2700, 2650):
