@@ -67,15 +67,19 @@ def _rolled(bulk: Path) -> Path:
     from perftui.store import rollups
     from perftui.store.sqlite import connect
 
-    path = bulk.with_name(bulk.name.replace("bulk-", "bulk-rolled-", 1))
+    # named by the rollup code as well: a change to how they are built builds them again
+    code = source_hash(REPO, ("perftui/store/rollups.py",))
+    path = bulk.with_name(bulk.name.replace("bulk-", f"bulk-rolled-{code}-", 1))
     if path.exists():
         return path
     tmp = path.with_name(f"building-{path.name}")
     shutil.copyfile(bulk, tmp)
     started = time.perf_counter()
     conn = connect(str(tmp))
-    assert rollups.refresh(conn)
+    built = rollups.refresh(conn)
     conn.close()
+    if not built:
+        raise SystemExit(f"could not build the rollups of {tmp}")
     for suffix in ("-wal", "-shm"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
     tmp.rename(path)

@@ -393,7 +393,7 @@ def metric_hours(db: Database, app: str, environment: str, first_hour: str,
     return db.execute(sql, [*params, first_hour]).fetchall()
 
 
-# A chart reads at most about this many rows of rollups: hours, else days, else months.
+# A chart reads rollups hour by hour up to this many hours, else by day (else by month).
 CHART_ROWS = 1000
 
 
@@ -401,9 +401,10 @@ def chart_parts(db: Database, metric_id: int, app: str, environment: str, first_
                 cold_starts: bool = True) -> list[tuple]:
     """(runs, cold runs, warm min, warm max, cold min, cold max, first_at, last_at) of one
     metric from `first_hour` on, oldest first, for a chart: one row per hour with runs, or,
-    beyond CHART_ROWS hours, per day (beyond CHART_ROWS days, per month), aggregated in the
-    database. So a chart of years costs its days, not its hours (a year of hourly rows took
-    40-70 ms to read). `cold_starts=False` counts warm runs only."""
+    beyond CHART_ROWS hours, per day (beyond 24 x CHART_ROWS hours, about three years of hourly
+    runs, per month), aggregated in the database. So a chart of a year costs its days, not its
+    hours (a year of hourly rows took 40-70 ms to read). `cold_starts=False` counts warm runs
+    only."""
     hint = db.dialect.indexed("hourly_rollups_metric")   # not the (app, ...) key: every metric
     where = " WHERE metric_id = ? AND app = ? AND environment = ? AND hour >= ?"
     args = (metric_id, app, environment, first_hour)

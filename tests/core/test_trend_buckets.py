@@ -207,11 +207,20 @@ def test_buckets_from_hourly_rollups(store_url, small_limits, range_, cold_start
         got = trends.trend(store, "APP-001", "a", "prod", range_, cold_starts=cold_starts,
                            max_points=60, now=NOW + timedelta(minutes=1))
         kept = store.scalar("SELECT count(*) FROM hourly_rollups")
+        since = "" if range_ == "all" else to_iso(NOW + timedelta(minutes=1) - timedelta(days=7))
+        pk = store.scalar("SELECT id FROM metrics WHERE code = 'APP-001'")
+        parts = rollups.chart_parts(store, pk, "a", "prod", rollups.first_whole_hour(since),
+                                    cold_starts)
     finally:
         store.close()
     assert kept > 0   # the rollups were built and used
-    since = "" if range_ == "all" else to_iso(NOW + timedelta(minutes=1) - timedelta(days=7))
     rows = raw_rows(store_url, "prod", since)
+    # what the chart was made of: one part per hour, per day or per month with runs
+    whole = [r for r in rows if r[1] >= rollups.first_whole_hour(since)
+             and (cold_starts or not r[3])]
+    width = {None: 13, 100: 10, 1: 7}[chart_rows]
+    assert len(parts) == len({r[1][:width] for r in whole})
+    assert sum(p[0] for p in parts) == len(whole)
     by_time = sorted(rows, key=lambda r: (r[1], r[0]))
     assert got.total == len([r for r in rows if cold_starts or not r[3]])
     assert got.cold_total == (sum(r[3] for r in rows) if cold_starts else 0)
