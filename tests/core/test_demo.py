@@ -144,4 +144,4 @@ def test_a_disturbed_profiling_run_does_not_make_the_demo_profile(monkeypatch):
     monkeypatch.setattr(demo_profiles, "validate", disturbed)
     doc, total_ms = demo_profiles._document(True)
     assert len(calls) > 3                       # it ran again
-    assert total_ms < 40 and doc["total_ms"] == total_ms
+    assert total_ms < 50 and doc["total_ms"] == total_ms   # not the one with the stall
