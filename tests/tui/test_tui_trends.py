@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 async def open_trends(app, pilot, h):
     await pilot.press("2")
@@ -149,20 +151,31 @@ def toasts(app) -> str:
     return " ".join(str(n.message) for n in app._notifications)
 
 
+@pytest.fixture
+def far_behind(monkeypatch):
+    """The test store's 68 runs are more than a chart folds before it draws."""
+    from perftui.core import trends
+
+    monkeypatch.setattr(trends, "ROLLUP_REFRESH_LIMIT", 10)
+
+
+async def chart(app, pilot, h):
+    """The status screen's data in, then screen 2."""
+    await h.settle(pilot, lambda: app.last_status is not None)
+    return await open_trends(app, pilot, h)
+
+
 class TestRollupsBehind:
     """A store whose hourly rollups are further behind than a chart folds before it draws gets
     them built once, in the background, and the charts read them from then on."""
 
-    async def test_built_in_the_background_once(self, store, h, monkeypatch):
-        from perftui.core import trends
+    async def test_built_in_the_background_once(self, store, h, far_behind):
         from perftui.store import rollups
         from perftui.store.db import open_store
 
-        monkeypatch.setattr(trends, "ROLLUP_REFRESH_LIMIT", 10)   # the store has 68 runs
         app = h.make_app(store)
         async with app.run_test(size=h.SIZE) as pilot:
-            await h.settle(pilot, lambda: app.last_status is not None)
-            await open_trends(app, pilot, h)
+            await chart(app, pilot, h)
             assert await h.settle(pilot, lambda: "rollups built" in toasts(app))
             assert "Summarising 68 runs" in toasts(app)
             assert await h.settle(pilot, lambda: app.rollups_building.acquire(blocking=False))
@@ -174,15 +187,11 @@ class TestRollupsBehind:
         with open_store(str(store), readonly=True) as db:
             assert rollups.pending(db) == 0 and rollups.kept(db)
 
-    async def test_never_on_a_store_opened_read_only(self, store, h, monkeypatch):
-        from perftui.core import trends
-
-        monkeypatch.setattr(trends, "ROLLUP_REFRESH_LIMIT", 10)
+    async def test_never_on_a_store_opened_read_only(self, store, h, far_behind):
         before = store.read_bytes()
         app = h.make_app(store, read_only=True)
         async with app.run_test(size=h.SIZE) as pilot:
-            await h.settle(pilot, lambda: app.last_status is not None)
-            await open_trends(app, pilot, h)
+            await chart(app, pilot, h)
             await pilot.pause(0.5)
             assert "Summarising" not in toasts(app)
         assert watermark(store) is None and store.read_bytes() == before
@@ -190,14 +199,13 @@ class TestRollupsBehind:
     async def test_not_within_what_a_chart_folds_itself(self, store, h):
         app = h.make_app(store)
         async with app.run_test(size=h.SIZE) as pilot:
-            await h.settle(pilot, lambda: app.last_status is not None)
-            await open_trends(app, pilot, h)
+            await chart(app, pilot, h)
             await pilot.pause(0.5)
             assert "Summarising" not in toasts(app)
         assert watermark(store) is None
 
-    async def test_a_failed_build_is_said_once_and_not_tried_again(self, store, h, monkeypatch):
-        from perftui.core import trends
+    async def test_a_failed_build_is_said_once_and_not_tried_again(self, store, h, far_behind,
+                                                                    monkeypatch):
         from perftui.errors import StoreLocked
         from perftui.tui.data import StoreSource
 
@@ -207,12 +215,10 @@ class TestRollupsBehind:
             calls.append(1)
             raise StoreLocked("the store is locked by another process")
 
-        monkeypatch.setattr(trends, "ROLLUP_REFRESH_LIMIT", 10)
         monkeypatch.setattr(StoreSource, "build_rollups", busy)
         app = h.make_app(store)
         async with app.run_test(size=h.SIZE) as pilot:
-            await h.settle(pilot, lambda: app.last_status is not None)
-            await open_trends(app, pilot, h)
+            await chart(app, pilot, h)
             assert await h.settle(pilot, lambda: "not built" in toasts(app))
             assert "locked" in toasts(app)
             for key in "rcr":   # more charts: no second attempt, no second notice
@@ -222,20 +228,17 @@ class TestRollupsBehind:
             assert app.error_screen is None   # a chance to speed charts up, not a store error
         assert watermark(store) is None
 
-    async def test_quitting_does_not_wait_for_a_build(self, store, h, monkeypatch):
+    async def test_quitting_does_not_wait_for_a_build(self, store, h, far_behind, monkeypatch):
         import threading
 
-        from perftui.core import trends
         from perftui.tui.data import StoreSource
 
         release = threading.Event()
-        monkeypatch.setattr(trends, "ROLLUP_REFRESH_LIMIT", 10)
         monkeypatch.setattr(StoreSource, "build_rollups", lambda self: release.wait(30))
         app = h.make_app(store)
         try:
             async with app.run_test(size=h.SIZE) as pilot:
-                await h.settle(pilot, lambda: app.last_status is not None)
-                await open_trends(app, pilot, h)
+                await chart(app, pilot, h)
                 assert await h.settle(pilot, lambda: "Summarising" in toasts(app))
             builders = [t for t in threading.enumerate() if t.name == "perftui-rollups"]
             assert builders and all(t.daemon for t in builders)   # the process may end now
