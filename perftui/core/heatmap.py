@@ -118,8 +118,7 @@ def _rollup_cells(db: Database, app: str, environment: str, since: str, metric_p
     if metric_pk is None:
         rows = rollups.index_hours(db, app, environment, whole)
     else:
-        rows = [(h[1], h[4], h[3]) for h in rollups.metric_hours(db, app, environment, whole,
-                                                                 metric_pk) if h[3]]
+        rows = rollups.metric_hour_sums(db, app, environment, whole, metric_pk)
     if sum(n for _, _, n in rows) < ROLLUP_FROM:
         return None
     counts = [[0] * HOURS for _ in WEEKDAYS]

@@ -426,6 +426,18 @@ def chart_parts(db: Database, metric_id: int, app: str, environment: str, first_
         + f" GROUP BY {key} ORDER BY {key}", args).fetchall()
 
 
+def metric_hour_sums(db: Database, app: str, environment: str, first_hour: str,
+                     metric_id: int) -> list[tuple]:
+    """(hour, warm sum, warm runs) of one metric's hours with warm runs from `first_hour` on, in
+    hour order: what a map of means needs, through the per-metric index and without the
+    sketches (`metric_hours` reads every column of the scope's hours)."""
+    return db.execute(
+        "SELECT hour, warm_sum, warm_count FROM hourly_rollups"
+        + db.dialect.indexed("hourly_rollups_metric") +
+        " WHERE metric_id = ? AND app = ? AND environment = ? AND hour >= ? AND warm_count > 0"
+        " ORDER BY hour", (metric_id, app, environment, first_hour)).fetchall()
+
+
 def index_hours(db: Database, app: str, environment: str, first_hour: str) -> list[tuple]:
     """(hour, warm index sum, warm runs with an index) from `first_hour` on, in hour order."""
     return db.execute(
@@ -486,6 +498,6 @@ def edge_points(db: Database, metric_id: int, app: str, environment: str, since:
 
 __all__ = ["ALPHA", "bucket", "sketch_of", "merge", "quantiles", "encode", "decode",
            "Accumulator", "kept", "pending", "refresh", "hours_of", "recompute_hours",
-           "metric_hours", "chart_parts", "CHART_ROWS",
+           "metric_hours", "metric_hour_sums", "chart_parts", "CHART_ROWS",
            "index_hours", "run_hours", "load_commits", "first_whole_hour", "edge_runs",
            "edge_points"]

@@ -80,7 +80,7 @@ class PerftuiApp(App):
         self.error_screen = None
         self.watcher = None
         self.rollups_building = threading.Lock()   # held while the hourly rollups are built
-        self.rollups_tried = False                  # once a session (screens/trends.py)
+        self.rollups_tried = False                  # once a session (perftui.tui.rollups)
         self._first_frame_shown = False
         self._after_first_frame: list[tuple[Any, Any]] = []
         self.css_cache = None

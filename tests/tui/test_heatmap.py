@@ -198,3 +198,25 @@ async def test_a_run_recorded_meanwhile_reaches_the_map(h, store, monkeypatch):
             conn.close()
         assert await h.settle(pilot, lambda: app.screen.data["runs"] == before + 1,
                               timeout=8.0)
+
+
+async def test_a_store_far_behind_gets_its_rollups_from_the_map_too(h, store, monkeypatch):
+    """The map reads the hourly rollups as charts do: one far behind is built in the background
+    from here as well (perftui.tui.rollups)."""
+    import sqlite3
+
+    from perftui.core import heatmap, trends
+
+    for module in (trends, heatmap):   # the store has more runs than a map would fold
+        monkeypatch.setattr(module, "ROLLUP_REFRESH_LIMIT", 10)
+    app = h.make_app(store)
+    async with app.run_test(size=h.SIZE) as pilot:
+        await open_map(h, app, pilot)
+        assert await h.settle(pilot, lambda: "rollups built" in " ".join(
+            str(n.message) for n in app._notifications))
+    conn = sqlite3.connect(store)
+    try:
+        assert conn.execute("SELECT count(*) FROM store_meta WHERE key = 'rollup_watermark'"
+                            ).fetchone()[0] == 1
+    finally:
+        conn.close()

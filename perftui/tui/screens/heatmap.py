@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from perftui.tui.css import tcss
+from perftui.tui.rollups import build_if_behind
 from perftui.tui.screens.base import FAILED, DataScreen
 from perftui.tui.screens.views import HeatmapLoaded
 from perftui.tui.widgets.heatmap import HeatMap, cell_text, legend_text
@@ -91,6 +92,7 @@ class HeatmapScreen(DataScreen):
         data = self.call_source(self.source.heatmap, app_name, environment, range_, metric)
         if data is not FAILED:
             self.post_message(HeatmapLoaded(data))
+            build_if_behind(self.app, self.source)
 
     def on_heatmap_loaded(self, message: HeatmapLoaded) -> None:
         data = self.data = message.data

@@ -9,8 +9,6 @@ hidden (c); a table of the newest runs on demand (t); another metric with m (a p
 
 from __future__ import annotations
 
-import threading
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -20,8 +18,8 @@ from textual.widgets import Static
 from perftui.tui.charts import trend_spec
 from perftui.tui.css import tcss
 from perftui.tui.format import format_percent, short_time, value_or_dash
-from perftui.tui.messages import (PointsLoaded, StatusLoaded, StoreChanged, TargetsLoaded,
-                                  TrendLoaded)
+from perftui.tui.messages import PointsLoaded, StatusLoaded, TargetsLoaded, TrendLoaded
+from perftui.tui.rollups import build_if_behind
 from perftui.tui.screens.base import FAILED, DataScreen
 from perftui.tui.widgets.cards import SHORT_UNITS
 from perftui.tui.widgets.plot import Plot
@@ -107,34 +105,7 @@ class TrendsScreen(DataScreen):
                                  cold, max_points)
         if trend is not FAILED:
             self.post_message(TrendLoaded(trend))
-            self._rollups_behind()
-
-    def _rollups_behind(self) -> None:
-        """A chart folds at most ROLLUP_REFRESH_LIMIT new runs into the hourly rollups before it
-        draws; a store further behind (recorders never fold, and nobody charted or reported it
-        for a long while) is read run by run until they are built. So they are built now, in
-        the background, once a session: each chart after that costs its hours, not its runs."""
-        from perftui.core.trends import ROLLUP_REFRESH_LIMIT
-
-        app = self.app
-        building = app.rollups_building
-        if app.rollups_tried or not building.acquire(blocking=False):
-            return   # done, failed or under way
-        try:
-            behind = self.source.rollups_pending()
-        except Exception:  # noqa: BLE001 - only a chance to speed charts up; nothing to report
-            behind = 0
-        if behind <= ROLLUP_REFRESH_LIMIT:
-            building.release()
-            return
-        app.rollups_tried = True
-        try:
-            # a daemon thread, not a worker: quitting must not wait for a fold of a million
-            # runs (what it committed stays; the next build goes on from there)
-            threading.Thread(target=build_rollups, args=(app, self.source, behind),
-                             name="perftui-rollups", daemon=True).start()
-        except Exception:  # noqa: BLE001 - no thread: the charts read runs as before
-            building.release()
+            build_if_behind(self.app, self.source)
 
     @work(thread=True, exclusive=True, group="points")
     def load_points(self, metric: str, range_: str, cold: bool) -> None:
@@ -290,32 +261,3 @@ class TrendsScreen(DataScreen):
                 self.show_metric(metric)
 
         self.app.push_screen(PickMetric(self.metrics, self.metric), chosen)
-
-
-def build_rollups(app, source, behind: int) -> None:
-    """Build the hourly rollups (`TrendsScreen._rollups_behind`), saying when it starts and how
-    it ended; the visible screen reloads from them when they are built."""
-    from perftui.tui.screens.base import describe_failure
-
-    def tell(text: str, **options) -> None:
-        try:
-            app.call_from_thread(app.notify, text, title="Rollups", **options)
-        except Exception:  # noqa: BLE001 - the app is gone
-            pass
-
-    built, failure = False, None
-    try:
-        tell(f"Summarising {behind:,} runs into hourly rollups in the background; long charts "
-             "read them once they are built.", timeout=8)
-        built = source.build_rollups()
-    except Exception as exc:  # noqa: BLE001 - reported below, never as a store error
-        failure = describe_failure(exc, True)[1]
-    finally:
-        app.rollups_building.release()
-    if built:
-        tell("Hourly rollups built: a chart of any length now costs its hours, not its runs.",
-             timeout=6)
-        app.post_message(StoreChanged())
-    else:
-        tell(f"Hourly rollups not built ({failure or 'the store is busy or not yours to write'})"
-             ": long charts are read run by run.", severity="warning", timeout=8)
