@@ -175,3 +175,52 @@ def test_alerts_of_a_resumed_restore_keep_their_snapshots(tmp_path, small_chunks
         linked = db.execute("SELECT count(*), count(snapshot_id) FROM alerts").fetchone()
         assert linked[0] > 0 and linked[0] == linked[1]
         assert bulk.count_snapshots(db) == 31
+
+
+class TestPauses:
+    """A pause after each bulk transaction leaves a waiting recorder the lock; on SQLite one that
+    nobody used is followed by QUIET_RUN transactions without a pause, and a commit from
+    elsewhere in a pause brings the pause back after every transaction."""
+
+    def run(self, tmp_path, monkeypatch, on_pause) -> list[int]:
+        from perftui.store.sqlite import connect
+
+        monkeypatch.setattr(bulk, "TXN_SECONDS", 0.0)     # one step per transaction
+        monkeypatch.setattr(bulk, "YIELD_SECONDS", 0.0)
+        paused: list[int] = []
+
+        def sleep(_seconds):
+            paused.append(done[0])
+            on_pause()
+
+        monkeypatch.setattr(bulk.time, "sleep", sleep)
+        done = [0]
+        store = connect(str(tmp_path / "s.db"))
+
+        def step(i: int) -> int:
+            done[0] = i + 1
+            return i + 1
+
+        try:
+            assert bulk.short_transactions(store, step, 0, lambda i: i < 20) == 20
+        finally:
+            store.close()
+        return paused
+
+    def test_a_store_nobody_else_writes_is_paused_for_less(self, tmp_path, monkeypatch):
+        paused = self.run(tmp_path, monkeypatch, lambda: None)
+        assert paused == list(range(1, 20, bulk.QUIET_RUN + 1))   # after 1, 6, 11, 16
+
+    def test_a_recorder_that_commits_in_a_pause_gets_every_pause(self, tmp_path, monkeypatch):
+        from perftui.store.sqlite import connect
+
+        def recorder_commits():
+            other = connect(str(tmp_path / "s.db"))
+            try:
+                record_snapshot(other, SnapshotInput(metrics={"APP-001": 400.0}, app="shop",
+                                                     environment="prod"))
+            finally:
+                other.close()
+
+        paused = self.run(tmp_path, monkeypatch, recorder_commits)
+        assert paused == list(range(1, 20))   # after every transaction but the last
