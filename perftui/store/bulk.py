@@ -8,10 +8,7 @@ store never sits in memory whole. Callers own the transaction (`db.transaction()
 Bulk writers (import, prune) share the store with recorders of running applications, which
 wait at most their busy timeout for the write lock. `short_transactions` runs a bulk writer's
 steps in transactions of at most TXN_SECONDS with a pause of YIELD_SECONDS after each, so a
-waiting recorder takes the lock in the pause. On SQLite a pause in which no other connection
-committed is followed by QUIET_RUN transactions without one: an import into a store nobody else
-is writing does not spend a sixth of its time asleep, and the first recorder that commits in a
-pause brings the pause back after every transaction.
+waiting recorder takes the lock in the pause.
 """
 
 from __future__ import annotations
@@ -32,7 +29,6 @@ _SNAPSHOT_INSERT = (f"INSERT INTO snapshots (id, {', '.join(SNAPSHOT_FIELDS)}) V
 EXPORT_BATCH = 500
 TXN_SECONDS = 0.1     # the longest one bulk transaction holds the store's write lock
 YIELD_SECONDS = 0.02  # the pause after each: a recorder waiting for the lock takes it then
-QUIET_RUN = 4         # transactions without a pause after one that no other writer used
 Cursor = TypeVar("Cursor")
 
 
@@ -40,13 +36,9 @@ def short_transactions(conn: Database, step: Callable[[Cursor], Cursor], cursor:
                        more: Callable[[Cursor], bool],
                        committed: Callable[[Cursor], None] | None = None) -> Cursor:
     """`cursor = step(cursor)` while `more(cursor)`, in transactions of at most TXN_SECONDS
-    (at least one step each), pausing YIELD_SECONDS between them (see the module docstring for
-    the pauses skipped on a store nobody else writes); `committed(cursor)` after each commit
-    (progress, how far it got). Returns the final cursor. A failure rolls back only the
-    transaction it happened in: what was committed stays."""
-    # another connection's commit moves SQLite's data_version (PostgreSQL: always pause)
-    others = conn.dialect.change_token if conn.dialect.name == "sqlite" else None
-    skip = 0
+    (at least one step each), pausing YIELD_SECONDS between them; `committed(cursor)` after
+    each commit (progress, how far it got). Returns the final cursor. A failure rolls back
+    only the transaction it happened in: what was committed stays."""
     while more(cursor):
         began = time.monotonic()
         with conn.transaction():
@@ -56,15 +48,8 @@ def short_transactions(conn: Database, step: Callable[[Cursor], Cursor], cursor:
                     break
         if committed is not None:
             committed(cursor)
-        if not more(cursor):
-            break
-        if skip:
-            skip -= 1
-            continue
-        before = others(conn) if others is not None else None
-        time.sleep(YIELD_SECONDS)
-        if others is not None and others(conn) == before:
-            skip = QUIET_RUN   # nobody took the pause: the next few go without one
+        if more(cursor):
+            time.sleep(YIELD_SECONDS)
     return cursor
 
 
