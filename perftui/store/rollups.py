@@ -377,20 +377,16 @@ def _recompute(db: Database, app: str, environment: str, hour: str) -> None:
 
 # ---------------------------------------------------------------- reading them
 
-def metric_hours(db: Database, app: str, environment: str, first_hour: str,
-                 metric_id: int | None = None) -> list[tuple]:
+def metric_hours(db: Database, app: str, environment: str, first_hour: str) -> list[tuple]:
     """(metric_id, hour, runs, warm_count, warm_sum, warm_min, warm_max, warm_last, cold_count,
-    cold_min, cold_max, first_at, last_at, sketch) of the hours from `first_hour` on, in hour
-    order (one metric, or every metric)."""
-    sql = ("SELECT metric_id, hour, runs, warm_count, warm_sum, warm_min, warm_max, warm_last,"
-           " cold_count, cold_min, cold_max, first_at, last_at, sketch FROM hourly_rollups"
-           " WHERE app = ? AND environment = ?")
-    params: list = [app, environment]
-    if metric_id is not None:
-        sql += " AND metric_id = ?"
-        params.append(metric_id)
-    sql += " AND hour >= ? ORDER BY metric_id, hour"
-    return db.execute(sql, [*params, first_hour]).fetchall()
+    cold_min, cold_max, first_at, last_at, sketch) of every metric's hours from `first_hour` on,
+    by metric, in hour order (a report; one metric's chart or map reads `chart_parts` or
+    `metric_hour_sums`)."""
+    return db.execute(
+        "SELECT metric_id, hour, runs, warm_count, warm_sum, warm_min, warm_max, warm_last,"
+        " cold_count, cold_min, cold_max, first_at, last_at, sketch FROM hourly_rollups"
+        " WHERE app = ? AND environment = ? AND hour >= ? ORDER BY metric_id, hour",
+        (app, environment, first_hour)).fetchall()
 
 
 # A chart reads rollups hour by hour up to this many hours, else by day (else by month).
