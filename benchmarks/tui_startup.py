@@ -67,42 +67,18 @@ class Tmux:
 
     def time_to_metric(self, command: list[str], timeout: float = 120.0) -> float:
         """ms from launching `command` in a fresh 80x24 session until a metric id is shown."""
-        self.count += 1
-        name = f"b{self.count}"
-        line = " ".join(_quote(c) for c in command)  # Textual draws on stderr: no redirect
-        started = time.perf_counter()
-        self._tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", name, "-c", outside_dir(),
-                   line, check=True)
+        name, line, started = self._launch(command, "b")
         try:
-            while True:
-                pane = self._tmux("capture-pane", "-p", "-t", name, capture_output=True,
-                                  text=True)
-                if pane.returncode == 0 and METRIC_ID.search(pane.stdout):
-                    return (time.perf_counter() - started) * 1000
-                if pane.returncode != 0 or time.perf_counter() - started > timeout:
-                    raise SystemExit(f"no metric id on the pane of {line!r} (the command died or "
-                                     f"shows something else; run it by hand):\n"
-                                     f"{pane.stdout}{pane.stderr}")
-                time.sleep(POLL_S)
+            return self._until_metric(name, line, started, timeout, POLL_S)
         finally:
             self._tmux("kill-session", "-t", name, stderr=subprocess.DEVNULL)
 
     def start_and_quit(self, command: list[str], timeout: float = 120.0) -> None:
         """Launch `command`, wait for a metric id, press q and wait until it has ended (the
         caches perftui writes when it quits are then in place)."""
-        self.count += 1
-        name = f"w{self.count}"
-        line = " ".join(_quote(c) for c in command)
-        self._tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", name, "-c", outside_dir(),
-                   line, check=True)
-        started = time.perf_counter()
+        name, line, started = self._launch(command, "w")
         try:
-            while time.perf_counter() - started < timeout:
-                pane = self._tmux("capture-pane", "-p", "-t", name, capture_output=True,
-                                  text=True)
-                if pane.returncode != 0 or METRIC_ID.search(pane.stdout):
-                    break
-                time.sleep(0.05)
+            self._until_metric(name, line, started, timeout, 0.05)
             self._tmux("send-keys", "-t", name, "q", stderr=subprocess.DEVNULL)
             while time.perf_counter() - started < timeout:
                 if self._tmux("has-session", "-t", name, stderr=subprocess.DEVNULL).returncode:
@@ -110,6 +86,30 @@ class Tmux:
                 time.sleep(0.05)
         finally:
             self._tmux("kill-session", "-t", name, stderr=subprocess.DEVNULL)
+
+    def _launch(self, command: list[str], prefix: str) -> tuple[str, str, float]:
+        """A new 80x24 session running `command`: (its name, the command line, when)."""
+        self.count += 1
+        name = f"{prefix}{self.count}"
+        line = " ".join(_quote(c) for c in command)  # Textual draws on stderr: no redirect
+        started = time.perf_counter()
+        self._tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", name, "-c", outside_dir(),
+                   line, check=True)
+        return name, line, started
+
+    def _until_metric(self, name: str, line: str, started: float, timeout: float,
+                      poll: float) -> float:
+        """ms from `started` until a metric id is on the pane of session `name`; SystemExit
+        when the command died or shows something else for `timeout` seconds."""
+        while True:
+            pane = self._tmux("capture-pane", "-p", "-t", name, capture_output=True, text=True)
+            if pane.returncode == 0 and METRIC_ID.search(pane.stdout):
+                return (time.perf_counter() - started) * 1000
+            if pane.returncode != 0 or time.perf_counter() - started > timeout:
+                raise SystemExit(f"no metric id on the pane of {line!r} (the command died or "
+                                 f"shows something else; run it by hand):\n"
+                                 f"{pane.stdout}{pane.stderr}")
+            time.sleep(poll)
 
     def close(self) -> None:
         self._tmux("kill-server", stderr=subprocess.DEVNULL)
